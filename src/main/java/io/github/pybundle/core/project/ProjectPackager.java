@@ -1,0 +1,150 @@
+package io.github.pybundle.core.project;
+
+import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.bundle.PyFilesZipBuilder;
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.launch.SparkSubmitScript;
+import io.github.pybundle.core.name.ProjectName;
+import io.github.pybundle.core.pep440.InvalidVersionException;
+import io.github.pybundle.core.pep440.Version;
+import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.wheel.CoreMetadata;
+import io.github.pybundle.core.wheel.ProjectWheelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+
+/**
+ * Packages the project's own Python code: the wheel, and the py-files zip with its launcher. Build-tool neutral: the
+ * Maven goals only fill in the requests.
+ */
+public final class ProjectPackager {
+    private final BuildListener listener;
+
+    public ProjectPackager(BuildListener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * What identifies the project's distribution.
+     *
+     * @param distributionName the distribution name ({@code <distributionName>})
+     * @param buildVersion the build tool's version of the project (Maven's {@code <version>})
+     * @param distributionVersion an explicit PEP 440 version that overrides the mapped one, or null
+     */
+    public record Identity(String distributionName, String buildVersion, String distributionVersion) {
+        /** The validated distribution name. */
+        public ProjectName name() {
+            if (!ProjectName.isValid(distributionName)) {
+                throw new InvalidConfigurationException("distributionName", distributionName,
+                        "'" + distributionName + "' is not a valid Python distribution name",
+                        "set <distributionName> to ASCII letters and digits with '.', '_' or '-' between them,"
+                                + " e.g. my-spark-app");
+            }
+            return ProjectName.of(distributionName);
+        }
+
+        /** The PEP 440 version: the explicit one, else the build version mapped. */
+        public Version version() {
+            if (distributionVersion != null && !distributionVersion.isBlank()) {
+                try {
+                    return Version.parse(distributionVersion);
+                } catch (InvalidVersionException e) {
+                    throw new InvalidConfigurationException("distributionVersion", distributionVersion,
+                            "'" + distributionVersion + "' is not a valid PEP 440 version",
+                            "use a version such as 1.2.0, 1.2.0.dev0, 1.0b2 or 2.1rc1");
+                }
+            }
+            return MavenVersionMapper.toPep440(buildVersion);
+        }
+    }
+
+    /**
+     * A request for the project wheel.
+     *
+     * @param sourceDirectory where the Python packages are
+     * @param mainScript the entry-point script, left out of the wheel; may be null
+     * @param identity name and version
+     * @param summary one-line description, or null
+     * @param license license name, or null
+     * @param homePage project URL, or null
+     * @param outputDirectory where the wheel goes
+     * @param timestamp the time of every entry
+     */
+    public record WheelRequest(Path sourceDirectory, Path mainScript, Identity identity, String summary,
+                               String license, String homePage, Path outputDirectory, Instant timestamp) {
+    }
+
+    /**
+     * A request for the py-files zip and launcher.
+     *
+     * @param sourceDirectory where the Python packages are
+     * @param mainScript the application's entry point
+     * @param appName the name Spark shows
+     * @param outputDirectory the build directory ({@code target/})
+     * @param finalName the base name of the outputs
+     * @param timestamp the time of every entry
+     */
+    public record BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
+                                String finalName, Instant timestamp) {
+    }
+
+    /** What {@link #bundle} wrote. */
+    public record BundleResult(Path pyFilesZip, Path launcher, Path mainScript) {
+    }
+
+    /** Builds the wheel and returns its path. */
+    public Path buildWheel(WheelRequest request) throws IOException {
+        ProjectName name = request.identity().name();
+        Version version = request.identity().version();
+        PythonSourceTree sources = PythonSourceTree.scan(request.sourceDirectory(), request.mainScript());
+        if (!sources.hasModules()) {
+            throw new InvalidConfigurationException("pythonSourceDirectory", request.sourceDirectory().toString(),
+                    "the Python source directory " + request.sourceDirectory()
+                            + " holds no Python package or module to put in a wheel",
+                    "add a package (a directory with __init__.py) or module there, or set <pythonSourceDirectory>");
+        }
+        CoreMetadata metadata = new CoreMetadata(name, version, request.summary(), request.license(),
+                request.homePage(), null);
+        Path wheel = new ProjectWheelBuilder(Generator.NAME).build(sources, metadata, request.outputDirectory(),
+                request.timestamp());
+        listener.log(Level.INFO, "Built wheel " + wheel + " (" + sources.files().size() + " files; "
+                + String.join(", ", sources.topLevelNames()) + ")");
+        return wheel;
+    }
+
+    /** Builds the py-files zip and the launcher, and copies the main script beside the launcher. */
+    public BundleResult bundle(BundleRequest request) throws IOException {
+        Path main = request.mainScript();
+        if (!Files.isRegularFile(main)) {
+            throw new InvalidConfigurationException("mainScript", main.toString(),
+                    "the main script " + main + " does not exist",
+                    "create it (the script Spark runs, e.g. src/main/python/main.py), or set <mainScript> to your"
+                            + " application's entry point");
+        }
+        if (!main.getFileName().toString().endsWith(".py")) {
+            throw new InvalidConfigurationException("mainScript", main.toString(),
+                    "the main script " + main + " does not end in .py, so spark-submit would not run it as Python",
+                    "rename it to end in .py");
+        }
+        PythonSourceTree sources = PythonSourceTree.scan(request.sourceDirectory(), main);
+        Path out = request.outputDirectory();
+        Path zip = PyFilesZipBuilder.build(sources, out.resolve(PyFilesZipBuilder.fileName(request.finalName())),
+                request.timestamp());
+        Path launchDir = out.resolve("pybundle");
+        Files.createDirectories(launchDir);
+        Path mainCopy = launchDir.resolve(main.getFileName().toString());
+        Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING);
+        Path launcher = launchDir.resolve(SparkSubmitScript.FILE_NAME);
+        new SparkSubmitScript(request.appName(), "../" + zip.getFileName(), mainCopy.getFileName().toString(),
+                Generator.NAME).write(launcher);
+        listener.log(Level.INFO, "Built py-files zip " + zip + " (" + sources.files().size() + " files; "
+                + (sources.topLevelNames().isEmpty() ? "no packages" : String.join(", ", sources.topLevelNames()))
+                + ")");
+        listener.log(Level.INFO, "Launcher: " + launcher + " [application arguments...]");
+        return new BundleResult(zip, launcher, mainCopy);
+    }
+}

@@ -1,0 +1,162 @@
+package io.github.pybundle.maven;
+
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.project.BuildTimestamp;
+import io.github.pybundle.core.project.ProjectPackager;
+import java.io.File;
+import java.time.Instant;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.Log;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.MavenProjectHelper;
+
+/**
+ * Parameters and behaviour shared by every pybundle goal: {@code skip}, error mapping, logging.
+ */
+public abstract class AbstractPyBundleMojo extends AbstractMojo {
+    /** The project being built. */
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    protected MavenProject project;
+
+    /** The running build, for its start time. */
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    protected MavenSession session;
+
+    /** Attaches outputs to the project so that install and deploy publish them. */
+    @Component
+    protected MavenProjectHelper projectHelper;
+
+    /**
+     * Skips this goal.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.skip", defaultValue = "false")
+    protected boolean skip;
+
+    /**
+     * Directory holding the project's Python packages and modules.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.pythonSourceDirectory", defaultValue = "${project.basedir}/src/main/python",
+            required = true)
+    protected File pythonSourceDirectory;
+
+    /**
+     * The application's entry point, the script spark-submit runs. It is left out of the wheel and the py-files zip.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.mainScript", defaultValue = "${project.basedir}/src/main/python/main.py",
+            required = true)
+    protected File mainScript;
+
+    /**
+     * The Python distribution name of the project (wheel name and {@code Name} in its metadata).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.distributionName", defaultValue = "${project.artifactId}", required = true)
+    protected String distributionName;
+
+    /**
+     * The PEP 440 version of the project's distribution. By default the Maven version is mapped: 1.2.0-SNAPSHOT to
+     * 1.2.0.dev0, 1.0-beta-2 to 1.0b2, 2.1-rc1 to 2.1rc1. Set this when the Maven version has a qualifier PEP 440
+     * cannot express.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.distributionVersion")
+    protected String distributionVersion;
+
+    /**
+     * Directory the outputs are written to.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(defaultValue = "${project.build.directory}", required = true)
+    protected File outputDirectory;
+
+    /**
+     * Timestamp for reproducible output archives: ISO-8601 date-time with offset, or seconds since the epoch. When
+     * unset, {@code SOURCE_DATE_EPOCH} is used, else the build's start.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(defaultValue = "${project.build.outputTimestamp}")
+    protected String outputTimestamp;
+
+    /**
+     * Whether to attach the outputs to the project, so that {@code install} and {@code deploy} publish them.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.attach", defaultValue = "true")
+    protected boolean attach;
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("Skipping " + goal() + ": pybundle.skip is true");
+            return;
+        }
+        try {
+            doExecute();
+        } catch (MojoExecutionException | MojoFailureException e) {
+            throw e;
+        } catch (Exception e) {
+            Exception mapped = ErrorMapper.map(e);
+            if (mapped instanceof MojoFailureException) {
+                throw (MojoFailureException) mapped;
+            }
+            throw (MojoExecutionException) mapped;
+        }
+    }
+
+    /** The goal's work, run unless skipped. */
+    protected abstract void doExecute() throws Exception;
+
+    /** The goal's name for messages, e.g. {@code pybundle:wheel}. */
+    protected abstract String goal();
+
+    /** The core packager, reporting into the Maven log. */
+    protected ProjectPackager packager() {
+        return new ProjectPackager(listener());
+    }
+
+    /** Renders core events into the Maven log. */
+    protected BuildListener listener() {
+        Log log = getLog();
+        return (level, message) -> {
+            switch (level) {
+                case WARN:
+                    log.warn(message);
+                    break;
+                case INFO:
+                    log.info(message);
+                    break;
+                default:
+                    log.debug(message);
+            }
+        };
+    }
+
+    /** The time stamped into archive entries. */
+    protected Instant timestamp() {
+        Instant start = session != null && session.getRequest() != null && session.getRequest().getStartTime() != null
+                ? session.getRequest().getStartTime().toInstant()
+                : Instant.now();
+        return BuildTimestamp.resolve(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"), start);
+    }
+
+    /** The project identity for the core. */
+    protected ProjectPackager.Identity identity() {
+        return new ProjectPackager.Identity(distributionName, project.getVersion(), distributionVersion);
+    }
+}

@@ -1,0 +1,61 @@
+package io.github.pybundle.maven;
+
+import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.PyBundleException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+
+/**
+ * The one place where core failures become Maven failures, worded in pom vocabulary.
+ *
+ * <p>What the user can fix in the pom or the project (bad configuration, missing files) is a
+ * {@link MojoFailureException}; what the environment did (I/O, network) is a {@link MojoExecutionException}.
+ */
+final class ErrorMapper {
+    // Settings that are Maven properties or project elements rather than plugin parameters.
+    private static final Set<String> PROPERTIES = Set.of("project.build.outputTimestamp");
+
+    private ErrorMapper() {
+    }
+
+    static Exception map(Exception e) {
+        if (e instanceof InvalidConfigurationException) {
+            InvalidConfigurationException ice = (InvalidConfigurationException) e;
+            return new MojoFailureException(where(ice.setting()) + ": " + ice.getMessage() + hints(ice), ice);
+        }
+        if (e instanceof PyBundleException) {
+            PyBundleException pe = (PyBundleException) e;
+            return new MojoFailureException(pe.getMessage() + hints(pe), pe);
+        }
+        if (e instanceof UncheckedIOException) {
+            return map(((UncheckedIOException) e).getCause());
+        }
+        if (e instanceof IOException) {
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new MojoExecutionException("I/O failure: " + detail + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+        return new MojoExecutionException("unexpected failure in pybundle: " + e, e);
+    }
+
+    /** How a setting is named to the user: a pom element, or a property. */
+    static String where(String setting) {
+        if (PROPERTIES.contains(setting)) {
+            return "Property " + setting;
+        }
+        if (setting.equals("version")) {
+            return "Project <version>";
+        }
+        return "<" + setting + ">";
+    }
+
+    private static String hints(PyBundleException e) {
+        StringBuilder sb = new StringBuilder();
+        for (String hint : e.hints()) {
+            sb.append(System.lineSeparator()).append("  hint: ").append(hint);
+        }
+        return sb.toString();
+    }
+}
