@@ -1,0 +1,1 @@
+"""Word counting helpers shipped to Spark executors in the py-files zip."""

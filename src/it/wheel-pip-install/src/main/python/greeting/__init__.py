@@ -1,0 +1,5 @@
+from greeting.nested.words import HELLO
+
+
+def hello(name):
+    return "%s, %s!" % (HELLO, name)

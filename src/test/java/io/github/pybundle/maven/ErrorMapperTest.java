@@ -1,0 +1,48 @@
+package io.github.pybundle.maven;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.PyBundleException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.junit.jupiter.api.Test;
+
+class ErrorMapperTest {
+    private static final String NL = System.lineSeparator();
+
+    @Test
+    void configurationErrors_areFailuresNamingThePomElementWithHints() {
+        Exception e = ErrorMapper.map(new InvalidConfigurationException("mainScript", "x.py", "it is missing",
+                "create it", "or set it"));
+        assertInstanceOf(MojoFailureException.class, e);
+        assertEquals("<mainScript>: it is missing" + NL + "  hint: create it" + NL + "  hint: or set it",
+                e.getMessage());
+    }
+
+    @Test
+    void propertiesAndProjectElements_areNamedAsSuch() {
+        assertEquals("Property project.build.outputTimestamp", ErrorMapper.where("project.build.outputTimestamp"));
+        assertEquals("Project <version>", ErrorMapper.where("version"));
+    }
+
+    @Test
+    void otherUserErrors_areFailures() {
+        Exception e = ErrorMapper.map(new PyBundleException("no wheel fits", List.of("try this")));
+        assertInstanceOf(MojoFailureException.class, e);
+        assertEquals("no wheel fits" + NL + "  hint: try this", e.getMessage());
+    }
+
+    @Test
+    void ioErrors_areExecutionErrorsEvenWhenWrapped() {
+        Exception e = ErrorMapper.map(new UncheckedIOException(new NoSuchFileException("/x/y")));
+        assertInstanceOf(MojoExecutionException.class, e);
+        assertEquals("I/O failure: /x/y (NoSuchFileException)", e.getMessage());
+        assertInstanceOf(MojoExecutionException.class, ErrorMapper.map(new IOException()));
+    }
+}
