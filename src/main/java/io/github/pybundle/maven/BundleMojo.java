@@ -6,7 +6,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Builds the deployment bundle: {@code target/{finalName}-pyfiles.zip} for {@code spark-submit --py-files}
+ * Builds the deployment bundle: <code>target/{finalName}-pyfiles.zip</code> for {@code spark-submit --py-files}
  * (attached with classifier {@code pyfiles}) and the launcher {@code target/pybundle/spark-submit.sh}.
  *
  * @since 0.1.0

@@ -6,7 +6,7 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
- * Builds a PEP 427 wheel ({@code {name}-{version}-py3-none-any.whl}) of the project's own Python code and attaches it
+ * Builds a PEP 427 wheel (<code>{name}-{version}-py3-none-any.whl</code>) of the project's own Python code and attaches it
  * with type {@code whl}.
  *
  * @since 0.1.0
