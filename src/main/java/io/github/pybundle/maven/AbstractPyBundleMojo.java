@@ -3,7 +3,12 @@ package io.github.pybundle.maven;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.project.BuildTimestamp;
 import io.github.pybundle.core.project.ProjectPackager;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Instant;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -100,6 +105,57 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     @Parameter(property = "pybundle.attach", defaultValue = "true")
     protected boolean attach;
 
+    /**
+     * Requirements in PEP 508 form, e.g. {@code <requirement>pandas>=2,<3</requirement>}. Published as Requires-Dist
+     * of the project wheel.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    protected List<String> requirements = new ArrayList<>();
+
+    /**
+     * Constraints in PEP 508 form: they restrict the versions of packages that are required anyway, and add none.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    protected List<String> constraints = new ArrayList<>();
+
+    /**
+     * pip requirements files ({@code -r}, {@code -c}, {@code --index-url}, {@code --hash} and the rest of pip's
+     * format). Deployment inputs: not published in the wheel's metadata.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    protected List<File> requirementsFiles = new ArrayList<>();
+
+    /**
+     * A pyproject.toml whose {@code [project]} dependencies, optional-dependencies, requires-python and
+     * {@code [dependency-groups]} are read. Default: {@code pyproject.toml} in the base directory, when present.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.pyproject")
+    protected File pyproject;
+
+    /**
+     * Extras of the pyproject ({@code [project.optional-dependencies]}) to include.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.extras")
+    protected List<String> extras = new ArrayList<>();
+
+    /**
+     * PEP 735 dependency groups of the pyproject ({@code [dependency-groups]}) to include.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.dependencyGroups")
+    protected List<String> dependencyGroups = new ArrayList<>();
+
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -153,6 +209,25 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
                 ? session.getRequest().getStartTime().toInstant()
                 : Instant.now();
         return BuildTimestamp.resolve(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"), start);
+    }
+
+    /** Reads and validates every declared requirement; called first by each goal so that typos fail early. */
+    protected DeclaredRequirements declaredRequirements() throws IOException {
+        Path base = project.getBasedir() == null ? Path.of("") : project.getBasedir().toPath();
+        Path pp = pyproject != null ? pyproject.toPath() : base.resolve("pyproject.toml");
+        List<Path> files = new ArrayList<>();
+        requirementsFiles.forEach(f -> files.add(f.toPath()));
+        return DeclaredRequirements.collect(new DeclaredRequirements.Request(nonNull(requirements),
+                nonNull(constraints), files, pp, pyproject != null, nonNull(extras), nonNull(dependencyGroups),
+                System.getenv()));
+    }
+
+    private static List<String> nonNull(List<String> values) {
+        List<String> out = new ArrayList<>();
+        if (values != null) {
+            values.stream().filter(v -> v != null && !v.isBlank()).forEach(out::add);
+        }
+        return out;
     }
 
     /** The project identity for the core. */

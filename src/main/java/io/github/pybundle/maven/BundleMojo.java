@@ -1,6 +1,7 @@
 package io.github.pybundle.maven;
 
 import io.github.pybundle.core.project.ProjectPackager;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -19,6 +20,13 @@ public class BundleMojo extends AbstractPyBundleMojo {
 
     @Override
     protected void doExecute() throws Exception {
+        DeclaredRequirements declared = declaredRequirements();
+        if (!declared.requirements().isEmpty()) {
+            getLog().warn("This pybundle version bundles the project's own code only: the "
+                    + declared.requirements().size() + " declared requirement(s) "
+                    + declared.requirements().stream().map(d -> d.requirement().toString()).toList()
+                    + " are validated but not yet resolved into the bundle.");
+        }
         ProjectPackager.BundleResult result = packager().bundle(new ProjectPackager.BundleRequest(
                 pythonSourceDirectory.toPath(), mainScript.toPath(), project.getArtifactId(),
                 outputDirectory.toPath(), finalName, timestamp()));

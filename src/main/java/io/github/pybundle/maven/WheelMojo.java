@@ -1,6 +1,7 @@
 package io.github.pybundle.maven;
 
 import io.github.pybundle.core.project.ProjectPackager;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
 import java.nio.file.Path;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -15,12 +16,13 @@ import org.apache.maven.plugins.annotations.Mojo;
 public class WheelMojo extends AbstractPyBundleMojo {
     @Override
     protected void doExecute() throws Exception {
+        DeclaredRequirements declared = declaredRequirements();
         String license = project.getLicenses() == null || project.getLicenses().isEmpty()
                 ? null
                 : project.getLicenses().get(0).getName();
         Path wheel = packager().buildWheel(new ProjectPackager.WheelRequest(pythonSourceDirectory.toPath(),
                 mainScript.toPath(), identity(), project.getDescription(), license, project.getUrl(),
-                outputDirectory.toPath(), timestamp()));
+                outputDirectory.toPath(), timestamp(), declared));
         if (attach) {
             projectHelper.attachArtifact(project, "whl", null, wheel.toFile());
         }

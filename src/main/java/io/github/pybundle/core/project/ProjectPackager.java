@@ -8,6 +8,7 @@ import io.github.pybundle.core.launch.SparkSubmitScript;
 import io.github.pybundle.core.name.ProjectName;
 import io.github.pybundle.core.pep440.InvalidVersionException;
 import io.github.pybundle.core.pep440.Version;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.source.PythonSourceTree;
 import io.github.pybundle.core.wheel.CoreMetadata;
 import io.github.pybundle.core.wheel.ProjectWheelBuilder;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.stream.Collectors;
 
 /**
  * Packages the project's own Python code: the wheel, and the py-files zip with its launcher. Build-tool neutral: the
@@ -73,9 +75,12 @@ public final class ProjectPackager {
      * @param homePage project URL, or null
      * @param outputDirectory where the wheel goes
      * @param timestamp the time of every entry
+     * @param declared the project's declared requirements: published as Requires-Dist, Provides-Extra and
+     *     Requires-Python
      */
     public record WheelRequest(Path sourceDirectory, Path mainScript, Identity identity, String summary,
-                               String license, String homePage, Path outputDirectory, Instant timestamp) {
+                               String license, String homePage, Path outputDirectory, Instant timestamp,
+                               DeclaredRequirements declared) {
     }
 
     /**
@@ -107,8 +112,11 @@ public final class ProjectPackager {
                             + " holds no Python package or module to put in a wheel",
                     "add a package (a directory with __init__.py) or module there, or set <pythonSourceDirectory>");
         }
+        DeclaredRequirements declared = request.declared();
         CoreMetadata metadata = new CoreMetadata(name, version, request.summary(), request.license(),
-                request.homePage(), null);
+                request.homePage(), declared.requiresPython() == null ? null : declared.requiresPython().toString(),
+                declared.publishedExtras(),
+                declared.publishedRequirements().stream().map(Object::toString).collect(Collectors.toList()));
         Path wheel = new ProjectWheelBuilder(Generator.NAME).build(sources, metadata, request.outputDirectory(),
                 request.timestamp());
         listener.log(Level.INFO, "Built wheel " + wheel + " (" + sources.files().size() + " files; "

@@ -15,10 +15,17 @@ import java.util.List;
  * @param license the license name, or null
  * @param homePage the project URL, or null
  * @param requiresPython a PEP 440 specifier set for the target interpreter, or null
+ * @param providesExtra the extras the distribution offers (normalised)
+ * @param requiresDist the dependencies, in canonical PEP 508 form
  * @see <a href="https://packaging.python.org/en/latest/specifications/core-metadata/">Core metadata</a>
  */
 public record CoreMetadata(ProjectName name, Version version, String summary, String license, String homePage,
-                           String requiresPython) {
+                           String requiresPython, List<String> providesExtra, List<String> requiresDist) {
+    public CoreMetadata {
+        providesExtra = List.copyOf(providesExtra);
+        requiresDist = List.copyOf(requiresDist);
+    }
+
     /** The metadata version written; 2.1 is read by every pip still in use on clusters (pip 9+). */
     public static final String METADATA_VERSION = "2.1";
 
@@ -32,6 +39,8 @@ public record CoreMetadata(ProjectName name, Version version, String summary, St
         addSingleLine(lines, "Home-page", homePage);
         addSingleLine(lines, "License", license);
         addSingleLine(lines, "Requires-Python", requiresPython);
+        providesExtra.forEach(e -> addSingleLine(lines, "Provides-Extra", e));
+        requiresDist.forEach(r -> addSingleLine(lines, "Requires-Dist", r));
         return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -30,7 +30,8 @@ class ProjectWheelBuilderTest {
     private Path build(Path out) throws Exception {
         Path src = SourceTrees.sample(dir.resolve("project"));
         CoreMetadata md = new CoreMetadata(ProjectName.of("My.App"), Version.parse("1.2.0.dev0"),
-                "Counts\n  words", "Apache-2.0", "https://example.org/app", null);
+                "Counts\n  words", "Apache-2.0", "https://example.org/app", ">=3.8", List.of("fast"),
+                List.of("requests>=2", "ujson; extra == \"fast\""));
         return new ProjectWheelBuilder("pybundle test").build(PythonSourceTree.scan(src, src.resolve("main.py")), md,
                 out, T);
     }
@@ -53,7 +54,8 @@ class ProjectWheelBuilderTest {
     void build_writesMetadataAndWheelFiles() throws Exception {
         Map<String, String> texts = ZipContents.texts(build(dir.resolve("out")));
         assertEquals("Metadata-Version: 2.1\nName: My.App\nVersion: 1.2.0.dev0\nSummary: Counts words\n"
-                + "Home-page: https://example.org/app\nLicense: Apache-2.0\n",
+                + "Home-page: https://example.org/app\nLicense: Apache-2.0\nRequires-Python: >=3.8\n"
+                + "Provides-Extra: fast\nRequires-Dist: requests>=2\nRequires-Dist: ujson; extra == \"fast\"\n",
                 texts.get("my_app-1.2.0.dev0.dist-info/METADATA"));
         assertEquals("Wheel-Version: 1.0\nGenerator: pybundle test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
                 texts.get("my_app-1.2.0.dev0.dist-info/WHEEL"));

@@ -1,0 +1,70 @@
+package io.github.pybundle.core.requirements;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.testing.SourceTrees;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeclaredRequirementsTest {
+    @TempDir
+    Path dir;
+
+    private DeclaredRequirements collect(List<String> pom, List<String> extras, List<String> groups, boolean explicit)
+            throws Exception {
+        return DeclaredRequirements.collect(new DeclaredRequirements.Request(pom, List.of("urllib3<2"),
+                List.of(), dir.resolve("pyproject.toml"), explicit, extras, groups, Map.of()));
+    }
+
+    @Test
+    void collect_combinesPomPyprojectExtrasAndGroupsAndPublishesOnlyAbstractDependencies() throws Exception {
+        SourceTrees.write(dir, "pyproject.toml", "[project]\nrequires-python = \">=3.8\"\ndependencies = [\"pandas\"]\n"
+                + "[project.optional-dependencies]\nfast = [\"ujson; os_name == 'posix'\", \"orjson; os_name == 'nt' or os_name == 'java'\"]\n"
+                + "[dependency-groups]\ntest = [\"pytest\"]\n");
+        DeclaredRequirements d = collect(List.of("requests>=2"), List.of("fast"), List.of("test"), false);
+        assertEquals(List.of("requests>=2", "pandas", "ujson; os_name == \"posix\"",
+                "orjson; os_name == \"nt\" or os_name == \"java\"", "pytest"),
+                d.requirements().stream().map(r -> r.requirement().toString()).toList());
+        assertEquals("urllib3<2", d.constraints().get(0).requirement().toString());
+        // The extra's condition binds to the whole original marker: "or" inside keeps its parentheses.
+        assertEquals(List.of("requests>=2", "pandas", "ujson; os_name == \"posix\" and extra == \"fast\"",
+                "orjson; (os_name == \"nt\" or os_name == \"java\") and extra == \"fast\""),
+                d.publishedRequirements().stream().map(Object::toString).toList());
+        assertEquals(List.of("fast"), d.publishedExtras());
+        assertEquals(">=3.8", d.requiresPython().toString());
+    }
+
+    @Test
+    void collect_namesThePomElementAndEntryOfABadRequirement() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> collect(List.of("requests", "pandas>=2,<"), List.of(), List.of(), false));
+        assertEquals("requirements", e.setting());
+        assertEquals("pandas>=2,<", e.value());
+        assertTrue(e.getMessage().startsWith("entry 2: 'pandas>=2,<' is not a valid requirement: Expected end or"
+                + " semicolon"), e.getMessage());
+        assertTrue(e.getMessage().contains("\n    pandas>=2,<\n"), e.getMessage());
+    }
+
+    @Test
+    void collect_refusesUnknownExtrasGroupsAndMissingFiles() throws Exception {
+        assertEquals("extras", assertThrows(InvalidConfigurationException.class,
+                () -> collect(List.of(), List.of("gpu"), List.of(), false)).setting());
+        assertEquals("pyproject", assertThrows(InvalidConfigurationException.class,
+                () -> collect(List.of(), List.of(), List.of(), true)).setting());
+        SourceTrees.write(dir, "pyproject.toml", "[dependency-groups]\ntest = []\n");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> collect(List.of(), List.of(), List.of("docs"), false));
+        assertEquals("dependencyGroups", e.setting());
+        assertTrue(e.getMessage().contains("(declared: [test])"), e.getMessage());
+        InvalidConfigurationException missing = assertThrows(InvalidConfigurationException.class,
+                () -> DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of(), List.of(),
+                        List.of(dir.resolve("nope.txt")), null, false, List.of(), List.of(), Map.of())));
+        assertEquals("requirementsFiles", missing.setting());
+    }
+}
