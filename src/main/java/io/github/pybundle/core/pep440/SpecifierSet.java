@@ -121,6 +121,20 @@ public final class SpecifierSet {
         return finals.isEmpty() && !pres.isEmpty() && allow == null ? pres : finals;
     }
 
+    /**
+     * The candidates PEP 440's pre-release policy admits, in the given order: pre-releases are excluded unless the
+     * user allows them ({@code allowPrereleases}), a specifier names one, or no final release satisfies the set, in
+     * which case the satisfying pre-releases are returned. This is the rule the resolver applies per package.
+     */
+    public List<Version> admissible(List<Version> candidates, boolean allowPrereleases) {
+        if (allowPrereleases || admitsPrereleases()) {
+            return candidates.stream().filter(v -> contains(v, true)).collect(Collectors.toList());
+        }
+        List<Version> finals = candidates.stream().filter(v -> contains(v, false)).collect(Collectors.toList());
+        return !finals.isEmpty() ? finals
+                : candidates.stream().filter(v -> contains(v, true)).collect(Collectors.toList());
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof SpecifierSet && ((SpecifierSet) o).specifiers.stream().collect(Collectors.toSet())

@@ -102,4 +102,14 @@ class SpecifierTest {
         assertEquals("[1.5a1]", SpecifierSet.any().filter(pres, null).toString());
         assertEquals("[]", SpecifierSet.parse(">=1.0").filter(pres, null).toString());
     }
+
+    @Test
+    void admissible_admitsPrereleasesOnlyWhenAllowedNamedOrNothingElseSatisfies() {
+        List<Version> vs = List.of("1.0", "2.0b1", "2.0rc1").stream().map(Version::parse).collect(Collectors.toList());
+        assertEquals("[1.0]", SpecifierSet.parse(">=1.0").admissible(vs, false).toString());
+        assertEquals("[1.0, 2.0b1, 2.0rc1]", SpecifierSet.parse(">=1.0").admissible(vs, true).toString());
+        assertEquals("[2.0b1, 2.0rc1]", SpecifierSet.parse(">=2.0b1").admissible(vs, false).toString());
+        assertEquals("[2.0b1, 2.0rc1]", SpecifierSet.parse(">1.0").admissible(vs, false).toString());
+        assertEquals("[]", SpecifierSet.parse(">=3").admissible(vs, false).toString());
+    }
 }
