@@ -1,0 +1,72 @@
+package io.github.pybundle.core.index;
+
+import io.github.pybundle.core.InvalidConfigurationException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+/**
+ * Where distributions come from: a simple repository API index (PEP 503/691), or a find-links location (a local
+ * directory or a flat HTML page of links).
+ *
+ * @param id the id that binds credentials ({@code <server>} in settings.xml) and pins; shown in messages
+ * @param url the index's base URL (ending in '/') or the find-links location; never carries user info
+ * @param kind index or find-links
+ * @param credentials credentials, or null
+ */
+public record PackageSource(String id, URI url, Kind kind, Credentials credentials) {
+    /** What kind of source. */
+    public enum Kind { INDEX, FIND_LINKS }
+
+    /** The public index, used when nothing else is configured. */
+    public static final String DEFAULT_INDEX = "https://pypi.org/simple/";
+
+    /**
+     * A source from a URL or local path as the user wrote it; user info in the URL becomes credentials.
+     *
+     * @param setting the pom element that holds it, for messages
+     * @throws InvalidConfigurationException when the URL is malformed
+     */
+    public static PackageSource of(String id, String location, Kind kind, String setting) {
+        String loc = location.strip();
+        URI uri;
+        try {
+            uri = loc.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? new URI(loc) : Path.of(loc).toAbsolutePath().toUri();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new InvalidConfigurationException(setting, Secrets.mask(loc), "'" + Secrets.mask(loc)
+                    + "' is not a valid URL: " + Secrets.mask(e.getMessage()), "write a URL such as"
+                    + " https://nexus.example.com/repository/pypi/simple/");
+        }
+        Credentials credentials = null;
+        if (uri.getRawUserInfo() != null) {
+            String[] parts = uri.getUserInfo().split(":", 2);
+            credentials = new Credentials(parts[0], parts.length > 1 ? parts[1] : "");
+            try {
+                uri = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+                        uri.getFragment());
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if (kind == Kind.INDEX && !uri.getPath().endsWith("/")) {
+            uri = uri.resolve(uri.getPath() + "/");
+        }
+        return new PackageSource(id, uri, kind, credentials);
+    }
+
+    /** This source with credentials (from settings.xml), unless the URL already carried some. */
+    public PackageSource withCredentials(Credentials c) {
+        return credentials != null || c == null ? this : new PackageSource(id, url, kind, c);
+    }
+
+    /** The URL of a project's page on this index: {@code <url>/<normalized-name>/}. */
+    public URI projectUrl(String normalizedName) {
+        return url.resolve(normalizedName + "/");
+    }
+
+    /** For messages: id and URL. */
+    @Override
+    public String toString() {
+        return id + " (" + url + ")";
+    }
+}

@@ -1,0 +1,220 @@
+package io.github.pybundle.core.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pybundle.testing.TestIndexServer;
+import io.github.pybundle.testing.TestIndexServer.Fault;
+import io.github.pybundle.testing.TestWheels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DownloadTest {
+    private static final String WHEEL = "demo-1.0-py3-none-any.whl";
+    private static final String PATH = "/files/" + WHEEL;
+
+    @TempDir
+    Path dir;
+    TestIndexServer server;
+    IndexTestSupport t;
+    PackageSource index;
+    TestIndexServer.File file;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new TestIndexServer();
+        t = new IndexTestSupport(dir.resolve("cache"));
+        index = PackageSource.of("test", server.indexUrl(), PackageSource.Kind.INDEX, "indexUrl");
+        file = server.add(TestWheels.pure("demo", "1.0"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private DistributionFile listed() throws Exception {
+        return t.client.project(index, "demo").files().get(0);
+    }
+
+    private Path download() throws Exception {
+        return t.downloader(List.of(index)).download(List.of(new Downloader.Request(listed(), null))).get(WHEEL);
+    }
+
+    private long cachedEntries() throws Exception {
+        Path files = dir.resolve("cache/files");
+        if (!Files.exists(files)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(files)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".whl")).count();
+        }
+    }
+
+    @Test
+    void download_storesAVerifiedContentAddressedEntryAndReusesIt() throws Exception {
+        Path p = download();
+        assertArrayEquals(file.content, Files.readAllBytes(p));
+        assertTrue(p.toString().contains("/files/sha256/" + TestWheels.sha256Hex(file.content).substring(0, 2) + "/"));
+        assertTrue(t.logText().contains("INFO Downloaded from test: " + server.fileUrl(WHEEL) + " ("));
+        download();
+        assertEquals(1, server.count(PATH), "the second build is served from the cache");
+    }
+
+    @Test
+    void download_failsOnAHashMismatchAndCachesNothing() throws Exception {
+        file.listedSha256 = "0".repeat(64);
+        HashMismatchException e = assertThrows(HashMismatchException.class, this::download);
+        assertTrue(e.getMessage().contains("sha256 of " + WHEEL + " is " + TestWheels.sha256Hex(file.content)),
+                e.getMessage());
+        assertEquals(0, cachedEntries());
+    }
+
+    @Test
+    void download_retriesA503AndA429ThenSucceeds() throws Exception {
+        server.fault(PATH, Fault.STATUS_503, Fault.STATUS_429);
+        assertArrayEquals(file.content, Files.readAllBytes(download()));
+        assertEquals(3, server.count(PATH));
+        assertEquals(2, t.sleeps.size(), "backed off twice");
+        assertTrue(t.sleeps.get(1) >= 10, "exponential backoff with jitter: " + t.sleeps);
+    }
+
+    @Test
+    void download_retriesAConnectionResetMidBody() throws Exception {
+        server.fault(PATH, Fault.RESET_MID_BODY);
+        assertArrayEquals(file.content, Files.readAllBytes(download()));
+        assertEquals(2, server.count(PATH));
+    }
+
+    @Test
+    void download_neverKeepsATruncatedBody() throws Exception {
+        server.fault(PATH, Fault.TRUNCATE, Fault.TRUNCATE, Fault.TRUNCATE);
+        FetchException e = assertThrows(FetchException.class, this::download);
+        assertTrue(e.getMessage().startsWith("failed after 3 tries: " + server.fileUrl(WHEEL)), e.getMessage());
+        assertEquals(0, cachedEntries());
+        try (Stream<Path> s = Files.walk(dir.resolve("cache"))) {
+            assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".part")).toList(), "no partial files left");
+        }
+    }
+
+    @Test
+    void download_timesOutOnAStalledTransfer() throws Exception {
+        server.fault(PATH, Fault.STALL, Fault.STALL, Fault.STALL);
+        long start = System.nanoTime();
+        FetchException e = assertThrows(FetchException.class, this::download);
+        assertTrue(e.getMessage().contains("Read timed out") || e.getMessage().contains("timed out"), e.getMessage());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 20, "bounded by the read timeout");
+    }
+
+    @Test
+    void fetch_failsAt401WithoutRetryingAndSaysWhatToDo() throws Exception {
+        server.requireBasicAuth("alice", "s3cret-pw");
+        FetchException e = assertThrows(FetchException.class, () -> t.client.project(index, "demo"));
+        assertEquals(401, e.status());
+        assertEquals("authentication required (401) for " + server.indexUrl() + "demo/ (no credentials were sent)",
+                e.getMessage());
+        assertTrue(e.hints().get(0).contains("<server>"));
+        assertEquals(1, server.requests().size(), "no retry on 401");
+    }
+
+    @Test
+    void credentials_fromUrlUserInfoAreSentButNeverShown() throws Exception {
+        server.requireBasicAuth("alice", "s3cret-pw");
+        PackageSource withUserInfo = PackageSource.of("test", server.indexUrl().replace("http://",
+                "http://alice:s3cret-pw@"), PackageSource.Kind.INDEX, "indexUrl");
+        assertFalse(withUserInfo.toString().contains("s3cret"));
+        assertEquals("alice:****", withUserInfo.credentials().toString());
+        assertEquals("demo", t.client.project(withUserInfo, "demo").name());
+        PackageSource wrong = PackageSource.of("test", server.indexUrl().replace("http://", "http://alice:nope@"),
+                PackageSource.Kind.INDEX, "indexUrl");
+        FetchException e = assertThrows(FetchException.class, () -> t.client.project(wrong, "absent"));
+        assertTrue(e.getMessage().contains("(as user 'alice')") && !e.getMessage().contains("nope"), e.getMessage());
+    }
+
+    @Test
+    void redirectToAnotherHost_dropsTheCredentials() throws Exception {
+        server.requireBasicAuth("alice", "s3cret-pw");
+        PackageSource authed = index.withCredentials(new Credentials("alice", "s3cret-pw"));
+        DistributionFile f = t.client.project(authed, "demo").files().get(0);
+        server.redirectFilesTo(server.otherHostBase()); // same server, host "localhost" instead of "127.0.0.1"
+        t.downloader(List.of(authed)).fetch(new Downloader.Request(f, null));
+        TestIndexServer.Request first = server.requests().stream().filter(r -> r.path().equals(PATH)).findFirst()
+                .orElseThrow();
+        TestIndexServer.Request redirected = server.requests().stream()
+                .filter(r -> r.path().equals("/redirected/" + WHEEL)).findFirst().orElseThrow();
+        assertTrue(first.authorization() != null, "sent to the index host");
+        assertNull(redirected.authorization(), "not sent to another host");
+    }
+
+    @Test
+    void plainHttp_isRefusedForNonLoopbackHostsUnlessAllowed() {
+        PackageSource remote = PackageSource.of("corp", "http://pypi.corp.invalid/simple", PackageSource.Kind.INDEX,
+                "indexUrl");
+        FetchException e = assertThrows(FetchException.class, () -> t.client.project(remote, "demo"));
+        assertTrue(e.getMessage().startsWith("refusing plain-http index http://pypi.corp.invalid/simple/demo/"),
+                e.getMessage());
+        assertTrue(e.hints().get(0).contains("<allowInsecureIndex>"));
+    }
+
+    @Test
+    void offline_usesTheCacheAndNamesWhatIsMissing() throws Exception {
+        download();
+        IndexTestSupport offline = new IndexTestSupport(dir.resolve("cache"), t.settings.withOffline(true));
+        server.close();
+        DistributionFile f = offline.client.project(index, "demo").files().get(0);
+        Path p = offline.downloader(List.of(index)).fetch(new Downloader.Request(f, null));
+        assertArrayEquals(file.content, Files.readAllBytes(p));
+        OfflineMissException miss = assertThrows(OfflineMissException.class,
+                () -> offline.client.project(index, "never-fetched"));
+        assertTrue(miss.getMessage().startsWith("offline mode: the index page " + index.url()
+                + "never-fetched/ of 'test' is not in the cache"), miss.getMessage());
+    }
+
+    @Test
+    void corruptCacheEntry_isEvictedAndFetchedAgain() throws Exception {
+        Path p = download();
+        Files.write(p, "garbage".getBytes());
+        Path again = download();
+        assertArrayEquals(file.content, Files.readAllBytes(again));
+        assertEquals(2, server.count(PATH));
+        assertTrue(t.logText().contains("is corrupt (sha256 differs); fetching it again"));
+    }
+
+    @Test
+    void concurrentThreads_fetchTheSameFileOnce() throws Exception {
+        server.delayBodies(300);
+        DistributionFile f = listed();
+        Downloader d1 = t.downloader(List.of(index));
+        Downloader d2 = new IndexTestSupport(dir.resolve("cache")).downloader(List.of(index));
+        CompletableFuture<Path> a = CompletableFuture.supplyAsync(() -> uncheck(() -> d1.fetch(
+                new Downloader.Request(f, null))));
+        CompletableFuture<Path> b = CompletableFuture.supplyAsync(() -> uncheck(() -> d2.fetch(
+                new Downloader.Request(f, null))));
+        assertEquals(a.get(), b.get());
+        assertEquals(1, server.count(PATH));
+    }
+
+    interface Io<T> {
+        T get() throws Exception;
+    }
+
+    static <T> T uncheck(Io<T> io) {
+        try {
+            return io.get();
+        } catch (Exception e) {
+            throw new RuntimeException(e);
+        }
+    }
+}
