@@ -3,12 +3,17 @@ package io.github.pybundle.maven;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.project.BuildTimestamp;
 import io.github.pybundle.core.project.ProjectPackager;
+import io.github.pybundle.core.index.IndexConfiguration;
+import io.github.pybundle.core.index.Secrets;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.time.Instant;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -19,6 +24,7 @@ import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.MavenProjectHelper;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * Parameters and behaviour shared by every pybundle goal: {@code skip}, error mapping, logging.
@@ -156,6 +162,81 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     @Parameter(property = "pybundle.dependencyGroups")
     protected List<String> dependencyGroups = new ArrayList<>();
 
+    /**
+     * The package indexes to use, in order; the first that has a project supplies all its versions. Each
+     * {@code <index>} has an {@code <id>} (credentials come from the settings.xml {@code <server>} with that id) and
+     * a {@code <url>}. Default: {@code <indexUrl>}, else the requirements files' {@code --index-url}, else pip's
+     * configuration, else the public index.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    protected List<IndexSpec> indexes;
+
+    /**
+     * A single package index, with id {@code pybundle-index} for settings.xml credentials.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.indexUrl")
+    protected String indexUrl;
+
+    /**
+     * Local directories or flat HTML pages of distribution files, consulted besides the indexes.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.findLinks")
+    protected List<String> findLinks;
+
+    /**
+     * Binds projects to one index: {@code <internal-lib>corp</internal-lib>} takes internal-lib only from the index
+     * with id corp.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    protected Map<String, String> indexPins;
+
+    /**
+     * Accept plain-http indexes (loopback addresses are always accepted).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.allowInsecureIndex", defaultValue = "false")
+    protected boolean allowInsecureIndex;
+
+    /**
+     * Use only the cache, as {@code mvn -o} does.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.offline", defaultValue = "false")
+    protected boolean offline;
+
+    /**
+     * How many files are downloaded at once.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.downloadThreads", defaultValue = "4")
+    protected int downloadThreads;
+
+    /**
+     * The shared download cache. Default: {@code $XDG_CACHE_HOME/pybundle}, else {@code ~/.cache/pybundle}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.cacheDirectory")
+    protected File cacheDirectory;
+
+    /** Decrypts settings.xml passwords. */
+    @Component
+    protected SettingsDecrypter settingsDecrypter;
+
+    /** Passwords read for this build; masked wherever text reaches the user. */
+    protected final Set<String> secrets = new HashSet<>();
+
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -167,7 +248,7 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
         } catch (MojoExecutionException | MojoFailureException e) {
             throw e;
         } catch (Exception e) {
-            Exception mapped = ErrorMapper.map(e);
+            Exception mapped = ErrorMapper.map(e, secrets);
             if (mapped instanceof MojoFailureException) {
                 throw (MojoFailureException) mapped;
             }
@@ -189,7 +270,8 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     /** Renders core events into the Maven log. */
     protected BuildListener listener() {
         Log log = getLog();
-        return (level, message) -> {
+        return (level, text) -> {
+            String message = Secrets.mask(text, secrets);
             switch (level) {
                 case WARN:
                     log.warn(message);
@@ -228,6 +310,11 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
             values.stream().filter(v -> v != null && !v.isBlank()).forEach(out::add);
         }
         return out;
+    }
+
+    /** The package sources, network and cache for this build, from the pom, settings.xml and pip's configuration. */
+    protected IndexConfiguration indexConfiguration(DeclaredRequirements declared) throws IOException {
+        return IndexSettings.build(this, declared.files(), secrets);
     }
 
     /** The project identity for the core. */

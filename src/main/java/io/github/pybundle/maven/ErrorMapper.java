@@ -4,6 +4,7 @@ import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.PyBundleException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.github.pybundle.core.index.Secrets;
 import java.util.Set;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -19,6 +20,18 @@ final class ErrorMapper {
     private static final Set<String> PROPERTIES = Set.of("project.build.outputTimestamp");
 
     private ErrorMapper() {
+    }
+
+    /** Maps {@code e}, masking every known secret in the message. */
+    static Exception map(Exception e, Set<String> secrets) {
+        Exception mapped = map(e);
+        String masked = Secrets.mask(mapped.getMessage(), secrets);
+        if (masked != null && !masked.equals(mapped.getMessage())) {
+            // the cause may carry the secret too; it is dropped so that -e cannot print it
+            return mapped instanceof MojoFailureException ? new MojoFailureException(masked)
+                    : new MojoExecutionException(masked);
+        }
+        return mapped;
     }
 
     static Exception map(Exception e) {

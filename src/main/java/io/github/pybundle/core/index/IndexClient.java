@@ -35,8 +35,13 @@ public final class IndexClient {
     /** The source's files for a project (normalised name), or null when the source does not have it. */
     public ProjectPage project(PackageSource source, String name) throws IOException {
         if (source.kind() == PackageSource.Kind.FIND_LINKS) {
-            List<DistributionFile> files = "file".equals(source.url().getScheme())
-                    && Files.isDirectory(Path.of(source.url())) ? directory(source) : flatPage(source);
+            boolean local = "file".equals(source.url().getScheme());
+            if (local && !Files.exists(Path.of(source.url()))) {
+                listener.log(Level.DEBUG, "Find-links location " + source.url() + " does not exist; ignored");
+                return null; // as pip: a missing find-links location is skipped
+            }
+            List<DistributionFile> files = local && Files.isDirectory(Path.of(source.url())) ? directory(source)
+                    : flatPage(source);
             List<DistributionFile> mine = files.stream().filter(f -> name.equals(projectOf(f.filename()))).toList();
             return mine.isEmpty() ? null : new ProjectPage(name, source.id(), mine);
         }

@@ -1,0 +1,126 @@
+package io.github.pybundle.core.resolve;
+
+import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.index.DistributionFile;
+import io.github.pybundle.core.index.IndexConfiguration;
+import io.github.pybundle.core.index.ProjectPage;
+import io.github.pybundle.core.metadata.CoreMetadataFile;
+import io.github.pybundle.core.pep440.SpecifierSet;
+import io.github.pybundle.core.pep440.Version;
+import io.github.pybundle.core.wheel.SdistFilename;
+import io.github.pybundle.core.wheel.WheelFilename;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Facts for the resolver from the configured package sources: for each version, the wheel the target prefers
+ * (highest-priority tag), whether the index's {@code requires-python} admits the target, and the dependencies read
+ * from the wheel's metadata (PEP 658 file or range reads; the wheel is downloaded only as a last resort).
+ */
+public final class IndexProvider implements ResolutionProvider {
+    private final IndexConfiguration.Repository repository;
+    private final Target target;
+
+    public IndexProvider(IndexConfiguration.Repository repository, Target target) {
+        this.repository = repository;
+        this.target = target;
+    }
+
+    @Override
+    public Versions versions(String name) throws IOException {
+        ProjectPage page = repository.finder().find(name);
+        if (page == null) {
+            return new Versions(List.of(), List.of());
+        }
+        Map<Version, List<DistributionFile>> byVersion = new TreeMap<>(Comparator.reverseOrder());
+        for (DistributionFile f : page.files()) {
+            Version v = versionOf(f.filename(), name);
+            if (v != null) {
+                byVersion.computeIfAbsent(v, k -> new ArrayList<>()).add(f);
+            }
+        }
+        List<Candidate> usable = new ArrayList<>();
+        List<Rejected> rejected = new ArrayList<>();
+        for (Map.Entry<Version, List<DistributionFile>> e : byVersion.entrySet()) {
+            DistributionFile best = null;
+            int bestRank = Integer.MAX_VALUE;
+            boolean anyWheel = false;
+            String pythonMismatch = null;
+            for (DistributionFile f : e.getValue()) {
+                if (!f.isWheel()) {
+                    continue;
+                }
+                anyWheel = true;
+                Optional<Integer> rank = target.tags().bestRank(WheelFilename.parse(f.filename()).tags());
+                if (rank.isEmpty()) {
+                    continue;
+                }
+                if (!admitsTarget(f.requiresPython())) {
+                    pythonMismatch = f.requiresPython();
+                    continue;
+                }
+                if (rank.get() < bestRank) {
+                    best = f;
+                    bestRank = rank.get();
+                }
+            }
+            if (best != null) {
+                usable.add(new Candidate(name, e.getKey(), best, best.isYanked(), false));
+            } else if (pythonMismatch != null) {
+                rejected.add(new Rejected(e.getKey(), "requires Python " + pythonMismatch));
+            } else if (anyWheel) {
+                rejected.add(new Rejected(e.getKey(), "no wheel for " + target.describe() + " (has "
+                        + e.getValue().stream().filter(DistributionFile::isWheel).limit(3)
+                        .map(f -> f.filename().replaceFirst("^[^-]+-[^-]+-", "").replaceFirst("\\.whl$", ""))
+                        .toList() + ")"));
+            } else {
+                rejected.add(new Rejected(e.getKey(), "only a source distribution ("
+                        + e.getValue().get(0).filename() + "): pybundle does not build sdists; build a wheel into a"
+                        + " <findLinks> directory or ask the maintainers for one"));
+            }
+        }
+        return new Versions(usable, rejected);
+    }
+
+    private boolean admitsTarget(String requiresPython) {
+        if (requiresPython == null) {
+            return true;
+        }
+        try {
+            return SpecifierSet.parse(requiresPython).contains(target.pythonVersion(), true);
+        } catch (PyBundleException e) {
+            return true; // as pip: an unparsable requires-python on the index is ignored
+        }
+    }
+
+    private static Version versionOf(String filename, String name) {
+        try {
+            if (filename.endsWith(".whl")) {
+                WheelFilename w = WheelFilename.parse(filename);
+                return w.name().equals(name) ? w.version() : null;
+            }
+            SdistFilename s = SdistFilename.parse(filename);
+            return s.name().equals(name) ? s.version() : null;
+        } catch (PyBundleException e) {
+            return null; // not a distribution of this project
+        }
+    }
+
+    @Override
+    public Dependencies dependencies(Candidate c) throws IOException {
+        CoreMetadataFile md = repository.metadata().metadata(c.file());
+        if (!io.github.pybundle.core.name.ProjectName.normalize(md.name()).equals(c.name())
+                || !md.version().equals(c.version())) {
+            return new Dependencies(List.of(), "its metadata says " + md.name() + " " + md.version());
+        }
+        if (md.requiresPython() != null && !md.requiresPython().contains(target.pythonVersion(), true)) {
+            return new Dependencies(List.of(), "requires Python " + md.requiresPython());
+        }
+        return new Dependencies(md.requiresDist(), null);
+    }
+}
