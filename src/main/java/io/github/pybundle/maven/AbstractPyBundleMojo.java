@@ -5,7 +5,9 @@ import io.github.pybundle.core.project.BuildTimestamp;
 import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.index.Secrets;
+import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.resolve.Target;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -230,6 +232,33 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     @Parameter(property = "pybundle.cacheDirectory")
     protected File cacheDirectory;
 
+    /**
+     * The cluster's interpreter and platform, for which dependencies are resolved: {@code <pythonVersion>} (required
+     * when there are dependencies), {@code <pythonFullVersion>}, {@code <implementation>}, {@code <abis>},
+     * {@code <platforms>} (default manylinux2014_x86_64), {@code <markerEnvironment>}, {@code <provided>} (packages the
+     * cluster has, name==version) and {@code <sparkProvided>} (pyspark and py4j come with Spark; default true).
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    protected TargetConfig target;
+
+    /**
+     * Admit pre-releases everywhere (otherwise only where a specifier names one, or nothing else fits).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.pre", defaultValue = "false")
+    protected boolean allowPrereleases;
+
+    /**
+     * The lock file.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.lockFile", defaultValue = "${project.basedir}/pylock.toml")
+    protected File lockFile;
+
     /** Decrypts settings.xml passwords. */
     @Component
     protected SettingsDecrypter settingsDecrypter;
@@ -315,6 +344,19 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     /** The package sources, network and cache for this build, from the pom, settings.xml and pip's configuration. */
     protected IndexConfiguration indexConfiguration(DeclaredRequirements declared) throws IOException {
         return IndexSettings.build(this, declared.files(), secrets);
+    }
+
+    /** The validated target; fails when dependencies need one and none is configured. */
+    protected Target resolvedTarget() {
+        TargetConfig t = target == null ? new TargetConfig() : target;
+        return Target.of(new Target.Spec(t.pythonVersion, t.pythonFullVersion, t.implementation, t.abis,
+                t.platforms, t.markerEnvironment));
+    }
+
+    /** {@code <provided>} plus pyspark/py4j unless {@code <sparkProvided>false}. */
+    protected Map<String, String> providedPackages() {
+        TargetConfig t = target == null ? new TargetConfig() : target;
+        return Locker.provided(t.provided == null ? List.of() : t.provided, t.sparkProvided);
     }
 
     /** The project identity for the core. */

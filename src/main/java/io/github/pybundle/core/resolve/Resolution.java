@@ -16,10 +16,25 @@ public record Resolution(List<Pin> pins, List<Pin> provided) {
      *
      * @param candidate the version and file
      * @param extras the extras requested of it (normalised)
-     * @param requiredBy why it is present: requirement and requirer, e.g. {@code numpy>=1.22 (pandas 2.0.3)}
+     * @param requiredBy why it is present: each requirement on it and who made it
      * @param dependencies its dependencies that apply on the target
      */
-    public record Pin(Candidate candidate, Set<String> extras, List<String> requiredBy,
+    public record Pin(Candidate candidate, Set<String> extras, List<Reason> requiredBy,
                       List<Requirement> dependencies) {
+    }
+
+    /**
+     * One requirement on a package and its origin.
+     *
+     * @param requirement the requirement as written (with its marker)
+     * @param parent the package that declared it (normalised name), or null for a declared requirement
+     * @param parentVersion that package's version, or null
+     * @param source where a declared requirement was written, or null
+     */
+    public record Reason(String requirement, String parent, String parentVersion, String source) {
+        @Override
+        public String toString() {
+            return requirement + " (" + (parent == null ? source : parent + " " + parentVersion) + ")";
+        }
     }
 }

@@ -368,8 +368,10 @@ public final class Resolver {
             if (extra(key) != null) {
                 continue;
             }
-            List<String> why = s.criteria.getOrDefault(key, List.of()).stream()
-                    .map(c -> c.requirement() + " (" + c.parent().describe() + ")").distinct()
+            List<Resolution.Reason> why = s.criteria.getOrDefault(key, List.of()).stream()
+                    .map(c -> new Resolution.Reason(c.requirement().toString(), c.parent().key() == null ? null
+                            : base(c.parent().key()), c.parent().version() == null ? null
+                            : c.parent().version().toString(), c.parent().source())).distinct()
                     .collect(Collectors.toList());
             if (e.getValue().provided()) {
                 if (!why.isEmpty()) {

@@ -1,0 +1,163 @@
+package io.github.pybundle.core.lock;
+
+import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.index.IndexConfiguration;
+import io.github.pybundle.core.name.ProjectName;
+import io.github.pybundle.core.pep440.Specifier;
+import io.github.pybundle.core.pep508.Requirement;
+import io.github.pybundle.core.project.Generator;
+import io.github.pybundle.core.requirements.DeclaredRequirement;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.resolve.IndexProvider;
+import io.github.pybundle.core.resolve.Resolution;
+import io.github.pybundle.core.resolve.Resolver;
+import io.github.pybundle.core.resolve.Target;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Resolves the declared requirements for the target and records the result as a pylock.toml. */
+public final class Locker {
+    /** The packages Spark ships with; provided unless the user says otherwise. */
+    public static final List<String> SPARK_PROVIDED = List.of("pyspark", "py4j");
+
+    private final BuildListener listener;
+
+    public Locker(BuildListener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Reads {@code <provided>} entries: a bare name (any version) or {@code name==version}.
+     *
+     * @throws InvalidConfigurationException for any other form
+     */
+    public static Map<String, String> provided(List<String> entries, boolean sparkProvided) {
+        Map<String, String> out = new TreeMap<>();
+        if (sparkProvided) {
+            SPARK_PROVIDED.forEach(n -> out.put(n, ""));
+        }
+        for (String e : entries) {
+            Requirement r;
+            try {
+                r = Requirement.parse(e);
+            } catch (io.github.pybundle.core.PyBundleException ex) {
+                throw new InvalidConfigurationException("target", e, "<target><provided> entry '" + e
+                        + "' is not a requirement: " + ex.getMessage(), "write name==version, e.g. numpy==1.24.4");
+            }
+            List<Specifier> specs = r.specifier().specifiers();
+            if (specs.size() > 1 || specs.size() == 1 && (specs.get(0).operator() != Specifier.Operator.EQUAL
+                    || specs.get(0).version().endsWith(".*"))) {
+                throw new InvalidConfigurationException("target", e, "<target><provided> entry '" + e
+                        + "' must name one exact version (or none)", "write name==version, e.g. numpy==1.24.4");
+            }
+            out.put(r.normalizedName(), specs.isEmpty() ? "" : specs.get(0).version());
+        }
+        return out;
+    }
+
+    /** What a lock records of its inputs, so that drift can be seen without network. */
+    public static Map<String, List<String>> inputs(DeclaredRequirements declared, Target target,
+                                                   Map<String, String> provided) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("requirements", declared.requirements().stream().map(d -> d.requirement().toString()).sorted().toList());
+        m.put("constraints", declared.constraints().stream().map(d -> d.requirement().toString()).sorted().toList());
+        List<String> t = new ArrayList<>();
+        t.add("implementation=" + target.implementation());
+        t.add("python=" + target.fullVersion());
+        target.abis().forEach(a -> t.add("abi=" + a));
+        target.platforms().forEach(p -> t.add("platform=" + p));
+        new TreeMap<>(target.markers().asMap()).forEach((k, v) -> t.add("marker:" + k + "=" + v));
+        m.put("target", t);
+        List<String> p = new ArrayList<>();
+        provided.forEach((k, v) -> p.add(v.isEmpty() ? k : k + "==" + v));
+        m.put("provided", p);
+        return m;
+    }
+
+    /** The differences between a lock's recorded inputs and the current ones; empty when it is up to date. */
+    public static List<String> drift(Pylock lock, Map<String, List<String>> current) {
+        List<String> out = new ArrayList<>();
+        if (lock.inputs().isEmpty()) {
+            return out; // another tool's lock: trusted as long as it is for the target (checked by the caller)
+        }
+        for (Map.Entry<String, List<String>> e : current.entrySet()) {
+            List<String> before = lock.inputs().getOrDefault(e.getKey(), List.of());
+            List<String> added = e.getValue().stream().filter(v -> !before.contains(v)).toList();
+            List<String> removed = before.stream().filter(v -> !e.getValue().contains(v)).toList();
+            if (!added.isEmpty() || !removed.isEmpty()) {
+                out.add(e.getKey() + ": " + (added.isEmpty() ? "" : "added " + added)
+                        + (!added.isEmpty() && !removed.isEmpty() ? ", " : "") + (removed.isEmpty() ? ""
+                        : "removed " + removed));
+            }
+        }
+        return out;
+    }
+
+    /** Resolves and returns the resolution with the lock it makes. */
+    public record Result(Resolution resolution, Pylock lock) {
+    }
+
+    /** Resolves the declared requirements for the target. */
+    public Result lock(DeclaredRequirements declared, Target target, Map<String, String> provided,
+                       boolean allowPrereleases, IndexConfiguration config, Path lockFile) throws IOException {
+        IndexConfiguration.Repository repo = config.open(listener);
+        List<Resolver.Root> roots = new ArrayList<>();
+        for (DeclaredRequirement d : declared.requirements()) {
+            roots.add(new Resolver.Root(d.requirement(), d.source()));
+        }
+        List<Resolver.Root> constraints = new ArrayList<>();
+        for (DeclaredRequirement d : declared.constraints()) {
+            constraints.add(new Resolver.Root(d.requirement(), d.source()));
+        }
+        long start = System.nanoTime();
+        Resolution r = new Resolver(new IndexProvider(repo, target)).resolve(new Resolver.Request(roots, constraints,
+                provided, allowPrereleases, target.markers(), target.describe()));
+        listener.log(Level.INFO, String.format(java.util.Locale.ROOT, "Resolved %d packages for %s in %.1f s",
+                r.pins().size(), target.describe(), (System.nanoTime() - start) / 1e9));
+        Map<String, String> indexUrls = new LinkedHashMap<>();
+        config.indexes().forEach(s -> indexUrls.put(s.id(), s.url().toString()));
+        List<LockedPackage> packages = new ArrayList<>();
+        for (Resolution.Pin pin : r.pins()) {
+            var c = pin.candidate();
+            var f = c.file();
+            String sha = f.sha256();
+            if (sha == null) { // an index without digests: fetch once to record one
+                sha = io.github.pybundle.core.index.FileCache.sha256Hex(repo.downloader().fetch(
+                        new io.github.pybundle.core.index.Downloader.Request(f, null)));
+            }
+            boolean local = "file".equals(f.url().getScheme());
+            List<String> deps = pin.dependencies().stream().map(Requirement::normalizedName)
+                    .filter(n -> !n.equals(c.name()) && r.pins().stream().anyMatch(p -> p.candidate().name()
+                            .equals(n))).distinct().sorted().toList();
+            packages.add(new LockedPackage(c.name(), c.version().toString(), indexUrls.get(f.sourceId()),
+                    f.filename(), local ? null : stripUserInfo(f.url()), local ? relative(lockFile, Path.of(f.url()))
+                    : null, f.size(), sha, deps));
+        }
+        Pylock lock = new Pylock(List.of(target.environmentMarker()), "==" + target.major() + "." + target.minor()
+                + ".*", "pybundle " + Generator.VERSION, packages, inputs(declared, target, provided));
+        return new Result(r, lock);
+    }
+
+    private static String stripUserInfo(URI u) {
+        return u.getRawUserInfo() == null ? u.toString() : u.toString().replace(u.getRawUserInfo() + "@", "");
+    }
+
+    private static String relative(Path lockFile, Path wheel) {
+        Path base = lockFile.toAbsolutePath().getParent();
+        return base.relativize(wheel.toAbsolutePath()).toString().replace('\\', '/');
+    }
+
+    /** The lock's packages as requirement pins, e.g. for messages. */
+    public static String describe(Pylock lock) {
+        return lock.packages().stream().map(p -> ProjectName.normalize(p.name()) + "==" + p.version()).toList()
+                .toString();
+    }
+}

@@ -1,0 +1,192 @@
+package io.github.pybundle.core.lock;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A PEP 751 lock file: the packages and the exact wheels to install for one target environment. pybundle also records
+ * under {@code [tool.pybundle]} what the lock was made from (the declared requirements and the target), so that a later
+ * build can tell without network whether it is still valid.
+ *
+ * <p>Written by hand in a fixed order (keys as the specification lists them, packages sorted by name) so that the
+ * same resolution always gives the same bytes and diffs stay small.
+ *
+ * @param environments markers of the environments the lock is for
+ * @param requiresPython the Python versions the lock is for
+ * @param createdBy the tool that wrote it
+ * @param packages the locked packages
+ * @param inputs pybundle's record of what was locked ({@code [tool.pybundle]}); empty for other tools' locks
+ * @see <a href="https://packaging.python.org/en/latest/specifications/pylock-toml/">pylock.toml specification</a>
+ */
+public record Pylock(List<String> environments, String requiresPython, String createdBy, List<LockedPackage> packages,
+                     Map<String, List<String>> inputs) {
+    /** The default file name. */
+    public static final String FILE_NAME = "pylock.toml";
+
+    public Pylock {
+        environments = List.copyOf(environments);
+        packages = packages.stream().sorted(Comparator.comparing(LockedPackage::name)).toList();
+        inputs = Map.copyOf(inputs);
+    }
+
+    /** The TOML text. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Written by pybundle: the exact wheels for the target below. Re-lock with mvn pybundle:lock\n");
+        sb.append("# (or -Dpybundle.updateLock); do not edit by hand.\n");
+        sb.append("lock-version = \"1.0\"\n");
+        sb.append("environments = ").append(array(environments)).append('\n');
+        if (requiresPython != null) {
+            sb.append("requires-python = ").append(str(requiresPython)).append('\n');
+        }
+        sb.append("extras = []\ndependency-groups = []\ndefault-groups = []\n");
+        sb.append("created-by = ").append(str(createdBy)).append('\n');
+        for (LockedPackage p : packages) {
+            sb.append("\n[[packages]]\n");
+            sb.append("name = ").append(str(p.name())).append('\n');
+            sb.append("version = ").append(str(p.version())).append('\n');
+            if (p.index() != null) {
+                sb.append("index = ").append(str(p.index())).append('\n');
+            }
+            sb.append("dependencies = [");
+            for (int i = 0; i < p.dependencies().size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append("{name = ").append(str(p.dependencies().get(i))).append('}');
+            }
+            sb.append("]\n");
+            sb.append("wheels = [{name = ").append(str(p.wheelName()));
+            if (p.url() != null) {
+                sb.append(", url = ").append(str(p.url()));
+            }
+            if (p.path() != null) {
+                sb.append(", path = ").append(str(p.path()));
+            }
+            if (p.size() >= 0) {
+                sb.append(", size = ").append(p.size());
+            }
+            sb.append(", hashes = {sha256 = ").append(str(p.sha256())).append("}}]\n");
+        }
+        if (!inputs.isEmpty()) {
+            sb.append("\n[tool.pybundle]\n");
+            inputs.keySet().stream().sorted().forEach(k -> sb.append(k).append(" = ").append(array(inputs.get(k)))
+                    .append('\n'));
+        }
+        return sb.toString();
+    }
+
+    /** Writes the lock atomically; returns false when the file already has exactly this content. */
+    public boolean write(Path file) throws IOException {
+        byte[] bytes = render().getBytes(StandardCharsets.UTF_8);
+        if (Files.isRegularFile(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
+            return false;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, ".pylock", ".tmp");
+        try {
+            Files.write(temp, bytes);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return true;
+    }
+
+    /**
+     * Reads a lock, whichever tool wrote it, as long as it locks packages to wheels.
+     *
+     * @throws InvalidLockException when the file is not a usable PEP 751 lock
+     */
+    public static Pylock read(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (JacksonException e) {
+            throw new InvalidLockException(file + ": not valid TOML: " + e.getOriginalMessage(),
+                    "re-create it with -Dpybundle.updateLock");
+        }
+        String version = root.path("lock-version").asText("");
+        if (!version.startsWith("1.")) {
+            throw new InvalidLockException(file + ": lock-version '" + version + "' is not supported (1.x is)",
+                    "re-create it with -Dpybundle.updateLock");
+        }
+        List<String> environments = new ArrayList<>();
+        root.path("environments").forEach(e -> environments.add(e.asText()));
+        List<LockedPackage> packages = new ArrayList<>();
+        for (JsonNode p : root.path("packages")) {
+            String name = p.path("name").asText();
+            JsonNode wheels = p.path("wheels");
+            if (wheels.size() != 1) {
+                throw new InvalidLockException(file + ": package '" + name + "' has " + wheels.size() + " wheels;"
+                        + " pybundle needs a lock made for one target (one wheel per package)",
+                        "re-lock for the cluster's target with -Dpybundle.updateLock");
+            }
+            JsonNode w = wheels.get(0);
+            String sha = w.path("hashes").path("sha256").asText(null);
+            if (sha == null) {
+                throw new InvalidLockException(file + ": the wheel of '" + name + "' has no sha256 hash",
+                        "re-lock with -Dpybundle.updateLock");
+            }
+            String url = w.hasNonNull("url") ? w.get("url").asText() : null;
+            String wheelName = w.hasNonNull("name") ? w.get("name").asText()
+                    : (url != null ? url : w.path("path").asText()).replaceFirst(".*/", "");
+            List<String> deps = new ArrayList<>();
+            p.path("dependencies").forEach(d -> deps.add(d.path("name").asText()));
+            packages.add(new LockedPackage(name, p.path("version").asText(null), p.path("index").asText(null),
+                    wheelName, url, w.hasNonNull("path") ? w.get("path").asText() : null, w.path("size").asLong(-1),
+                    sha, deps));
+        }
+        Map<String, List<String>> inputs = new LinkedHashMap<>();
+        JsonNode tool = root.path("tool").path("pybundle");
+        for (Iterator<Map.Entry<String, JsonNode>> it = tool.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            List<String> values = new ArrayList<>();
+            e.getValue().forEach(v -> values.add(v.asText()));
+            inputs.put(e.getKey(), values);
+        }
+        return new Pylock(environments, root.path("requires-python").asText(null),
+                root.path("created-by").asText("unknown"), packages, inputs);
+    }
+
+    private static String array(List<String> values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(str(values.get(i)));
+        }
+        return sb.append(']').toString();
+    }
+
+    /** A TOML basic string. */
+    static String str(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(String.format("\\u%04X", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,31 @@
+package io.github.pybundle.maven;
+
+import io.github.pybundle.core.lock.Locker;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.resolve.Target;
+import org.apache.maven.plugins.annotations.Mojo;
+
+/**
+ * Resolves the declared requirements for the {@code <target>} (the cluster's Python and platform) and writes
+ * {@code pylock.toml} (PEP 751) with the exact wheel, URL, size and sha256 of every package.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "lock", threadSafe = true)
+public class LockMojo extends AbstractPyBundleMojo {
+    @Override
+    protected void doExecute() throws Exception {
+        DeclaredRequirements declared = declaredRequirements();
+        Target t = resolvedTarget();
+        Locker.Result r = new Locker(listener()).lock(declared, t, providedPackages(), allowPrereleases,
+                indexConfiguration(declared), lockFile.toPath());
+        boolean changed = r.lock().write(lockFile.toPath());
+        getLog().info((changed ? "Wrote " : "Up to date: ") + lockFile + " (" + r.lock().packages().size()
+                + " packages for " + t.describe() + ")");
+    }
+
+    @Override
+    protected String goal() {
+        return "pybundle:lock";
+    }
+}

@@ -1,0 +1,25 @@
+package io.github.pybundle.maven;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The pom's {@code <target>}: the cluster's interpreter and platform, and what it already has installed. */
+public class TargetConfig {
+    /** The cluster's Python major.minor, e.g. 3.8. */
+    String pythonVersion;
+    /** The full version, e.g. 3.8.18, for python_full_version markers. */
+    String pythonFullVersion;
+    /** cp (CPython, default) or pp (PyPy). */
+    String implementation;
+    /** ABIs; default derived from implementation and version. */
+    List<String> abis = new ArrayList<>();
+    /** Platform tags; default manylinux2014_x86_64. */
+    List<String> platforms = new ArrayList<>();
+    /** Marker variables to override, e.g. platform_release. */
+    Map<String, String> markerEnvironment;
+    /** Packages the cluster already has, name==version; never bundled. */
+    List<String> provided = new ArrayList<>();
+    /** Whether pyspark and py4j come with Spark (default true). */
+    boolean sparkProvided = true;
+}
