@@ -1,7 +1,13 @@
 package io.github.pybundle.maven;
 
 import io.github.pybundle.core.project.ProjectPackager;
+import io.github.pybundle.core.index.IndexConfiguration;
+import io.github.pybundle.core.lock.LockedWheels;
+import io.github.pybundle.core.lock.Pylock;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.resolve.Target;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -18,18 +24,29 @@ public class BundleMojo extends AbstractPyBundleMojo {
     @Parameter(defaultValue = "${project.build.finalName}", readonly = true, required = true)
     protected String finalName;
 
+    /**
+     * Re-resolve and rewrite the lock instead of failing when it no longer matches the requirements or target.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.updateLock", defaultValue = "false")
+    protected boolean updateLock;
+
     @Override
     protected void doExecute() throws Exception {
         DeclaredRequirements declared = declaredRequirements();
+        List<Path> wheels = List.of();
         if (!declared.requirements().isEmpty()) {
-            getLog().warn("This pybundle version bundles the project's own code only: the "
-                    + declared.requirements().size() + " declared requirement(s) "
-                    + declared.requirements().stream().map(d -> d.requirement().toString()).toList()
-                    + " are validated but not yet resolved into the bundle.");
+            Target t = resolvedTarget();
+            IndexConfiguration config = indexConfiguration(declared);
+            LockedWheels locked = new LockedWheels(listener());
+            Pylock lock = locked.ensure(declared, t, providedPackages(), allowPrereleases, config,
+                    lockFile.toPath(), updateLock);
+            wheels = locked.fetch(lock, lockFile.toPath(), config);
         }
         ProjectPackager.BundleResult result = packager().bundle(new ProjectPackager.BundleRequest(
                 pythonSourceDirectory.toPath(), mainScript.toPath(), project.getArtifactId(),
-                outputDirectory.toPath(), finalName, timestamp()));
+                outputDirectory.toPath(), finalName, timestamp(), wheels));
         if (attach) {
             projectHelper.attachArtifact(project, "zip", "pyfiles", result.pyFilesZip().toFile());
         }

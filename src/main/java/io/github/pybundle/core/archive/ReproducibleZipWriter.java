@@ -116,6 +116,19 @@ public final class ReproducibleZipWriter implements AutoCloseable {
         return new EntryDigest(sha.digest(), written);
     }
 
+    /**
+     * Copies an entry of another zip without inflating or deflating it: the compressed bytes, CRC and sizes are
+     * taken as they are; the name, time and mode are this archive's.
+     */
+    public void addRaw(String name, ZipArchiveEntry source, InputStream raw, int mode) throws IOException {
+        ZipArchiveEntry entry = newEntry(name, mode);
+        entry.setMethod(source.getMethod());
+        entry.setCrc(source.getCrc());
+        entry.setSize(source.getSize());
+        entry.setCompressedSize(source.getCompressedSize());
+        zip.addRawArchiveEntry(entry, raw);
+    }
+
     private ZipArchiveEntry newEntry(String name, int mode) {
         if (!names.add(name)) {
             throw new IllegalArgumentException("duplicate zip entry: " + name);

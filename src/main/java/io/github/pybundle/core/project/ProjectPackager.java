@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -92,9 +93,10 @@ public final class ProjectPackager {
      * @param outputDirectory the build directory ({@code target/})
      * @param finalName the base name of the outputs
      * @param timestamp the time of every entry
+     * @param wheels the locked dependency wheels to include
      */
     public record BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
-                                String finalName, Instant timestamp) {
+                                String finalName, Instant timestamp, List<Path> wheels) {
     }
 
     /** What {@link #bundle} wrote. */
@@ -140,8 +142,8 @@ public final class ProjectPackager {
         }
         PythonSourceTree sources = PythonSourceTree.scan(request.sourceDirectory(), main);
         Path out = request.outputDirectory();
-        Path zip = PyFilesZipBuilder.build(sources, out.resolve(PyFilesZipBuilder.fileName(request.finalName())),
-                request.timestamp());
+        Path zip = PyFilesZipBuilder.build(sources, request.wheels(),
+                out.resolve(PyFilesZipBuilder.fileName(request.finalName())), request.timestamp());
         Path launchDir = out.resolve("pybundle");
         Files.createDirectories(launchDir);
         Path mainCopy = launchDir.resolve(main.getFileName().toString());
@@ -151,7 +153,7 @@ public final class ProjectPackager {
                 Generator.NAME).write(launcher);
         listener.log(Level.INFO, "Built py-files zip " + zip + " (" + sources.files().size() + " files; "
                 + (sources.topLevelNames().isEmpty() ? "no packages" : String.join(", ", sources.topLevelNames()))
-                + ")");
+                + (request.wheels().isEmpty() ? "" : "; " + request.wheels().size() + " dependency wheels") + ")");
         listener.log(Level.INFO, "Launcher: " + launcher + " [application arguments...]");
         return new BundleResult(zip, launcher, mainCopy);
     }

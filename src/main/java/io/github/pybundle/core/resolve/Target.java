@@ -30,6 +30,8 @@ public record Target(String implementation, int major, int minor, String fullVer
     private static final Pattern PLATFORM = Pattern.compile(
             "manylinux(1|2010|2014|_\\d+_\\d+)_\\w+|musllinux_\\d+_\\d+_\\w+|macosx_\\d+_\\d+_\\w+|win32|win_amd64"
                     + "|win_arm64|linux_\\w+|any");
+    private static final java.util.Set<String> LINUX_ARCHS = java.util.Set.of("x86_64", "i686", "aarch64", "armv7l",
+            "ppc64", "ppc64le", "s390x", "riscv64", "loongarch64");
     private static final Map<String, String> IMPLEMENTATIONS = Map.of("cp", "cpython", "pp", "pypy");
 
     /** The user's description, as configured in the pom ({@code <target>}). */
@@ -71,7 +73,10 @@ public record Target(String implementation, int major, int minor, String fullVer
         List<String> platforms = spec.platforms() == null || spec.platforms().isEmpty()
                 ? List.of("manylinux2014_x86_64") : spec.platforms().stream().map(String::strip).toList();
         for (String p : platforms) {
-            if (!PLATFORM.matcher(p).matches()) {
+            String arch = PlatformTags.linuxArchitecture(p);
+            boolean knownArch = arch == null || LINUX_ARCHS.contains(arch)
+                    && (!p.matches("manylinux(1|2010)_.*") || arch.equals("x86_64") || arch.equals("i686"));
+            if (!PLATFORM.matcher(p).matches() || !knownArch) {
                 throw new InvalidConfigurationException("target", p, "<target><platforms> entry '" + p
                         + "' is not a platform tag", "use e.g. manylinux2014_x86_64, manylinux_2_28_aarch64,"
                         + " musllinux_1_2_x86_64");

@@ -1,0 +1,29 @@
+// The dependencies were resolved for the target, locked, and bundled into the py-files zip; the app runs with only
+// the zip on PYTHONPATH (importlib.metadata finds their dist-info inside it); the second build used the lock.
+import java.util.zip.ZipFile
+
+def zip = new File(basedir, 'target/bundle-with-dependencies-1.0.0-pyfiles.zip')
+def names = new ZipFile(zip).withCloseable { z -> z.entries().collect { it.name } }
+assert names.containsAll(['app/__init__.py', 'greeter/__init__.py', 'tiny_dep/__init__.py',
+                          'greeter-1.0.dist-info/METADATA', 'tiny_dep-1.0.dist-info/RECORD'])
+def lock = new File(basedir, 'pylock.toml').text
+assert lock.contains('name = "greeter"\nversion = "1.0"')
+assert lock.contains('path = "wheels/greeter-1.0-py3-none-any.whl"')
+
+def runDir = File.createTempDir()
+try {
+    def main = new File(runDir, 'main.py')
+    main.bytes = new File(basedir, 'target/pybundle/main.py').bytes
+    def pb = new ProcessBuilder('python3', '-S', main.path).directory(runDir).redirectErrorStream(true)
+    pb.environment().put('PYTHONPATH', zip.path)
+    def p = pb.start()
+    def out = p.inputStream.text
+    assert p.waitFor() == 0 : out
+    assert out == 'hello cluster! 1.0 1.0\n'
+} finally {
+    runDir.deleteDir()
+}
+def log = new File(basedir, 'build.log').text
+assert log.contains("[INFO] Using ${new File(basedir, 'pylock.toml').path} (2 packages, created by pybundle")
+assert log.contains('; 2 dependency wheels)')
+return true

@@ -1,0 +1,76 @@
+package io.github.pybundle.core.lock;
+
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.index.DistributionFile;
+import io.github.pybundle.core.index.Downloader;
+import io.github.pybundle.core.index.IndexConfiguration;
+import io.github.pybundle.core.index.PackageSource;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.resolve.Target;
+import io.github.pybundle.core.wheel.WheelFilename;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The wheels a bundle is made of, always taken from the lock: an existing lock is used when it still matches the
+ * declared requirements and target (checked without network), a missing one is created, a drifted one is an error
+ * unless re-locking is asked for. Only files whose sha256 the lock records are downloaded, and each is verified.
+ */
+public final class LockedWheels {
+    private final BuildListener listener;
+
+    public LockedWheels(BuildListener listener) {
+        this.listener = listener;
+    }
+
+    /** The lock to bundle from. */
+    public Pylock ensure(DeclaredRequirements declared, Target target, Map<String, String> provided,
+                         boolean allowPrereleases, IndexConfiguration config, Path lockFile, boolean update)
+            throws IOException {
+        if (!update && Files.isRegularFile(lockFile)) {
+            Pylock lock = Pylock.read(lockFile);
+            List<String> drift = Locker.drift(lock, Locker.inputs(declared, target, provided));
+            if (!drift.isEmpty()) {
+                throw new InvalidLockException(lockFile + " is out of date: " + String.join("; ", drift),
+                        "re-lock with mvn pybundle:lock, or add -Dpybundle.updateLock to this build");
+            }
+            for (LockedPackage p : lock.packages()) {
+                if (!target.tags().accepts(WheelFilename.parse(p.wheelName()).tags())) {
+                    throw new InvalidLockException(lockFile + " was made for another environment: "
+                            + p.wheelName() + " does not run on " + target.describe(),
+                            "re-lock for this target with -Dpybundle.updateLock");
+                }
+            }
+            listener.log(Level.INFO, "Using " + lockFile + " (" + lock.packages().size() + " packages, created by "
+                    + lock.createdBy() + ")");
+            return lock;
+        }
+        Locker.Result r = new Locker(listener).lock(declared, target, provided, allowPrereleases, config, lockFile);
+        r.lock().write(lockFile);
+        listener.log(Level.INFO, (update ? "Re-locked " : "Locked ") + lockFile + " (" + r.lock().packages().size()
+                + " packages for " + target.describe() + ")");
+        return r.lock();
+    }
+
+    /** Downloads (or finds in the cache) every locked wheel; returns their paths in lock order. */
+    public List<Path> fetch(Pylock lock, Path lockFile, IndexConfiguration config) throws IOException {
+        IndexConfiguration.Repository repo = config.open(listener);
+        List<Downloader.Request> requests = new ArrayList<>();
+        for (LockedPackage p : lock.packages()) {
+            URI url = p.url() != null ? URI.create(p.url())
+                    : lockFile.toAbsolutePath().getParent().resolve(p.path()).normalize().toUri();
+            String sourceId = config.indexes().stream().filter(s -> s.url().toString().equals(p.index()))
+                    .map(PackageSource::id).findFirst().orElse("lock");
+            DistributionFile f = new DistributionFile(p.wheelName(), url, Map.of("sha256", p.sha256()), null, null,
+                    null, p.size(), sourceId);
+            requests.add(new Downloader.Request(f, p.sha256()));
+        }
+        return new ArrayList<>(repo.downloader().download(requests).values());
+    }
+}

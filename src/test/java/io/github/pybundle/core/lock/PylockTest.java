@@ -1,0 +1,85 @@
+package io.github.pybundle.core.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.testing.SourceTrees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PylockTest {
+    @TempDir
+    Path dir;
+
+    private static Pylock sample(Map<String, List<String>> inputs) {
+        return new Pylock(List.of("python_version == \"3.8\""), "==3.8.*", "pybundle test", List.of(
+                new LockedPackage("six", "1.16.0", "https://pypi.org/simple/", "six-1.16.0-py2.py3-none-any.whl",
+                        "https://files.example/six-1.16.0-py2.py3-none-any.whl", null, 11053, "a".repeat(64),
+                        List.of()),
+                new LockedPackage("demo", "1.0", null, "demo-1.0-py3-none-any.whl", null, "wheels/demo-1.0-py3-none-any.whl",
+                        -1, "b".repeat(64), List.of("six"))), inputs);
+    }
+
+    @Test
+    void writeThenRead_roundTripsAndSortsPackages() throws Exception {
+        Path file = dir.resolve("pylock.toml");
+        Pylock lock = sample(Map.of("requirements", List.of("demo", "say \"hi\"")));
+        assertTrue(lock.write(file));
+        assertFalse(lock.write(file), "same content: not rewritten");
+        Pylock back = Pylock.read(file);
+        assertEquals(lock, back);
+        assertEquals("demo", back.packages().get(0).name());
+        assertTrue(Files.readString(file).contains("path = \"wheels/demo-1.0-py3-none-any.whl\""));
+    }
+
+    @Test
+    void read_acceptsAnotherToolsLockForOneTarget() throws Exception {
+        Path file = SourceTrees.write(dir, "pylock.toml", "lock-version = '1.0'\ncreated-by = 'uv'\n"
+                + "requires-python = '>=3.8'\n[[packages]]\nname = 'idna'\nversion = '3.7'\n"
+                + "index = 'https://pypi.org/simple'\n[[packages.wheels]]\n"
+                + "url = 'https://files.example/idna-3.7-py3-none-any.whl'\nsize = 66836\n"
+                + "hashes = {sha256 = '" + "c".repeat(64) + "'}\n");
+        Pylock lock = Pylock.read(file);
+        assertEquals("uv", lock.createdBy());
+        assertEquals("idna-3.7-py3-none-any.whl", lock.packages().get(0).wheelName());
+        assertEquals(66836, lock.packages().get(0).size());
+        assertEquals(List.of(), Locker.drift(lock, Map.of("requirements", List.of("idna"))));
+    }
+
+    @Test
+    void read_refusesMultiPlatformLocksAndMissingHashes() throws Exception {
+        Path file = SourceTrees.write(dir, "pylock.toml", "lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\n"
+                + "name = 'a'\nversion = '1'\nwheels = [{url = 'u1', hashes = {sha256 = '1'}}, {url = 'u2', hashes = "
+                + "{sha256 = '2'}}]\n");
+        assertTrue(assertThrows(InvalidLockException.class, () -> Pylock.read(file)).getMessage()
+                .contains("has 2 wheels"));
+        Path v2 = SourceTrees.write(dir, "other.toml", "lock-version = '2.0'\ncreated-by = 'x'\n");
+        assertTrue(assertThrows(InvalidLockException.class, () -> Pylock.read(v2)).getMessage()
+                .contains("lock-version '2.0' is not supported"));
+    }
+
+    @Test
+    void drift_namesWhatChangedSinceTheLock() {
+        Pylock lock = sample(Map.of("requirements", List.of("demo", "six"), "target", List.of("python=3.8.0")));
+        List<String> drift = Locker.drift(lock, Map.of("requirements", List.of("demo", "pandas"), "target",
+                List.of("python=3.8.0")));
+        assertEquals(List.of("requirements: added [pandas], removed [six]"), drift);
+    }
+
+    @Test
+    void provided_acceptsExactPinsOrNamesOnly() {
+        assertEquals(Map.of("numpy", "1.24.4", "py4j", "", "pyspark", ""),
+                Locker.provided(List.of("NumPy==1.24.4"), true));
+        assertEquals(Map.of(), Locker.provided(List.of(), false));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> Locker.provided(List.of("numpy>=1.24"), true));
+        assertTrue(e.getMessage().contains("must name one exact version"));
+    }
+}
