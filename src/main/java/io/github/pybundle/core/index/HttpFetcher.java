@@ -254,6 +254,12 @@ public final class HttpFetcher {
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             if ("file".equals(uri.getScheme())) {
                 Path p = Path.of(uri);
+                if (Files.isDirectory(p)) {
+                    p = p.resolve("index.html"); // a PEP 503 tree on disk: each project page is a directory
+                }
+                if (!Files.isRegularFile(p)) {
+                    return new Exchange(404, Map.of(), uri, null, null);
+                }
                 return new Exchange(200, Map.of("content-length", String.valueOf(Files.size(p))), uri,
                         Files.newInputStream(p), null);
             }

@@ -166,4 +166,34 @@ class IndexClientTest {
         assertEquals(List.of("https://e1.example/simple", "https://e2.example/simple"), c.extraIndexUrls());
         assertEquals(42, c.timeoutSeconds());
     }
+
+    @Test
+    void fileIndex_readsAPep503TreeOnDisk() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("mirror/simple/demo"));
+        byte[] wheel = TestWheels.build(TestWheels.pure("demo", "1.0"));
+        Files.createDirectories(dir.resolve("mirror/files"));
+        Files.write(dir.resolve("mirror/files/demo-1.0-py3-none-any.whl"), wheel);
+        Files.writeString(root.resolve("index.html"), "<html><body><a href=\"../../files/demo-1.0-py3-none-any.whl#sha256="
+                + TestWheels.sha256Hex(wheel) + "\">demo-1.0-py3-none-any.whl</a></body></html>");
+        PackageSource fileIndex = PackageSource.of("mirror", dir.resolve("mirror/simple").toUri().toString(),
+                PackageSource.Kind.INDEX, "indexUrl");
+        ProjectPage page = t.client.project(fileIndex, "demo");
+        DistributionFile f = page.files().get(0);
+        assertEquals("file", f.url().getScheme());
+        assertEquals(dir.resolve("mirror/files/demo-1.0-py3-none-any.whl"),
+                t.downloader(List.of(fileIndex)).fetch(new Downloader.Request(f, null)));
+        assertNull(t.client.project(fileIndex, "absent"));
+    }
+
+    @Test
+    void findLinks_flatHtmlPagesListFilesOfManyProjects() throws Exception {
+        server.add(TestWheels.pure("demo", "1.0"));
+        Path page = dir.resolve("links.html");
+        Files.writeString(page, "<a href=\"" + server.fileUrl("demo-1.0-py3-none-any.whl") + "\">demo-1.0-py3-none-any.whl</a>"
+                + "<a href=\"" + server.fileUrl("other-2.0.tar.gz") + "\">other-2.0.tar.gz</a>");
+        PackageSource fl = PackageSource.of("links", page.toString(), PackageSource.Kind.FIND_LINKS, "findLinks");
+        ProjectPage demo = new PackageFinder(List.of(), List.of(fl), Map.of(), t.client).find("demo");
+        assertEquals(List.of("demo-1.0-py3-none-any.whl"), demo.files().stream().map(DistributionFile::filename)
+                .toList());
+    }
 }

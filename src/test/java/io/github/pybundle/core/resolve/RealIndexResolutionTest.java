@@ -32,14 +32,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * a developer machine without them, a failure in CI.
  */
 class RealIndexResolutionTest {
-    private static final List<String> STACK = List.of("pandas", "scikit-learn", "pyarrow");
 
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"3.9, manylinux2014_x86_64", "3.11, manylinux_2_28_x86_64"})
-    void dataScienceStack_resolvesAsPipDoesForTheSameTarget(String python, String platform) throws Exception {
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"3.9, manylinux2014_x86_64, pandas scikit-learn pyarrow",
+        "3.11, manylinux_2_28_x86_64, pandas scikit-learn pyarrow",
+        "3.11, manylinux_2_28_x86_64, jupyter"})
+    void realStacks_resolveAsPipDoesForTheSameTarget(String python, String platform, String requirements)
+            throws Exception {
+        List<String> stack = List.of(requirements.split(" "));
         PipConfiguration pip = PipConfiguration.load(System.getenv(), System.getProperty("user.home"));
         String url = pip.indexUrl() != null ? pip.indexUrl() : PackageSource.DEFAULT_INDEX;
         Target target = Target.of(new Target.Spec(python, null, null, null, List.of(platform), null));
@@ -50,8 +53,9 @@ class RealIndexResolutionTest {
         IndexConfiguration config = new IndexConfiguration(List.of(PackageSource.of("pip-index", url,
                 PackageSource.Kind.INDEX, "indexUrl")), List.of(), Map.of(), net, dir.resolve("cache"), 4);
         List<Resolver.Root> roots = new ArrayList<>();
-        STACK.forEach(r -> roots.add(new Resolver.Root(Requirement.parse(r), "test")));
+        stack.forEach(r -> roots.add(new Resolver.Root(Requirement.parse(r), "test")));
         Resolution ours;
+        long start = System.nanoTime();
         try {
             ours = new Resolver(new IndexProvider(config.open(BuildListener.silent()), target)).resolve(
                     new Resolver.Request(roots, List.of(), Map.of(), false, target.markers(), target.describe()));
@@ -59,6 +63,7 @@ class RealIndexResolutionTest {
             unavailable("the package index " + url + " is not reachable: " + e.getMessage());
             return;
         }
+        double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, String> mine = new TreeMap<>();
         ours.pins().forEach(p -> mine.put(p.candidate().name(), p.candidate().version().toString()));
 
@@ -67,7 +72,7 @@ class RealIndexResolutionTest {
                 "--python-version", python, "--implementation", "cp", "--abi", target.abis().get(0),
                 "--target", dir.resolve("pip-target").toString()));
         PlatformTags.expand(platform).forEach(p -> cmd.addAll(List.of("--platform", p)));
-        cmd.addAll(STACK);
+        cmd.addAll(stack);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -78,7 +83,8 @@ class RealIndexResolutionTest {
         Map<String, String> pips = new TreeMap<>();
         report.path("install").forEach(i -> pips.put(ProjectName.normalize(i.path("metadata").path("name").asText()),
                 i.path("metadata").path("version").asText()));
-        System.out.println("cp" + python + " " + platform + ": pybundle " + mine + "\n    pip " + pips);
+        System.out.printf("cp%s %s %s: %d packages resolved in %.1f s (cold cache)%n    pybundle %s%n    pip %s%n",
+                python, platform, stack, mine.size(), seconds, mine, pips);
         assertEquals(pips, mine, "pybundle and pip resolve differently for " + target.describe());
     }
 
