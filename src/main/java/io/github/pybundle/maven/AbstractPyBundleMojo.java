@@ -7,6 +7,7 @@ import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.index.Secrets;
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.resolve.SourceBuilder;
 import io.github.pybundle.core.resolve.Target;
 import java.io.File;
 import java.io.IOException;
@@ -252,6 +253,16 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     protected boolean allowPrereleases;
 
     /**
+     * Build pure-Python source distributions of packages that have no wheel, with a local interpreter of the target's
+     * Python version ({@code pythonX.Y} on PATH or in pyenv). Only {@code py3-none-any} or {@code py2.py3-none-any}
+     * results are kept.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.allowSourceBuilds", defaultValue = "false")
+    protected boolean allowSourceBuilds;
+
+    /**
      * The lock file.
      *
      * @since 0.1.0
@@ -357,6 +368,11 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     protected Map<String, String> providedPackages() {
         TargetConfig t = target == null ? new TargetConfig() : target;
         return Locker.provided(t.provided == null ? List.of() : t.provided, t.sparkProvided);
+    }
+
+    /** The sdist builder when {@code <allowSourceBuilds>} is on, else null. */
+    protected SourceBuilder sourceBuilder(Target t, IndexConfiguration config) {
+        return allowSourceBuilds ? new SourceBuilder(t, config.cacheRoot(), System.getenv(), listener()) : null;
     }
 
     /** The project identity for the core. */

@@ -39,7 +39,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
         if (!declared.requirements().isEmpty()) {
             Target t = resolvedTarget();
             IndexConfiguration config = indexConfiguration(declared);
-            LockedWheels locked = new LockedWheels(listener());
+            LockedWheels locked = new LockedWheels(listener(), sourceBuilder(t, config));
             Pylock lock = locked.ensure(declared, t, providedPackages(), allowPrereleases, config,
                     lockFile.toPath(), updateLock);
             wheels = locked.fetch(lock, lockFile.toPath(), config);

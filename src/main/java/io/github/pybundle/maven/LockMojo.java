@@ -1,5 +1,6 @@
 package io.github.pybundle.maven;
 
+import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.resolve.Target;
@@ -17,8 +18,9 @@ public class LockMojo extends AbstractPyBundleMojo {
     protected void doExecute() throws Exception {
         DeclaredRequirements declared = declaredRequirements();
         Target t = resolvedTarget();
-        Locker.Result r = new Locker(listener()).lock(declared, t, providedPackages(), allowPrereleases,
-                indexConfiguration(declared), lockFile.toPath());
+        IndexConfiguration config = indexConfiguration(declared);
+        Locker.Result r = new Locker(listener()).lock(declared, t, providedPackages(), allowPrereleases, config,
+                lockFile.toPath(), sourceBuilder(t, config));
         boolean changed = r.lock().write(lockFile.toPath());
         getLog().info((changed ? "Wrote " : "Up to date: ") + lockFile + " (" + r.lock().packages().size()
                 + " packages for " + t.describe() + ")");

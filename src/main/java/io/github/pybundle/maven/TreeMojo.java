@@ -1,5 +1,6 @@
 package io.github.pybundle.maven;
 
+import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.resolve.Target;
@@ -18,8 +19,9 @@ public class TreeMojo extends AbstractPyBundleMojo {
     protected void doExecute() throws Exception {
         DeclaredRequirements declared = declaredRequirements();
         Target t = resolvedTarget();
-        Locker.Result r = new Locker(listener()).lock(declared, t, providedPackages(), allowPrereleases,
-                indexConfiguration(declared), lockFile.toPath());
+        IndexConfiguration config = indexConfiguration(declared);
+        Locker.Result r = new Locker(listener()).lock(declared, t, providedPackages(), allowPrereleases, config,
+                lockFile.toPath(), sourceBuilder(t, config));
         getLog().info("Dependencies for " + t.describe() + ":");
         TreeRenderer.render(r.resolution()).forEach(getLog()::info);
     }

@@ -76,6 +76,11 @@ public final class MetadataFetcher {
         return filename.substring(0, filename.indexOf('-')).toLowerCase(Locale.ROOT) + "-";
     }
 
+    /** The METADATA of a local wheel file. */
+    public static byte[] readWheelMetadata(Path wheel) throws IOException {
+        return readMetadata(wheel, distInfoPrefix(wheel.getFileName().toString()));
+    }
+
     static byte[] readMetadata(Path wheel, String prefix) throws IOException {
         try (ZipFile zip = new ZipFile(wheel.toFile())) {
             for (ZipEntry e : java.util.Collections.list(zip.entries())) {

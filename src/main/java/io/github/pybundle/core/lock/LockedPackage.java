@@ -14,9 +14,11 @@ import java.util.List;
  * @param size the wheel's size in bytes, or -1 when unknown
  * @param sha256 the wheel's sha256 (hex)
  * @param dependencies the names of the locked packages it depends on
+ * @param sdist whether the file is a source distribution, built into a pure wheel when bundling
+ *     ({@code <allowSourceBuilds>}); {@code wheelName} is then the sdist's file name
  */
 public record LockedPackage(String name, String version, String index, String wheelName, String url, String path,
-                            long size, String sha256, List<String> dependencies) {
+                            long size, String sha256, List<String> dependencies, boolean sdist) {
     public LockedPackage {
         dependencies = List.copyOf(dependencies);
     }

@@ -24,9 +24,11 @@ import java.util.Map;
  */
 public final class LockedWheels {
     private final BuildListener listener;
+    private final io.github.pybundle.core.resolve.SourceBuilder builder; // null: locked sdists are an error
 
-    public LockedWheels(BuildListener listener) {
+    public LockedWheels(BuildListener listener, io.github.pybundle.core.resolve.SourceBuilder builder) {
         this.listener = listener;
+        this.builder = builder;
     }
 
     /** The lock to bundle from. */
@@ -41,7 +43,7 @@ public final class LockedWheels {
                         "re-lock with mvn pybundle:lock, or add -Dpybundle.updateLock to this build");
             }
             for (LockedPackage p : lock.packages()) {
-                if (!target.tags().accepts(WheelFilename.parse(p.wheelName()).tags())) {
+                if (!p.sdist() && !target.tags().accepts(WheelFilename.parse(p.wheelName()).tags())) {
                     throw new InvalidLockException(lockFile + " was made for another environment: "
                             + p.wheelName() + " does not run on " + target.describe(),
                             "re-lock for this target with -Dpybundle.updateLock");
@@ -51,7 +53,8 @@ public final class LockedWheels {
                     + lock.createdBy() + ")");
             return lock;
         }
-        Locker.Result r = new Locker(listener).lock(declared, target, provided, allowPrereleases, config, lockFile);
+        Locker.Result r = new Locker(listener).lock(declared, target, provided, allowPrereleases, config, lockFile,
+                builder);
         r.lock().write(lockFile);
         listener.log(Level.INFO, (update ? "Re-locked " : "Locked ") + lockFile + " (" + r.lock().packages().size()
                 + " packages for " + target.describe() + ")");
@@ -71,6 +74,20 @@ public final class LockedWheels {
                     null, p.size(), sourceId);
             requests.add(new Downloader.Request(f, p.sha256()));
         }
-        return new ArrayList<>(repo.downloader().download(requests).values());
+        List<Path> files = new ArrayList<>(repo.downloader().download(requests).values());
+        List<Path> wheels = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            LockedPackage p = lock.packages().get(i);
+            if (!p.sdist()) {
+                wheels.add(files.get(i));
+            } else if (builder == null) {
+                throw new InvalidLockException(lockFile + " locks the source distribution " + p.wheelName()
+                        + ", and source builds are off", "set <allowSourceBuilds>true</allowSourceBuilds> to build it"
+                        + " with a local interpreter of the target's Python version");
+            } else {
+                wheels.add(builder.build(files.get(i), p.wheelName()));
+            }
+        }
+        return wheels;
     }
 }

@@ -108,6 +108,13 @@ public final class Locker {
     /** Resolves the declared requirements for the target. */
     public Result lock(DeclaredRequirements declared, Target target, Map<String, String> provided,
                        boolean allowPrereleases, IndexConfiguration config, Path lockFile) throws IOException {
+        return lock(declared, target, provided, allowPrereleases, config, lockFile, null);
+    }
+
+    /** Resolves, building pure-Python sdists with {@code builder} when it is not null. */
+    public Result lock(DeclaredRequirements declared, Target target, Map<String, String> provided,
+                       boolean allowPrereleases, IndexConfiguration config, Path lockFile,
+                       io.github.pybundle.core.resolve.SourceBuilder builder) throws IOException {
         IndexConfiguration.Repository repo = config.open(listener);
         List<Resolver.Root> roots = new ArrayList<>();
         for (DeclaredRequirement d : declared.requirements()) {
@@ -118,7 +125,7 @@ public final class Locker {
             constraints.add(new Resolver.Root(d.requirement(), d.source()));
         }
         long start = System.nanoTime();
-        Resolution r = new Resolver(new IndexProvider(repo, target)).resolve(new Resolver.Request(roots, constraints,
+        Resolution r = new Resolver(new IndexProvider(repo, target, builder)).resolve(new Resolver.Request(roots, constraints,
                 provided, allowPrereleases, target.markers(), target.describe()));
         listener.log(Level.INFO, String.format(java.util.Locale.ROOT, "Resolved %d packages for %s in %.1f s",
                 r.pins().size(), target.describe(), (System.nanoTime() - start) / 1e9));
@@ -139,7 +146,7 @@ public final class Locker {
                             .equals(n))).distinct().sorted().toList();
             packages.add(new LockedPackage(c.name(), c.version().toString(), indexUrls.get(f.sourceId()),
                     f.filename(), local ? null : stripUserInfo(f.url()), local ? relative(lockFile, Path.of(f.url()))
-                    : null, f.size(), sha, deps));
+                    : null, f.size(), sha, deps, !f.isWheel()));
         }
         Pylock lock = new Pylock(List.of(target.environmentMarker()), "==" + target.major() + "." + target.minor()
                 + ".*", "pybundle " + Generator.VERSION, packages, inputs(declared, target, provided));

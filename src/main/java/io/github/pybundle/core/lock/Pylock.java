@@ -65,7 +65,7 @@ public record Pylock(List<String> environments, String requiresPython, String cr
                 sb.append(i == 0 ? "" : ", ").append("{name = ").append(str(p.dependencies().get(i))).append('}');
             }
             sb.append("]\n");
-            sb.append("wheels = [{name = ").append(str(p.wheelName()));
+            sb.append(p.sdist() ? "sdist = {name = " : "wheels = [{name = ").append(str(p.wheelName()));
             if (p.url() != null) {
                 sb.append(", url = ").append(str(p.url()));
             }
@@ -75,7 +75,7 @@ public record Pylock(List<String> environments, String requiresPython, String cr
             if (p.size() >= 0) {
                 sb.append(", size = ").append(p.size());
             }
-            sb.append(", hashes = {sha256 = ").append(str(p.sha256())).append("}}]\n");
+            sb.append(", hashes = {sha256 = ").append(str(p.sha256())).append(p.sdist() ? "}}\n" : "}}]\n");
         }
         if (!inputs.isEmpty()) {
             sb.append("\n[tool.pybundle]\n");
@@ -127,12 +127,13 @@ public record Pylock(List<String> environments, String requiresPython, String cr
         for (JsonNode p : root.path("packages")) {
             String name = p.path("name").asText();
             JsonNode wheels = p.path("wheels");
-            if (wheels.size() != 1) {
+            boolean sdist = wheels.isEmpty() && p.path("sdist").isObject();
+            if (!sdist && wheels.size() != 1) {
                 throw new InvalidLockException(file + ": package '" + name + "' has " + wheels.size() + " wheels;"
                         + " pybundle needs a lock made for one target (one wheel per package)",
                         "re-lock for the cluster's target with -Dpybundle.updateLock");
             }
-            JsonNode w = wheels.get(0);
+            JsonNode w = sdist ? p.get("sdist") : wheels.get(0);
             String sha = w.path("hashes").path("sha256").asText(null);
             if (sha == null) {
                 throw new InvalidLockException(file + ": the wheel of '" + name + "' has no sha256 hash",
@@ -145,7 +146,7 @@ public record Pylock(List<String> environments, String requiresPython, String cr
             p.path("dependencies").forEach(d -> deps.add(d.path("name").asText()));
             packages.add(new LockedPackage(name, p.path("version").asText(null), p.path("index").asText(null),
                     wheelName, url, w.hasNonNull("path") ? w.get("path").asText() : null, w.path("size").asLong(-1),
-                    sha, deps));
+                    sha, deps, sdist));
         }
         Map<String, List<String>> inputs = new LinkedHashMap<>();
         JsonNode tool = root.path("tool").path("pybundle");

@@ -25,10 +25,16 @@ import java.util.TreeMap;
 public final class IndexProvider implements ResolutionProvider {
     private final IndexConfiguration.Repository repository;
     private final Target target;
+    private final SourceBuilder builder; // null: sdists are not built
 
     public IndexProvider(IndexConfiguration.Repository repository, Target target) {
+        this(repository, target, null);
+    }
+
+    public IndexProvider(IndexConfiguration.Repository repository, Target target, SourceBuilder builder) {
         this.repository = repository;
         this.target = target;
+        this.builder = builder;
     }
 
     @Override
@@ -78,6 +84,14 @@ public final class IndexProvider implements ResolutionProvider {
                         + e.getValue().stream().filter(DistributionFile::isWheel).limit(3)
                         .map(f -> f.filename().replaceFirst("^[^-]+-[^-]+-", "").replaceFirst("\\.whl$", ""))
                         .toList() + ")"));
+            } else if (builder != null && e.getValue().stream().anyMatch(f -> f.filename().endsWith(".tar.gz")
+                    || f.filename().endsWith(".zip"))) {
+                DistributionFile sdist = e.getValue().stream().filter(f -> !f.isWheel()).findFirst().orElseThrow();
+                if (admitsTarget(sdist.requiresPython())) {
+                    usable.add(new Candidate(name, e.getKey(), sdist, sdist.isYanked(), false));
+                } else {
+                    rejected.add(new Rejected(e.getKey(), "requires Python " + sdist.requiresPython()));
+                }
             } else {
                 rejected.add(new Rejected(e.getKey(), "only a source distribution ("
                         + e.getValue().get(0).filename() + "): pybundle does not build sdists; build a wheel into a"
@@ -113,7 +127,21 @@ public final class IndexProvider implements ResolutionProvider {
 
     @Override
     public Dependencies dependencies(Candidate c) throws IOException {
-        CoreMetadataFile md = repository.metadata().metadata(c.file());
+        CoreMetadataFile md;
+        if (!c.file().isWheel()) { // an sdist, allowed by <allowSourceBuilds>: its metadata is the built wheel's
+            java.nio.file.Path sdist = repository.downloader().fetch(new io.github.pybundle.core.index.Downloader
+                    .Request(c.file(), null));
+            java.nio.file.Path wheel;
+            try {
+                wheel = builder.build(sdist, c.file().filename());
+            } catch (PyBundleException e) {
+                return new Dependencies(List.of(), e.getMessage());
+            }
+            md = CoreMetadataFile.parse(io.github.pybundle.core.index.MetadataFetcher.readWheelMetadata(wheel),
+                    wheel.getFileName() + "!METADATA");
+        } else {
+            md = repository.metadata().metadata(c.file());
+        }
         if (!io.github.pybundle.core.name.ProjectName.normalize(md.name()).equals(c.name())
                 || !md.version().equals(c.version())) {
             return new Dependencies(List.of(), "its metadata says " + md.name() + " " + md.version());

@@ -22,9 +22,12 @@ class PylockTest {
         return new Pylock(List.of("python_version == \"3.8\""), "==3.8.*", "pybundle test", List.of(
                 new LockedPackage("six", "1.16.0", "https://pypi.org/simple/", "six-1.16.0-py2.py3-none-any.whl",
                         "https://files.example/six-1.16.0-py2.py3-none-any.whl", null, 11053, "a".repeat(64),
-                        List.of()),
+                        List.of(), false),
                 new LockedPackage("demo", "1.0", null, "demo-1.0-py3-none-any.whl", null, "wheels/demo-1.0-py3-none-any.whl",
-                        -1, "b".repeat(64), List.of("six"))), inputs);
+                        -1, "b".repeat(64), List.of("six"), false),
+                new LockedPackage("oldsrc", "0.3", "https://pypi.org/simple/", "oldsrc-0.3.tar.gz",
+                        "https://files.example/oldsrc-0.3.tar.gz", null, 999, "d".repeat(64), List.of(), true)),
+                inputs);
     }
 
     @Test
@@ -37,6 +40,8 @@ class PylockTest {
         assertEquals(lock, back);
         assertEquals("demo", back.packages().get(0).name());
         assertTrue(Files.readString(file).contains("path = \"wheels/demo-1.0-py3-none-any.whl\""));
+        assertTrue(Files.readString(file).contains("sdist = {name = \"oldsrc-0.3.tar.gz\", url = "));
+        assertTrue(back.packages().get(1).sdist());
     }
 
     @Test

@@ -1,0 +1,152 @@
+package io.github.pybundle.core.resolve;
+
+import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.index.FileCache;
+import io.github.pybundle.core.tags.Tag;
+import io.github.pybundle.core.wheel.WheelFilename;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Builds a wheel from a source distribution with a local interpreter of the target's major.minor (found on PATH as
+ * {@code pythonX.Y}, else among pyenv's versions), using pip and its configuration. The result is kept only if it is
+ * pure Python ({@code py3-none-any} or {@code py2.py3-none-any}): code compiled on the build machine would not be
+ * the cluster's. Built wheels are kept by the sdist's sha256, so each sdist is built once.
+ */
+public final class SourceBuilder {
+    private static final Set<String> PURE = Set.of("py3-none-any", "py2.py3-none-any");
+
+    private final int major;
+    private final int minor;
+    private final Path workDir;
+    private final Map<String, String> env;
+    private final BuildListener listener;
+
+    public SourceBuilder(Target target, Path workDir, Map<String, String> env, BuildListener listener) {
+        this.major = target.major();
+        this.minor = target.minor();
+        this.workDir = workDir;
+        this.env = env;
+        this.listener = listener;
+    }
+
+    /** A local {@code pythonX.Y}, or null when there is none. */
+    public static Path findInterpreter(int major, int minor, Map<String, String> env) {
+        String exe = "python" + major + "." + minor;
+        List<Path> candidates = new ArrayList<>();
+        for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!dir.isBlank()) {
+                candidates.add(Path.of(dir, exe));
+            }
+        }
+        String pyenv = env.getOrDefault("PYENV_ROOT", System.getProperty("user.home") + "/.pyenv");
+        Path versions = Path.of(pyenv, "versions");
+        if (Files.isDirectory(versions)) {
+            try (Stream<Path> s = Files.list(versions)) {
+                s.filter(p -> p.getFileName().toString().startsWith(major + "." + minor + "."))
+                        .sorted(Comparator.reverseOrder()).forEach(p -> candidates.add(p.resolve("bin").resolve(exe)));
+            } catch (IOException ignored) {
+                // no pyenv versions to offer
+            }
+        }
+        for (Path c : candidates) {
+            if (Files.isExecutable(c) && reportsVersion(c, major + "." + minor)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static boolean reportsVersion(Path python, String expected) {
+        try {
+            Process p = new ProcessBuilder(python.toString(), "-c",
+                    "import sys; print('%d.%d' % sys.version_info[:2])").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && out.equals(expected);
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Builds (or finds already built) the wheel of an sdist.
+     *
+     * @throws PyBundleException when no interpreter exists, the build fails, or the result is not pure Python
+     */
+    public Path build(Path sdist, String filename) throws IOException {
+        Path out = workDir.resolve("sdist-builds").resolve(FileCache.sha256Hex(sdist));
+        Path built = wheelIn(out);
+        if (built != null) {
+            return built;
+        }
+        Path python = findInterpreter(major, minor, env);
+        if (python == null) {
+            throw new PyBundleException("building " + filename + " needs a local Python " + major + "." + minor
+                    + ", and none was found on PATH or among pyenv's versions", List.of("install one (e.g. pyenv"
+                    + " install " + major + "." + minor + "), or provide a wheel of the package in a <findLinks>"
+                    + " directory"));
+        }
+        Path temp = Files.createDirectories(workDir.resolve("sdist-builds"));
+        Path staging = Files.createTempDirectory(temp, ".build");
+        try {
+            listener.log(Level.INFO, "Building " + filename + " with " + python);
+            Process p = new ProcessBuilder(python.toString(), "-m", "pip", "wheel", "--no-deps",
+                    "--disable-pip-version-check", "--no-binary", ":all:", "--wheel-dir", staging.toString(),
+                    sdist.toString()).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                String tail = String.join("\n", log.lines().skip(Math.max(0, log.lines().count() - 15)).toList());
+                throw new PyBundleException("building " + filename + " failed:\n" + tail, List.of("fix the sdist's"
+                        + " build, or provide a wheel of the package in a <findLinks> directory"));
+            }
+            Path wheel = wheelIn(staging);
+            if (wheel == null) {
+                throw new PyBundleException("building " + filename + " produced no wheel", List.of());
+            }
+            Set<Tag> tags = WheelFilename.parse(wheel.getFileName().toString()).tags();
+            String tag = wheel.getFileName().toString().replaceFirst("^[^-]+-[^-]+-(\\d[^-]*-)?", "")
+                    .replaceFirst("\\.whl$", "");
+            if (!PURE.contains(tag)) {
+                throw new PyBundleException("building " + filename + " gave " + wheel.getFileName() + ", which is not"
+                        + " pure Python (" + tags + "): code compiled on this machine would not run on the cluster",
+                        List.of("ask the maintainers for a wheel for the cluster's platform, or mark the package"
+                                + " <provided> if the cluster has it"));
+            }
+            Files.createDirectories(out.getParent());
+            Files.move(staging, out);
+            return wheelIn(out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while building " + filename, e);
+        } finally {
+            if (Files.exists(staging)) {
+                try (Stream<Path> s = Files.walk(staging)) {
+                    for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(x);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Path wheelIn(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".whl")).findFirst().orElse(null);
+        }
+    }
+}

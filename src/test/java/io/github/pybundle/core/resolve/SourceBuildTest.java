@@ -1,0 +1,128 @@
+package io.github.pybundle.core.resolve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.index.IndexConfiguration;
+import io.github.pybundle.core.index.NetworkSettings;
+import io.github.pybundle.core.index.PackageSource;
+import io.github.pybundle.core.lock.LockedWheels;
+import io.github.pybundle.core.lock.Locker;
+import io.github.pybundle.core.lock.Pylock;
+import io.github.pybundle.core.pep508.Requirement;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.testing.TestIndexServer;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code <allowSourceBuilds>}: sdists built by the tests are built with a local Python 3.11 and pip (which fetches
+ * the setuptools build backend through its own configuration), locked as sdists, and rebuilt for the bundle. Skipped
+ * with the reason when no python3.11 is present; in CI its absence is a failure.
+ */
+class SourceBuildTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] sdist(String name, String version, Map<String, String> extra) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String root = name + "-" + version + "/";
+        Map<String, String> files = new java.util.LinkedHashMap<>(Map.of(
+                root + "pyproject.toml", "[build-system]\nrequires = [\"setuptools>=61\"]\n"
+                        + "build-backend = \"setuptools.build_meta\"\n[project]\nname = \"" + name + "\"\nversion = \""
+                        + version + "\"\ndependencies = [\"six\"]\n",
+                root + name + "/__init__.py", "VALUE = 42\n",
+                root + "PKG-INFO", "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n"));
+        extra.forEach((k, v) -> files.put(root + k, v));
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+            for (Map.Entry<String, String> e : files.entrySet()) {
+                byte[] b = e.getValue().getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
+                entry.setSize(b.length);
+                tar.putArchiveEntry(entry);
+                tar.write(b);
+                tar.closeArchiveEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private Target target() {
+        Target t = Target.of(new Target.Spec("3.11", null, null, null, null, null));
+        if (SourceBuilder.findInterpreter(3, 11, System.getenv()) == null) {
+            String why = "no python3.11 on PATH or in pyenv to build sdists with";
+            if (System.getenv("CI") != null) {
+                Assertions.fail(why);
+            }
+            Assumptions.abort("Skipped: " + why);
+        }
+        return t;
+    }
+
+    @Test
+    void pureSdist_isBuiltLockedAsAnSdistAndRebuiltForTheBundle() throws Exception {
+        Target t = target();
+        try (TestIndexServer server = new TestIndexServer()) {
+            server.addFile("srconly", "srconly-0.3.tar.gz", sdist("srconly", "0.3", Map.of()));
+            server.add(io.github.pybundle.testing.TestWheels.pure("six", "1.16.0"));
+            IndexConfiguration config = new IndexConfiguration(List.of(PackageSource.of("test", server.indexUrl(),
+                    PackageSource.Kind.INDEX, "indexUrl")), List.of(), Map.of(), NetworkSettings.defaults(),
+                    dir.resolve("cache"), 2);
+            SourceBuilder builder = new SourceBuilder(t, dir.resolve("cache"), System.getenv(), BuildListener.silent());
+            DeclaredRequirements declared = DeclaredRequirements.collect(new DeclaredRequirements.Request(
+                    List.of("srconly"), List.of(), List.of(), null, false, List.of(), List.of(), Map.of()));
+            Path lockFile = dir.resolve("pylock.toml");
+            Locker.Result r = new Locker(BuildListener.silent()).lock(declared, t, Map.of(), false, config, lockFile,
+                    builder);
+            assertEquals("[six, srconly]", r.lock().packages().stream().map(p -> p.name()).toList().toString());
+            assertTrue(r.lock().packages().get(1).sdist());
+            r.lock().write(lockFile);
+            List<Path> wheels = new LockedWheels(BuildListener.silent(), builder).fetch(Pylock.read(lockFile),
+                    lockFile, config);
+            assertEquals("srconly-0.3-py3-none-any.whl", wheels.get(1).getFileName().toString());
+            Assertions.assertThrows(io.github.pybundle.core.lock.InvalidLockException.class, () ->
+                    new LockedWheels(BuildListener.silent(), null).fetch(Pylock.read(lockFile), lockFile, config));
+        }
+    }
+
+    @Test
+    void sdistThatBuildsPlatformSpecificCode_isRefused() throws Exception {
+        Target t = target();
+        Path sdist = dir.resolve("binary-1.0.tar.gz");
+        java.nio.file.Files.write(sdist, sdist("binary", "1.0", Map.of("setup.py", "from setuptools import setup\n"
+                + "from setuptools.dist import Distribution\n\nclass Binary(Distribution):\n"
+                + "    def has_ext_modules(self):\n        return True\n\nsetup(distclass=Binary)\n")));
+        SourceBuilder builder = new SourceBuilder(t, dir.resolve("cache"), System.getenv(), BuildListener.silent());
+        io.github.pybundle.core.PyBundleException e = assertThrows(io.github.pybundle.core.PyBundleException.class,
+                () -> builder.build(sdist, "binary-1.0.tar.gz"));
+        assertTrue(e.getMessage().contains("which is not pure Python"), e.getMessage());
+    }
+
+    @Test
+    void requirementOnASdistOnlyPackage_withoutSourceBuildsIsExplained() throws Exception {
+        try (TestIndexServer server = new TestIndexServer()) {
+            server.addFile("srconly", "srconly-0.3.tar.gz", new byte[] {1});
+            IndexConfiguration config = new IndexConfiguration(List.of(PackageSource.of("test", server.indexUrl(),
+                    PackageSource.Kind.INDEX, "indexUrl")), List.of(), Map.of(), NetworkSettings.defaults(),
+                    dir.resolve("cache"), 2);
+            Target t = Target.of(new Target.Spec("3.11", null, null, null, null, null));
+            ResolutionException e = assertThrows(ResolutionException.class, () -> new Resolver(new IndexProvider(
+                    config.open(BuildListener.silent()), t)).resolve(new Resolver.Request(List.of(new Resolver.Root(
+                    Requirement.parse("srconly"), "<requirements> entry 1")), List.of(), Map.of(), false,
+                    t.markers(), t.describe())));
+            assertTrue(e.getMessage().contains("only a source distribution (srconly-0.3.tar.gz)"), e.getMessage());
+        }
+    }
+}
