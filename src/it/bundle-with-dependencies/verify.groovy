@@ -26,4 +26,6 @@ try {
 def log = new File(basedir, 'build.log').text
 assert log.contains("[INFO] Using ${new File(basedir, 'pylock.toml').path} (2 packages, created by pybundle")
 assert log.contains('; 2 dependency wheels)')
+assert log.contains("pylock.toml is out of date: requirements: added [tiny-dep>=1]")
+assert log.contains('hint: re-lock with mvn pybundle:lock, or add -Dpybundle.updateLock to this build')
 return true
