@@ -15,19 +15,9 @@ assert names == ['wordcount/', 'wordcount/__init__.py', 'wordcount/data/', 'word
                  'wordcount/text.py']
 
 // The main script, run from a directory of its own with only the zip on PYTHONPATH, imports the package from the zip.
-def runDir = File.createTempDir()
-try {
-    def main = new File(runDir, 'main.py')
-    main.bytes = new File(target, 'pybundle/main.py').bytes
-    def pb = new ProcessBuilder('python3', '-S', main.path).directory(runDir).redirectErrorStream(true)
-    pb.environment().put('PYTHONPATH', zip.path)
-    def p = pb.start()
-    def out = p.inputStream.text
-    assert p.waitFor() == 0 : out
-    assert out == 'engine: python\nside\t5\npython\t3\njvm\t2\n'
-} finally {
-    runDir.deleteDir()
-}
+// (The shared helper lives with the plugin's integration tests: this example is checked from target/it-examples.)
+def runFromZip = evaluate(new File(basedir, '../../../src/it/run-from-zip.groovy'))
+assert runFromZip(zip, new File(target, 'pybundle/main.py')) == 'engine: python\nside\t5\npython\t3\njvm\t2\n'
 
 def log = new File(basedir, 'build.log').text
 assert log.contains("Launcher: ${launcher.path} [application arguments...]")

@@ -10,19 +10,8 @@ def lock = new File(basedir, 'pylock.toml').text
 assert lock.contains('name = "greeter"\nversion = "1.0"')
 assert lock.contains('path = "wheels/greeter-1.0-py3-none-any.whl"')
 
-def runDir = File.createTempDir()
-try {
-    def main = new File(runDir, 'main.py')
-    main.bytes = new File(basedir, 'target/pybundle/main.py').bytes
-    def pb = new ProcessBuilder('python3', '-S', main.path).directory(runDir).redirectErrorStream(true)
-    pb.environment().put('PYTHONPATH', zip.path)
-    def p = pb.start()
-    def out = p.inputStream.text
-    assert p.waitFor() == 0 : out
-    assert out == 'hello cluster! 1.0 1.0\n'
-} finally {
-    runDir.deleteDir()
-}
+def runFromZip = evaluate(new File(basedir, '../../../src/it/run-from-zip.groovy'))
+assert runFromZip(zip, new File(basedir, 'target/pybundle/main.py')) == 'hello cluster! 1.0 1.0\n'
 def log = new File(basedir, 'build.log').text
 assert log.contains("[INFO] Using ${new File(basedir, 'pylock.toml').path} (2 packages, created by pybundle")
 assert log.contains('; 2 dependency wheels)')

@@ -19,17 +19,6 @@ assert log.contains("[INFO] Using ${new File(basedir, 'pylock.toml').path} (${lo
 // The second, offline build downloaded nothing: exactly one download line per locked package in the whole log.
 assert log.count('[INFO] Downloaded from ') == lockedCount
 
-def runDir = File.createTempDir()
-try {
-    def main = new File(runDir, 'main.py')
-    main.bytes = new File(basedir, 'target/pybundle/main.py').bytes
-    def pb = new ProcessBuilder('python3', '-S', main.path).directory(runDir).redirectErrorStream(true)
-    pb.environment().put('PYTHONPATH', zip.path)
-    def p = pb.start()
-    def out = p.inputStream.text
-    assert p.waitFor() == 0 : out
-    assert out == "1 ${dateutil}\n"
-} finally {
-    runDir.deleteDir()
-}
+def runFromZip = evaluate(new File(basedir, '../../../src/it/run-from-zip.groovy'))
+assert runFromZip(zip, new File(basedir, 'target/pybundle/main.py')) == "1 ${dateutil}\n"
 return true

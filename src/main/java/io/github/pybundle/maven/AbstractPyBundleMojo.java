@@ -370,6 +370,15 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
         return Locker.provided(t.provided == null ? List.of() : t.provided, t.sparkProvided);
     }
 
+    /** Resolves the declared requirements for the target (as {@code lock} and {@code tree} do). */
+    protected Locker.Result resolveForTarget() throws IOException {
+        DeclaredRequirements declared = declaredRequirements();
+        Target t = resolvedTarget();
+        IndexConfiguration config = indexConfiguration(declared);
+        return new Locker(listener()).lock(declared, t, providedPackages(), allowPrereleases, config,
+                lockFile.toPath(), sourceBuilder(t, config));
+    }
+
     /** The sdist builder when {@code <allowSourceBuilds>} is on, else null. */
     protected SourceBuilder sourceBuilder(Target t, IndexConfiguration config) {
         return allowSourceBuilds ? new SourceBuilder(t, config.cacheRoot(), System.getenv(), listener()) : null;

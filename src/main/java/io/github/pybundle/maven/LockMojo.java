@@ -1,9 +1,6 @@
 package io.github.pybundle.maven;
 
-import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.lock.Locker;
-import io.github.pybundle.core.requirements.DeclaredRequirements;
-import io.github.pybundle.core.resolve.Target;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
@@ -16,14 +13,10 @@ import org.apache.maven.plugins.annotations.Mojo;
 public class LockMojo extends AbstractPyBundleMojo {
     @Override
     protected void doExecute() throws Exception {
-        DeclaredRequirements declared = declaredRequirements();
-        Target t = resolvedTarget();
-        IndexConfiguration config = indexConfiguration(declared);
-        Locker.Result r = new Locker(listener()).lock(declared, t, providedPackages(), allowPrereleases, config,
-                lockFile.toPath(), sourceBuilder(t, config));
+        Locker.Result r = resolveForTarget();
         boolean changed = r.lock().write(lockFile.toPath());
         getLog().info((changed ? "Wrote " : "Up to date: ") + lockFile + " (" + r.lock().packages().size()
-                + " packages for " + t.describe() + ")");
+                + " packages for " + resolvedTarget().describe() + ")");
     }
 
     @Override

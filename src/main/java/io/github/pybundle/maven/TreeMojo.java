@@ -1,9 +1,5 @@
 package io.github.pybundle.maven;
 
-import io.github.pybundle.core.index.IndexConfiguration;
-import io.github.pybundle.core.lock.Locker;
-import io.github.pybundle.core.requirements.DeclaredRequirements;
-import io.github.pybundle.core.resolve.Target;
 import io.github.pybundle.core.resolve.TreeRenderer;
 import org.apache.maven.plugins.annotations.Mojo;
 
@@ -17,12 +13,8 @@ import org.apache.maven.plugins.annotations.Mojo;
 public class TreeMojo extends AbstractPyBundleMojo {
     @Override
     protected void doExecute() throws Exception {
-        DeclaredRequirements declared = declaredRequirements();
-        Target t = resolvedTarget();
-        IndexConfiguration config = indexConfiguration(declared);
-        Locker.Result r = new Locker(listener()).lock(declared, t, providedPackages(), allowPrereleases, config,
-                lockFile.toPath(), sourceBuilder(t, config));
-        getLog().info("Dependencies for " + t.describe() + ":");
+        var r = resolveForTarget();
+        getLog().info("Dependencies for " + resolvedTarget().describe() + ":");
         TreeRenderer.render(r.resolution()).forEach(getLog()::info);
     }
 

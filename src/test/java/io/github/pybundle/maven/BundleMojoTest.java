@@ -24,10 +24,7 @@ class BundleMojoTest {
     Path dir;
 
     private void pointAt(BundleMojo mojo, Path src) throws Exception {
-        setVariableValueToObject(mojo, "pythonSourceDirectory", src.toFile());
-        setVariableValueToObject(mojo, "mainScript", src.resolve("main.py").toFile());
-        setVariableValueToObject(mojo, "outputDirectory", dir.resolve("target").toFile());
-        HarnessProjects.withPomArtifact(mojo.project);
+        HarnessProjects.pointAt(mojo, src, dir.resolve("target"));
     }
 
     @Test

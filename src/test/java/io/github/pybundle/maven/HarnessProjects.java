@@ -9,6 +9,17 @@ final class HarnessProjects {
     private HarnessProjects() {
     }
 
+    /** Points a goal at a source tree (main script main.py) and an output directory, in a project with coordinates. */
+    static void pointAt(AbstractPyBundleMojo mojo, java.nio.file.Path src, java.nio.file.Path out) throws Exception {
+        org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject(mojo, "pythonSourceDirectory",
+                src.toFile());
+        org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject(mojo, "mainScript",
+                src.resolve("main.py").toFile());
+        org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject(mojo, "outputDirectory",
+                out.toFile());
+        withPomArtifact(mojo.project);
+    }
+
     static void withPomArtifact(MavenProject project) {
         project.setGroupId("io.github.pybundle.test");
         project.setArtifactId("harness-project");

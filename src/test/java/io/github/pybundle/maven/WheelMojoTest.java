@@ -1,6 +1,5 @@
 package io.github.pybundle.maven;
 
-import static org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,10 +25,7 @@ class WheelMojoTest {
     Path dir;
 
     private void pointAt(WheelMojo mojo, Path src) throws Exception {
-        setVariableValueToObject(mojo, "pythonSourceDirectory", src.toFile());
-        setVariableValueToObject(mojo, "mainScript", src.resolve("main.py").toFile());
-        setVariableValueToObject(mojo, "outputDirectory", dir.resolve("target").toFile());
-        HarnessProjects.withPomArtifact(mojo.project);
+        HarnessProjects.pointAt(mojo, src, dir.resolve("target"));
     }
 
     @Test
