@@ -1,6 +1,8 @@
 package io.github.pybundle.maven;
 
 import io.github.pybundle.core.project.ProjectPackager;
+import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Pylock;
@@ -32,24 +34,129 @@ public class BundleMojo extends AbstractPyBundleMojo {
     @Parameter(property = "pybundle.updateLock", defaultValue = "false")
     protected boolean updateLock;
 
+    /**
+     * Where dependency wheels go: {@code auto} puts pure wheels in the py-files zip and wheels with compiled code in
+     * the environment archive; {@code pyfiles} puts everything in the zip (compiled code is then an error);
+     * {@code environment} puts every dependency in the archive.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.layout", defaultValue = "auto")
+    protected String layout;
+
+    /**
+     * The environment archive's format: {@code tar.gz} or {@code zip}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.archiveFormat", defaultValue = "tar.gz")
+    protected String archiveFormat;
+
+    /**
+     * Packages to leave out of the bundle even though the lock has them (a warning names what still needs them).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "pybundle.excludes")
+    protected List<String> excludes;
+
     @Override
     protected void doExecute() throws Exception {
+        ProjectPackager.Layout placement = layout();
+        EnvironmentArchiveBuilder.Format format = format();
         DeclaredRequirements declared = declaredRequirements();
         List<Path> wheels = List.of();
+        ProjectPackager.EnvironmentSpec environment = null;
         if (!declared.requirements().isEmpty()) {
             Target t = resolvedTarget();
             IndexConfiguration config = indexConfiguration(declared);
             LockedWheels locked = new LockedWheels(listener(), sourceBuilder(t, config));
             Pylock lock = locked.ensure(declared, t, providedPackages(), allowPrereleases, config,
                     lockFile.toPath(), updateLock);
+            lock = withoutExcluded(lock);
             wheels = locked.fetch(lock, lockFile.toPath(), config);
+            environment = new ProjectPackager.EnvironmentSpec(t.major(), t.minor(), target == null
+                    || target.interpreter == null || target.interpreter.isBlank() ? "python3" : target.interpreter,
+                    format);
         }
         ProjectPackager.BundleResult result = packager().bundle(new ProjectPackager.BundleRequest(
                 pythonSourceDirectory.toPath(), mainScript.toPath(), project.getArtifactId(),
-                outputDirectory.toPath(), finalName, timestamp(), wheels));
+                outputDirectory.toPath(), finalName, timestamp(), wheels, placement, environment));
         if (attach) {
             projectHelper.attachArtifact(project, "zip", "pyfiles", result.pyFilesZip().toFile());
+            if (result.environmentArchive() != null) {
+                projectHelper.attachArtifact(project, format == EnvironmentArchiveBuilder.Format.ZIP ? "zip"
+                        : "tar.gz", "pyenv", result.environmentArchive().toFile());
+            }
         }
+        summary(result);
+    }
+
+    private ProjectPackager.Layout layout() {
+        try {
+            return ProjectPackager.Layout.valueOf(layout.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("layout", layout, "<layout> must be auto, pyfiles or environment,"
+                    + " not '" + layout + "'", "auto puts compiled packages in the environment archive and the rest in"
+                    + " the py-files zip");
+        }
+    }
+
+    private EnvironmentArchiveBuilder.Format format() {
+        switch (archiveFormat.strip()) {
+            case "tar.gz":
+                return EnvironmentArchiveBuilder.Format.TAR_GZ;
+            case "zip":
+                return EnvironmentArchiveBuilder.Format.ZIP;
+            default:
+                throw new InvalidConfigurationException("archiveFormat", archiveFormat, "<archiveFormat> must be"
+                        + " tar.gz or zip, not '" + archiveFormat + "'", "YARN, Kubernetes and standalone Spark"
+                        + " unpack both");
+        }
+    }
+
+    private Pylock withoutExcluded(Pylock lock) {
+        if (excludes == null || excludes.isEmpty()) {
+            return lock;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        excludes.forEach(e -> names.add(io.github.pybundle.core.name.ProjectName.normalize(e.strip())));
+        List<io.github.pybundle.core.lock.LockedPackage> kept = new java.util.ArrayList<>();
+        for (io.github.pybundle.core.lock.LockedPackage p : lock.packages()) {
+            if (names.contains(p.name())) {
+                List<String> needers = lock.packages().stream().filter(q -> q.dependencies().contains(p.name())
+                        && !names.contains(q.name())).map(q -> q.name() + " " + q.version()).toList();
+                if (!needers.isEmpty()) {
+                    getLog().warn("<excludes> leaves out " + p.name() + " " + p.version() + ", which " + needers
+                            + " need" + (needers.size() == 1 ? "s" : "") + ": the cluster must provide it");
+                }
+            } else {
+                kept.add(p);
+            }
+        }
+        return new Pylock(lock.environments(), lock.requiresPython(), lock.createdBy(), kept, lock.inputs());
+    }
+
+    private void summary(ProjectPackager.BundleResult r) throws java.io.IOException {
+        if (r.placements().isEmpty() && (excludes == null || excludes.isEmpty())) {
+            return;
+        }
+        getLog().info(String.format("%-58s %10s  %-6s  %s", "Wheel", "Size", "Kind", "Placed in"));
+        for (ProjectPackager.Placement p : r.placements()) {
+            getLog().info(String.format("%-58s %10s  %-6s  %s", p.wheel(),
+                    io.github.pybundle.core.index.Downloader.humanSize(p.size()), p.pure() ? "pure" : "native",
+                    p.placedIn()));
+        }
+        providedPackages().forEach((name, version) -> getLog().info(String.format("%-58s %10s  %-6s  %s",
+                name + (version.isEmpty() ? "" : " " + version), "-", "-", "provided by the cluster")));
+        if (excludes != null) {
+            excludes.forEach(e -> getLog().info(String.format("%-58s %10s  %-6s  %s", e, "-", "-", "excluded")));
+        }
+        String outputs = r.pyFilesZip().getFileName() + " (" + io.github.pybundle.core.index.Downloader.humanSize(
+                java.nio.file.Files.size(r.pyFilesZip())) + ")" + (r.environmentArchive() == null ? ""
+                : ", " + r.environmentArchive().getFileName() + " (" + io.github.pybundle.core.index.Downloader
+                .humanSize(java.nio.file.Files.size(r.environmentArchive())) + ")");
+        getLog().info("Outputs: " + outputs);
     }
 
     @Override

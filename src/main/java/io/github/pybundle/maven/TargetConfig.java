@@ -20,6 +20,8 @@ public class TargetConfig {
     Map<String, String> markerEnvironment;
     /** Packages the cluster already has, name==version; never bundled. */
     List<String> provided = new ArrayList<>();
+    /** The cluster's interpreter command that bin/python of the environment archive runs (default python3). */
+    String interpreter;
     /** Whether pyspark and py4j come with Spark (default true). */
     boolean sparkProvided = true;
 }

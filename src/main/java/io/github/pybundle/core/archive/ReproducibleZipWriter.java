@@ -27,7 +27,7 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
  * <p>The zip is written to a temporary file beside the target and moved into place by {@link #commit()}, so a failed
  * build never leaves a half-written archive; closing without committing deletes the temporary file.
  */
-public final class ReproducibleZipWriter implements AutoCloseable {
+public final class ReproducibleZipWriter implements ArchiveWriter {
     /** Mode of regular files: rw-r--r--. */
     public static final int FILE_MODE = 0100644;
     /** Mode of executable files: rwxr-xr-x. */

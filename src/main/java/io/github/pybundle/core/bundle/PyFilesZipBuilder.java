@@ -5,7 +5,6 @@ import io.github.pybundle.core.archive.ReproducibleZipWriter;
 import io.github.pybundle.core.source.PythonSourceTree;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
  * Builds the zip that {@code spark-submit --py-files} puts on every Python worker's {@code sys.path}: the project's
@@ -27,8 +25,6 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * entry for its directory.
  */
 public final class PyFilesZipBuilder {
-    private static final int SYMLINK = 0120000;
-
     private PyFilesZipBuilder() {
     }
 
@@ -42,7 +38,7 @@ public final class PyFilesZipBuilder {
         return build(sources, List.of(), target, timestamp);
     }
 
-    private record Item(Path file, ZipFile wheel, ZipArchiveEntry entry, String origin) {
+    private record Item(Path file, WheelArchive wheel, ZipArchiveEntry entry, String origin) {
     }
 
     /** Writes the project's code and the given pure wheels, entries sorted by name. */
@@ -50,19 +46,34 @@ public final class PyFilesZipBuilder {
             throws IOException {
         Map<String, Item> entries = new TreeMap<>(); // a null item marks a directory
         sources.files().forEach(f -> entries.put(f.archivePath(), new Item(f.file(), null, null, "the project")));
-        List<ZipFile> open = new ArrayList<>();
+        List<WheelArchive> open = new ArrayList<>();
         try {
             List<String> native_ = new ArrayList<>();
             for (Path w : wheels) {
-                ZipFile z = ZipFile.builder().setPath(w).get();
-                open.add(z);
-                addWheel(w.getFileName().toString(), z, entries, native_);
+                WheelArchive wheel = WheelArchive.open(w);
+                open.add(wheel);
+                if (!wheel.isPure()) {
+                    native_.add(wheel.filename() + " (" + wheel.nativeFile() + ")");
+                    continue;
+                }
+                for (ZipArchiveEntry e : wheel.files()) {
+                    String dest = WheelEntries.siteDestination(WheelArchive.rawName(e));
+                    if (dest == null) {
+                        continue;
+                    }
+                    Item previous = entries.put(dest, new Item(null, wheel, e, wheel.filename()));
+                    if (previous != null) {
+                        throw new UnsafeWheelException(wheel.filename(), "'" + dest + "' is also provided by "
+                                + previous.origin(), "two packages ship the same file; remove one of them from the"
+                                + " requirements");
+                    }
+                }
             }
             if (!native_.isEmpty()) {
                 throw new PyBundleException("these packages contain compiled code, which Python cannot import from the"
-                        + " py-files zip: " + String.join("; ", native_), List.of("add them to <target><provided> if"
-                        + " the cluster has them installed; bundling them in an environment archive comes in a later"
-                        + " pybundle release"));
+                        + " py-files zip: " + String.join("; ", native_), List.of("use <layout>auto</layout> (the"
+                        + " default) or <layout>environment</layout> to put them in the environment archive, or add"
+                        + " them to <target><provided> if the cluster has them"));
             }
             for (String name : new ArrayList<>(entries.keySet())) {
                 for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
@@ -77,7 +88,8 @@ public final class PyFilesZipBuilder {
                     } else if (item.file() != null) {
                         zip.addFile(e.getKey(), item.file(), ReproducibleZipWriter.FILE_MODE);
                     } else {
-                        try (InputStream raw = item.wheel().getRawInputStream(item.entry())) {
+                        verify(item.wheel(), item.entry());
+                        try (InputStream raw = item.wheel().zip().getRawInputStream(item.entry())) {
                             zip.addRaw(e.getKey(), item.entry(), raw, ReproducibleZipWriter.FILE_MODE);
                         }
                     }
@@ -86,72 +98,27 @@ public final class PyFilesZipBuilder {
             }
             return target;
         } finally {
-            for (ZipFile z : open) {
-                z.close();
+            for (WheelArchive w : open) {
+                w.close();
             }
         }
     }
 
-    private static void addWheel(String wheel, ZipFile z, Map<String, Item> entries, List<String> native_)
-            throws IOException {
-        boolean purelib = rootIsPurelib(wheel, z);
-        String firstNative = null;
-        for (ZipArchiveEntry e : java.util.Collections.list(z.getEntriesInPhysicalOrder())) {
-            // The raw name: commons-compress turns '\' into '/' for some entries, which would hide a backslash path.
-            String name = e.getRawName() == null ? e.getName() : new String(e.getRawName(), StandardCharsets.UTF_8);
-            String unsafe = WheelEntries.unsafeReason(name);
-            if (unsafe != null) {
-                throw new UnsafeWheelException(wheel, "entry '" + name + "' is " + unsafe
-                        + " and would escape the destination", "the wheel is malformed or malicious; do not use it");
-            }
-            if (e.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX && (e.getUnixMode() & 0170000) == SYMLINK) {
-                throw new UnsafeWheelException(wheel, "entry '" + name + "' is a symbolic link, which pybundle never"
-                        + " writes", "the wheel is malformed; do not use it");
-            }
-            if (e.isDirectory()) {
-                continue;
-            }
-            if (WheelEntries.isExtensionModule(name) && firstNative == null) {
-                firstNative = name;
-            }
-            String dest = destination(name);
-            if (dest == null) {
-                continue;
-            }
-            Item previous = entries.put(dest, new Item(null, z, e, wheel));
-            if (previous != null) {
-                throw new UnsafeWheelException(wheel, "'" + dest + "' is also provided by " + previous.origin(),
-                        "two packages ship the same file; remove one of them from the requirements");
-            }
-        }
-        if (firstNative != null || !purelib) {
-            native_.add(wheel + " (" + (firstNative != null ? firstNative : "Root-Is-Purelib: false") + ")");
-        }
-    }
-
-    // {name}-{version}.data/purelib/x and .../platlib/x install to the root; the other .data kinds do not fit a zip.
-    private static String destination(String name) {
-        int slash = name.indexOf('/');
-        String top = slash < 0 ? name : name.substring(0, slash);
-        if (!top.endsWith(".data")) {
-            return name;
-        }
-        String rest = name.substring(slash + 1);
-        if (rest.startsWith("purelib/") || rest.startsWith("platlib/")) {
-            return rest.substring(rest.indexOf('/') + 1);
-        }
-        return null;
-    }
-
-    private static boolean rootIsPurelib(String wheel, ZipFile z) throws IOException {
-        for (ZipArchiveEntry e : java.util.Collections.list(z.getEntries())) {
-            if (e.getName().matches("[^/]+\\.dist-info/WHEEL")) {
-                try (InputStream in = z.getInputStream(e)) {
-                    String text = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-                    return text.lines().anyMatch(l -> l.replace(" ", "").equalsIgnoreCase("Root-Is-Purelib:true"));
+    // The raw copy never inflates; the content is read once more, inflated, to check it against RECORD.
+    private static void verify(WheelArchive wheel, ZipArchiveEntry e) throws IOException {
+        java.security.MessageDigest sha = io.github.pybundle.core.index.FileCache.sha256();
+        long size = 0;
+        try (InputStream in = wheel.zip().getInputStream(e)) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+                size += n;
+                if (size > WheelArchive.MAX_ENTRY) {
+                    throw new UnsafeWheelException(wheel.filename(), "entry '" + e.getName() + "' inflates beyond"
+                            + " the size limit", "the wheel is malformed or malicious; do not use it");
                 }
             }
         }
-        throw new UnsafeWheelException(wheel, "it has no .dist-info/WHEEL file", "the wheel is malformed");
+        wheel.verify(e, sha.digest(), size);
     }
 }

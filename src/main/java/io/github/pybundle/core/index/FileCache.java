@@ -157,7 +157,8 @@ public final class FileCache {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    static MessageDigest sha256() {
+    /** A new SHA-256 digest. */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

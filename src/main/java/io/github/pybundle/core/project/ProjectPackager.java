@@ -94,13 +94,43 @@ public final class ProjectPackager {
      * @param finalName the base name of the outputs
      * @param timestamp the time of every entry
      * @param wheels the locked dependency wheels to include
+     * @param layout where wheels go
+     * @param environment the environment archive's target Python and format (used when a wheel goes there)
      */
     public record BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
-                                String finalName, Instant timestamp, List<Path> wheels) {
+                                String finalName, Instant timestamp, List<Path> wheels, Layout layout,
+                                EnvironmentSpec environment) {
+    }
+
+    /** Where dependency wheels go. */
+    public enum Layout {
+        /** Pure wheels in the py-files zip, wheels with compiled code in the environment archive. */
+        AUTO,
+        /** Everything in the py-files zip; compiled code is an error. */
+        PYFILES,
+        /** Every dependency in the environment archive (the project's own code stays in the py-files zip). */
+        ENVIRONMENT
+    }
+
+    /**
+     * The environment archive's interpreter and format.
+     *
+     * @param major the target's Python major version
+     * @param minor the target's Python minor version
+     * @param interpreter the cluster's interpreter command
+     * @param format tar.gz or zip
+     */
+    public record EnvironmentSpec(int major, int minor, String interpreter,
+                                  io.github.pybundle.core.bundle.EnvironmentArchiveBuilder.Format format) {
+    }
+
+    /** Where one wheel was placed, for the summary. */
+    public record Placement(String wheel, long size, boolean pure, String placedIn) {
     }
 
     /** What {@link #bundle} wrote. */
-    public record BundleResult(Path pyFilesZip, Path launcher, Path mainScript) {
+    public record BundleResult(Path pyFilesZip, Path environmentArchive, Path launcher, Path mainScript,
+                               List<Placement> placements) {
     }
 
     /** Builds the wheel and returns its path. */
@@ -142,8 +172,28 @@ public final class ProjectPackager {
         }
         PythonSourceTree sources = PythonSourceTree.scan(request.sourceDirectory(), main);
         Path out = request.outputDirectory();
-        Path zip = PyFilesZipBuilder.build(sources, request.wheels(),
+        List<Path> toZip = new java.util.ArrayList<>();
+        List<Path> toEnv = new java.util.ArrayList<>();
+        List<Placement> placements = new java.util.ArrayList<>();
+        for (Path w : request.wheels()) {
+            boolean pure;
+            try (io.github.pybundle.core.bundle.WheelArchive a = io.github.pybundle.core.bundle.WheelArchive.open(w)) {
+                pure = a.isPure();
+            }
+            boolean env = request.layout() == Layout.ENVIRONMENT || request.layout() == Layout.AUTO && !pure;
+            (env ? toEnv : toZip).add(w);
+            placements.add(new Placement(w.getFileName().toString(), Files.size(w), pure,
+                    env ? "environment archive" : "py-files zip"));
+        }
+        Path zip = PyFilesZipBuilder.build(sources, toZip,
                 out.resolve(PyFilesZipBuilder.fileName(request.finalName())), request.timestamp());
+        Path envArchive = null;
+        if (!toEnv.isEmpty()) {
+            EnvironmentSpec e = request.environment();
+            envArchive = io.github.pybundle.core.bundle.EnvironmentArchiveBuilder.build(toEnv, e.major(), e.minor(),
+                    e.interpreter(), out.resolve(io.github.pybundle.core.bundle.EnvironmentArchiveBuilder.fileName(
+                            request.finalName(), e.format())), request.timestamp(), e.format());
+        }
         Path launchDir = out.resolve("pybundle");
         Files.createDirectories(launchDir);
         Path mainCopy = launchDir.resolve(main.getFileName().toString());
@@ -153,8 +203,11 @@ public final class ProjectPackager {
                 Generator.NAME).write(launcher);
         listener.log(Level.INFO, "Built py-files zip " + zip + " (" + sources.files().size() + " files; "
                 + (sources.topLevelNames().isEmpty() ? "no packages" : String.join(", ", sources.topLevelNames()))
-                + (request.wheels().isEmpty() ? "" : "; " + request.wheels().size() + " dependency wheels") + ")");
+                + (toZip.isEmpty() ? "" : "; " + toZip.size() + " dependency wheels") + ")");
+        if (envArchive != null) {
+            listener.log(Level.INFO, "Built environment archive " + envArchive + " (" + toEnv.size() + " wheels)");
+        }
         listener.log(Level.INFO, "Launcher: " + launcher + " [application arguments...]");
-        return new BundleResult(zip, launcher, mainCopy);
+        return new BundleResult(zip, envArchive, launcher, mainCopy, placements);
     }
 }

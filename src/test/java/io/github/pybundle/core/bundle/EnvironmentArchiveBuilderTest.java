@@ -1,0 +1,182 @@
+package io.github.pybundle.core.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pybundle.testing.TestWheels;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EnvironmentArchiveBuilderTest {
+    private static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private Path nativeWheel() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("fastlib/__init__.py", "from fastlib._core import VALUE\n");
+        files.put("fastlib/_core.py", "VALUE = 'native-ish'\n"); // imported like an extension would be
+        files.put("fastlib/_speedups.cpython-311-x86_64-linux-gnu.so", "\u007fELF");
+        files.put("fastlib-1.0.data/scripts/fast-tool", "#!python\nimport fastlib\nprint(fastlib.VALUE)\n");
+        files.put("fastlib-1.0.data/headers/fast.h", "int f(void);\n");
+        files.put("fastlib-1.0.data/data/share/fastlib/README", "data\n");
+        files.put("fastlib-1.0.dist-info/entry_points.txt", "[console_scripts]\nfast-cli = fastlib.cli:main\n");
+        files.put("fastlib/cli.py", "def main():\n    print('cli ok')\n    return 0\n");
+        Path p = dir.resolve("fastlib-1.0-cp311-cp311-manylinux_2_17_x86_64.whl");
+        Files.write(p, TestWheels.build(new TestWheels.Spec("fastlib", "1.0", "cp311-cp311-manylinux_2_17_x86_64",
+                List.of(), null, files)));
+        return p;
+    }
+
+    private static Map<String, TarArchiveEntry> entries(Path tgz) throws Exception {
+        Map<String, TarArchiveEntry> out = new LinkedHashMap<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new GzipCompressorInputStream(
+                Files.newInputStream(tgz)))) {
+            for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+                out.put(e.getName(), e);
+            }
+        }
+        return out;
+    }
+
+    private static void untar(Path tgz, Path dest) throws Exception {
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new GzipCompressorInputStream(
+                Files.newInputStream(tgz)))) {
+            for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+                Path p = dest.resolve(e.getName());
+                if (e.isDirectory()) {
+                    Files.createDirectories(p);
+                } else {
+                    Files.createDirectories(p.getParent());
+                    Files.copy(in, p);
+                    if ((e.getMode() & 0100) != 0) {
+                        p.toFile().setExecutable(true, false);
+                    }
+                }
+            }
+        }
+    }
+
+    private static String run(Path cwd, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return p.waitFor() + ":" + out;
+    }
+
+    @Test
+    void build_laysOutAVirtualEnvironmentWithNormalisedHeaders() throws Exception {
+        Path tgz = EnvironmentArchiveBuilder.build(List.of(nativeWheel(), wheel("six", "1.16.0")), 3, 11, "python3",
+                dir.resolve("out/app-pyenv.tar.gz"), T, EnvironmentArchiveBuilder.Format.TAR_GZ);
+        Map<String, TarArchiveEntry> e = entries(tgz);
+        for (String name : List.of("bin/python", "bin/fast-tool", "bin/fast-cli",
+                "lib/python3.11/site-packages/fastlib/_speedups.cpython-311-x86_64-linux-gnu.so",
+                "lib/python3.11/site-packages/fastlib-1.0.dist-info/METADATA",
+                "lib/python3.11/site-packages/six/__init__.py", "include/site/python3.11/fastlib/fast.h",
+                "share/fastlib/README")) {
+            assertTrue(e.containsKey(name), name + " in " + e.keySet());
+        }
+        assertEquals(List.copyOf(e.keySet()).stream().sorted().toList(), List.copyOf(e.keySet()), "sorted");
+        for (TarArchiveEntry x : e.values()) {
+            assertEquals(0, x.getLongUserId());
+            assertEquals("", x.getUserName());
+            assertEquals(T.toEpochMilli(), x.getModTime().getTime(), x.getName());
+        }
+        assertEquals(0100755, e.get("bin/python").getMode());
+        assertEquals(0100644, e.get("lib/python3.11/site-packages/six/__init__.py").getMode());
+        assertFalse(e.keySet().stream().anyMatch(n -> n.contains(".data/")));
+    }
+
+    private Path wheel(String name, String version) throws Exception {
+        Path p = dir.resolve(name + "-" + version + "-py3-none-any.whl");
+        Files.write(p, TestWheels.build(TestWheels.pure(name, version)));
+        return p;
+    }
+
+    @Test
+    void build_isByteIdenticalAcrossBuildsInBothFormats() throws Exception {
+        for (EnvironmentArchiveBuilder.Format f : EnvironmentArchiveBuilder.Format.values()) {
+            Path a = EnvironmentArchiveBuilder.build(List.of(nativeWheel()), 3, 11, "python3",
+                    dir.resolve("a/env." + f), T, f);
+            Path b = EnvironmentArchiveBuilder.build(List.of(nativeWheel()), 3, 11, "python3",
+                    dir.resolve("b/env." + f), T, f);
+            assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), f.toString());
+        }
+        byte[] gz = Files.readAllBytes(dir.resolve("a/env.TAR_GZ"));
+        assertArrayEquals(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0}, java.util.Arrays.copyOf(gz, 8),
+                "gzip header: no name, time zero");
+        assertEquals((byte) 255, gz[9], "gzip OS byte: unknown");
+    }
+
+    @Test
+    void unpackedEnvironment_runsItsPackagesScriptsAndEntryPointsFromAnyDirectory() throws Exception {
+        Path tgz = EnvironmentArchiveBuilder.build(List.of(nativeWheel()), 3, 11, "python3",
+                dir.resolve("env.tar.gz"), T, EnvironmentArchiveBuilder.Format.TAR_GZ);
+        Path unpacked = dir.resolve("somewhere/else/environment");
+        untar(tgz, unpacked);
+        org.junit.jupiter.api.Assumptions.assumeTrue(run(dir, "python3", "-c",
+                "import sys; assert sys.version_info[:2] == (3, 11)").startsWith("0:"),
+                "Skipped: python3 here is not 3.11, the version this test's archive is built for");
+        assertEquals("0:native-ish\n", run(dir, unpacked.resolve("bin/python").toString(), "-c",
+                "import fastlib; print(fastlib.VALUE)"));
+        assertEquals("0:native-ish\n", run(dir, unpacked.resolve("bin/fast-tool").toString()));
+        assertEquals("0:cli ok\n", run(dir, unpacked.resolve("bin/fast-cli").toString()));
+    }
+
+    @Test
+    void launcher_refusesAPythonOfAnotherVersionWithAClearMessage() throws Exception {
+        Path tgz = EnvironmentArchiveBuilder.build(List.of(wheel("six", "1.16.0")), 3, 7, "python3",
+                dir.resolve("env.tar.gz"), T, EnvironmentArchiveBuilder.Format.TAR_GZ);
+        untar(tgz, dir.resolve("env"));
+        String out = run(dir, dir.resolve("env/bin/python").toString(), "-c", "print(1)");
+        assertTrue(out.matches("1:pybundle: this environment was built for Python 3.7, but 'python3' is Python"
+                + " 3\\.\\d+\n"), out);
+    }
+
+    @Test
+    void build_discardsEverythingWhenAFileDoesNotMatchItsRecord() throws Exception {
+        Path w = wheel("six", "1.16.0");
+        Path tampered = dir.resolve("tampered/six-1.16.0-py3-none-any.whl");
+        Files.createDirectories(tampered.getParent());
+        rewrite(w, tampered, "six/__init__.py", "import os; os.system('evil')\n");
+        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> EnvironmentArchiveBuilder.build(
+                List.of(tampered), 3, 11, "python3", dir.resolve("out/env.tar.gz"), T,
+                EnvironmentArchiveBuilder.Format.TAR_GZ));
+        assertTrue(e.getMessage().startsWith("six-1.16.0-py3-none-any.whl: entry 'six/__init__.py' does not match"
+                + " its RECORD hash"), e.getMessage());
+        try (var s = Files.list(dir.resolve("out"))) {
+            assertEquals(List.of(), s.toList(), "no archive and no temporary file left");
+        }
+    }
+
+    /** Copies a wheel, replacing one entry's content (RECORD unchanged). */
+    static void rewrite(Path from, Path to, String entry, String content) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
+             java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(in.entries())) {
+                z.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                try (InputStream is = in.getInputStream(e)) {
+                    z.write(e.getName().equals(entry) ? content.getBytes(StandardCharsets.UTF_8) : is.readAllBytes());
+                }
+                z.closeEntry();
+            }
+        }
+        Files.write(to, out.toByteArray());
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.pybundle.core.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pybundle.testing.TestWheels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hostile and broken wheels built by the tests: each is refused with the wheel and the entry named. */
+class WheelArchiveTest {
+    @TempDir
+    Path dir;
+
+    private Path good() throws Exception {
+        Path p = dir.resolve("six-1.16.0-py3-none-any.whl");
+        Files.write(p, TestWheels.build(TestWheels.pure("six", "1.16.0")));
+        return p;
+    }
+
+    private String refused(Path wheel) {
+        return assertThrows(UnsafeWheelException.class, () -> WheelArchive.open(wheel).close()).getMessage();
+    }
+
+    @Test
+    void open_refusesAFileMissingFromRecord() throws Exception {
+        Path p = dir.resolve("x/six-1.16.0-py3-none-any.whl");
+        Files.createDirectories(p.getParent());
+        Path src = good();
+        try (var in = new java.util.zip.ZipFile(src.toFile());
+             var z = new java.util.zip.ZipOutputStream(Files.newOutputStream(p))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                z.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                z.write(in.getInputStream(e).readAllBytes());
+                z.closeEntry();
+            }
+            z.putNextEntry(new java.util.zip.ZipEntry("six/sneaky.py"));
+            z.write("x".getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        assertTrue(refused(p).equals("six-1.16.0-py3-none-any.whl: entry 'six/sneaky.py' is not listed with a hash"
+                + " in RECORD"), refused(p));
+    }
+
+    @Test
+    void open_refusesADistInfoThatDoesNotMatchTheFileName() throws Exception {
+        Path p = dir.resolve("six-2.0-py3-none-any.whl");
+        Files.copy(good(), p);
+        assertTrue(refused(p).contains("six-1.16.0.dist-info does not match the file name's six 2.0"), refused(p));
+    }
+
+    @Test
+    void open_refusesDuplicateEntryNames() throws Exception {
+        Path p = dir.resolve("dup-1.0-py3-none-any.whl");
+        try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(p)) {
+            for (String n : List.of("dup/__init__.py", "dup/__init__.py")) {
+                z.putArchiveEntry(new ZipArchiveEntry(n));
+                z.write("x".getBytes(StandardCharsets.UTF_8));
+                z.closeArchiveEntry();
+            }
+        }
+        assertTrue(refused(p).contains("entry 'dup/__init__.py' appears twice"), refused(p));
+    }
+
+    @Test
+    void open_refusesALocalHeaderThatNamesAnotherFile() throws Exception {
+        Path p = good();
+        byte[] b = Files.readAllBytes(p);
+        byte[] name = "six/__init__.py".getBytes(StandardCharsets.UTF_8);
+        // Patch the first local header's name (it follows the 30-byte fixed part): same length, other file.
+        int at = indexOf(b, name);
+        System.arraycopy("six/__evil__.py".getBytes(StandardCharsets.UTF_8), 0, b, at, name.length);
+        Files.write(p, b);
+        assertTrue(refused(p).contains("entry 'six/__init__.py' is named 'six/__evil__.py' in its local header"),
+                refused(p));
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalStateException("not found");
+    }
+
+    @Test
+    void open_acceptsAWellFormedWheelAndKnowsItIsPure() throws Exception {
+        try (WheelArchive w = WheelArchive.open(good())) {
+            assertTrue(w.isPure());
+            assertTrue(w.distInfo().equals("six-1.16.0.dist-info"));
+        }
+    }
+}
