@@ -15,6 +15,9 @@ assert runFromZip(zip, new File(basedir, 'target/pybundle/main.py')) == 'hello c
 def log = new File(basedir, 'build.log').text
 assert log.contains("[INFO] Using ${new File(basedir, 'pylock.toml').path} (2 packages, created by pybundle")
 assert log.contains('; 2 dependency wheels)')
+// The second build changed nothing: the outputs were reused, not rebuilt.
+assert log.contains('[INFO] Bundle unchanged since the last build (same lock, sources and settings): reusing'
+        + ' bundle-with-dependencies-1.0.0-pyfiles.zip')
 assert log.contains("pylock.toml is out of date: requirements: added [tiny-dep>=1]")
 assert log.contains('hint: re-lock with mvn pybundle:lock, or add -Dpybundle.updateLock to this build')
 return true

@@ -29,4 +29,6 @@ assert log =~ /\[INFO\] python_dateutil-[^ ]+-py[^ ]+\.whl +[0-9.]+ kB  pure    
 assert log.contains('[INFO] Outputs: native-and-pure-1.0.0-pyfiles.zip (')
 assert log =~ /\[INFO\] pyarrow-[^ ]+\.whl +[0-9.]+ MB  native  environment archive/
 assert log.contains("[INFO] Using ${new File(basedir, 'pylock.toml').path} (")
+assert log.contains('[INFO] Bundle unchanged since the last build (same lock, sources and settings): reusing'
+        + ' native-and-pure-1.0.0-pyfiles.zip and native-and-pure-1.0.0-pyenv.tar.gz')
 return true

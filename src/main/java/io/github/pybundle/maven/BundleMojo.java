@@ -2,7 +2,10 @@ package io.github.pybundle.maven;
 
 import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.bundle.BundleFingerprint;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
+import io.github.pybundle.core.bundle.PyFilesZipBuilder;
+import io.github.pybundle.core.source.PythonSourceTree;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Pylock;
@@ -65,31 +68,59 @@ public class BundleMojo extends AbstractPyBundleMojo {
         ProjectPackager.Layout placement = layout();
         EnvironmentArchiveBuilder.Format format = format();
         DeclaredRequirements declared = declaredRequirements();
-        List<Path> wheels = List.of();
-        ProjectPackager.EnvironmentSpec environment = null;
+        ProjectPackager.checkMainScript(mainScript.toPath());
+        Pylock lock = null;
+        IndexConfiguration config = null;
+        Target t = null;
+        LockedWheels locked = null;
         if (!declared.requirements().isEmpty()) {
-            Target t = resolvedTarget();
-            IndexConfiguration config = indexConfiguration(declared);
-            LockedWheels locked = new LockedWheels(listener(), sourceBuilder(t, config));
-            Pylock lock = locked.ensure(declared, t, providedPackages(), allowPrereleases, config,
-                    lockFile.toPath(), updateLock);
-            lock = withoutExcluded(lock);
-            wheels = locked.fetch(lock, lockFile.toPath(), config);
-            environment = new ProjectPackager.EnvironmentSpec(t.major(), t.minor(), target == null
-                    || target.interpreter == null || target.interpreter.isBlank() ? "python3" : target.interpreter,
-                    format);
+            t = resolvedTarget();
+            config = indexConfiguration(declared);
+            locked = new LockedWheels(listener(), sourceBuilder(t, config));
+            lock = withoutExcluded(locked.ensure(declared, t, providedPackages(), allowPrereleases, config,
+                    lockFile.toPath(), updateLock));
         }
+        String interpreter = target == null || target.interpreter == null || target.interpreter.isBlank()
+                ? "python3" : target.interpreter;
+        Path out = outputDirectory.toPath();
+        Path zipFile = out.resolve(PyFilesZipBuilder.fileName(finalName));
+        Path envFile = out.resolve(EnvironmentArchiveBuilder.fileName(finalName, format));
+        String fingerprint = BundleFingerprint.of(PythonSourceTree.scan(pythonSourceDirectory.toPath(),
+                mainScript.toPath()), mainScript.toPath(), lock == null ? null : lockFile.toPath(), List.of(
+                "layout=" + placement, "format=" + format, "finalName=" + finalName, "interpreter=" + interpreter,
+                "timestamp=" + timestamp().getEpochSecond(), "excludes=" + excludes, "app=" + project.getArtifactId(),
+                "generator=" + io.github.pybundle.core.project.Generator.NAME));
+        Path state = out.resolve("pybundle");
+        List<Path> expected = new java.util.ArrayList<>(List.of(zipFile, state.resolve("spark-submit.sh")));
+        if (java.nio.file.Files.isRegularFile(envFile)) {
+            expected.add(envFile);
+        }
+        if (BundleFingerprint.unchanged(state, fingerprint, expected)) {
+            getLog().info("Bundle unchanged since the last build (same lock, sources and settings): reusing "
+                    + zipFile.getFileName() + (expected.contains(envFile) ? " and " + envFile.getFileName() : ""));
+            attach(zipFile, expected.contains(envFile) ? envFile : null, format);
+            return;
+        }
+        java.nio.file.Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
+        List<Path> wheels = lock == null ? List.of() : locked.fetch(lock, lockFile.toPath(), config);
+        ProjectPackager.EnvironmentSpec environment = t == null ? null
+                : new ProjectPackager.EnvironmentSpec(t.major(), t.minor(), interpreter, format);
         ProjectPackager.BundleResult result = packager().bundle(new ProjectPackager.BundleRequest(
                 pythonSourceDirectory.toPath(), mainScript.toPath(), project.getArtifactId(),
                 outputDirectory.toPath(), finalName, timestamp(), wheels, placement, environment));
+        attach(result.pyFilesZip(), result.environmentArchive(), format);
+        BundleFingerprint.record(state, fingerprint);
+        summary(result);
+    }
+
+    private void attach(Path zip, Path env, EnvironmentArchiveBuilder.Format format) {
         if (attach) {
-            projectHelper.attachArtifact(project, "zip", "pyfiles", result.pyFilesZip().toFile());
-            if (result.environmentArchive() != null) {
+            projectHelper.attachArtifact(project, "zip", "pyfiles", zip.toFile());
+            if (env != null) {
                 projectHelper.attachArtifact(project, format == EnvironmentArchiveBuilder.Format.ZIP ? "zip"
-                        : "tar.gz", "pyenv", result.environmentArchive().toFile());
+                        : "tar.gz", "pyenv", env.toFile());
             }
         }
-        summary(result);
     }
 
     private ProjectPackager.Layout layout() {

@@ -156,9 +156,12 @@ public final class ProjectPackager {
         return wheel;
     }
 
-    /** Builds the py-files zip and the launcher, and copies the main script beside the launcher. */
-    public BundleResult bundle(BundleRequest request) throws IOException {
-        Path main = request.mainScript();
+    /**
+     * Checks the main script: it must exist and end in {@code .py}.
+     *
+     * @throws InvalidConfigurationException (setting {@code mainScript}) otherwise
+     */
+    public static void checkMainScript(Path main) {
         if (!Files.isRegularFile(main)) {
             throw new InvalidConfigurationException("mainScript", main.toString(),
                     "the main script " + main + " does not exist",
@@ -170,6 +173,12 @@ public final class ProjectPackager {
                     "the main script " + main + " does not end in .py, so spark-submit would not run it as Python",
                     "rename it to end in .py");
         }
+    }
+
+    /** Builds the py-files zip and the launcher, and copies the main script beside the launcher. */
+    public BundleResult bundle(BundleRequest request) throws IOException {
+        Path main = request.mainScript();
+        checkMainScript(main);
         PythonSourceTree sources = PythonSourceTree.scan(request.sourceDirectory(), main);
         Path out = request.outputDirectory();
         List<Path> toZip = new java.util.ArrayList<>();
