@@ -14,6 +14,7 @@ import io.github.pybundle.core.resolve.Target;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -23,7 +24,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  *
  * @since 0.1.0
  */
-@Mojo(name = "bundle", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+@Mojo(name = "bundle", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true,
+        requiresDependencyResolution = ResolutionScope.RUNTIME)
 public class BundleMojo extends AbstractPyBundleMojo {
     /** Base name of the outputs. */
     @Parameter(defaultValue = "${project.build.finalName}", readonly = true, required = true)
@@ -67,7 +69,8 @@ public class BundleMojo extends AbstractPyBundleMojo {
     protected void doExecute() throws Exception {
         ProjectPackager.Layout placement = layout();
         EnvironmentArchiveBuilder.Format format = format();
-        DeclaredRequirements declared = declaredRequirements();
+        List<Path> mavenWheels = wheelDependencies();
+        DeclaredRequirements declared = declaredRequirements().withRequirementsOf(mavenWheels);
         ProjectPackager.checkMainScript(mainScript.toPath());
         Pylock lock = null;
         IndexConfiguration config = null;
@@ -89,7 +92,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
                 mainScript.toPath()), mainScript.toPath(), lock == null ? null : lockFile.toPath(), List.of(
                 "layout=" + placement, "format=" + format, "finalName=" + finalName, "interpreter=" + interpreter,
                 "timestamp=" + timestamp().getEpochSecond(), "excludes=" + excludes, "app=" + project.getArtifactId(),
-                "generator=" + io.github.pybundle.core.project.Generator.NAME));
+                "generator=" + io.github.pybundle.core.project.Generator.NAME, "maven-wheels=" + digests(mavenWheels)));
         Path state = out.resolve("pybundle");
         List<Path> expected = new java.util.ArrayList<>(List.of(zipFile, state.resolve("spark-submit.sh")));
         if (java.nio.file.Files.isRegularFile(envFile)) {
@@ -102,7 +105,13 @@ public class BundleMojo extends AbstractPyBundleMojo {
             return;
         }
         java.nio.file.Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
-        List<Path> wheels = lock == null ? List.of() : locked.fetch(lock, lockFile.toPath(), config);
+        List<Path> wheels = new java.util.ArrayList<>(mavenWheels);
+        if (lock != null) {
+            wheels.addAll(locked.fetch(lock, lockFile.toPath(), config));
+        }
+        if (t == null && !mavenWheels.isEmpty()) {
+            t = resolvedTarget(); // the environment archive needs the target when a Maven wheel is native
+        }
         ProjectPackager.EnvironmentSpec environment = t == null ? null
                 : new ProjectPackager.EnvironmentSpec(t.major(), t.minor(), interpreter, format);
         ProjectPackager.BundleResult result = packager().bundle(new ProjectPackager.BundleRequest(
@@ -111,6 +120,44 @@ public class BundleMojo extends AbstractPyBundleMojo {
         attach(result.pyFilesZip(), result.environmentArchive(), format);
         BundleFingerprint.record(state, fingerprint);
         summary(result);
+    }
+
+    /** Wheels the pom depends on ({@code <type>whl</type>}), resolved by Maven (the reactor or a repository). */
+    private List<Path> wheelDependencies() throws java.io.IOException {
+        List<Path> out = new java.util.ArrayList<>();
+        for (org.apache.maven.artifact.Artifact a : project.getArtifacts()) {
+            if ("whl".equals(a.getType()) && a.getFile() != null) {
+                Path f = a.getFile().toPath();
+                if (!f.getFileName().toString().endsWith(".whl") || !java.nio.file.Files.isRegularFile(f)) {
+                    throw new InvalidConfigurationException("dependencies", a.getId(), "the whl dependency " + a.getId()
+                            + " resolved to " + f + ", which is not a wheel file", "build it with pybundle:wheel in"
+                            + " the same reactor (mvn package from the parent) or install it first");
+                }
+                out.add(pep427Named(f));
+            }
+        }
+        return out;
+    }
+
+    // A repository stores artifactId-version.whl; the bundle needs the wheel under its own name.
+    private Path pep427Named(Path f) throws java.io.IOException {
+        try {
+            io.github.pybundle.core.wheel.WheelFilename.parse(f.getFileName().toString());
+            return f;
+        } catch (io.github.pybundle.core.PyBundleException notAWheelName) {
+            Path dir = java.nio.file.Files.createDirectories(outputDirectory.toPath().resolve("pybundle/maven-wheels"));
+            Path named = dir.resolve(io.github.pybundle.core.bundle.WheelArchive.properName(f));
+            java.nio.file.Files.copy(f, named, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return named;
+        }
+    }
+
+    private static String digests(List<Path> files) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Path f : files) {
+            sb.append(io.github.pybundle.core.index.FileCache.sha256Hex(f)).append(',');
+        }
+        return sb.toString();
     }
 
     private void attach(Path zip, Path env, EnvironmentArchiveBuilder.Format format) {

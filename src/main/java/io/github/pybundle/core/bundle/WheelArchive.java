@@ -104,6 +104,50 @@ public final class WheelArchive implements AutoCloseable {
         }
     }
 
+    /**
+     * The PEP 427 file name of a wheel stored under another name (Maven repositories store
+     * {@code artifactId-version.whl}): the {@code .dist-info} directory's name and version, and the tags of its
+     * WHEEL file.
+     */
+    public static String properName(Path file) throws IOException {
+        try (ZipFile z = ZipFile.builder().setPath(file).get()) {
+            for (ZipArchiveEntry e : java.util.Collections.list(z.getEntries())) {
+                if (e.getName().matches("[^/]+\\.dist-info/WHEEL")) {
+                    String dist = e.getName().substring(0, e.getName().indexOf(".dist-info/"));
+                    String text;
+                    try (InputStream in = z.getInputStream(e)) {
+                        text = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+                    }
+                    List<String> tags = text.lines().filter(l -> l.startsWith("Tag:"))
+                            .map(l -> l.substring(4).strip()).toList();
+                    if (tags.isEmpty()) {
+                        break;
+                    }
+                    String[] first = tags.get(0).split("-");
+                    List<String> py = new ArrayList<>();
+                    List<String> abi = new ArrayList<>();
+                    List<String> plat = new ArrayList<>();
+                    for (String t : tags) {
+                        String[] p = t.split("-");
+                        if (!py.contains(p[0])) {
+                            py.add(p[0]);
+                        }
+                        if (!abi.contains(p[1])) {
+                            abi.add(p[1]);
+                        }
+                        if (!plat.contains(p[2])) {
+                            plat.add(p[2]);
+                        }
+                    }
+                    return dist + "-" + String.join(".", py) + "-" + (abi.isEmpty() ? first[1] : String.join(".", abi))
+                            + "-" + String.join(".", plat) + ".whl";
+                }
+            }
+        }
+        throw new UnsafeWheelException(file.getFileName().toString(), "it has no .dist-info/WHEEL with tags",
+                "the wheel is malformed");
+    }
+
     /** Opens and checks a wheel. */
     public static WheelArchive open(Path file) throws IOException {
         return new WheelArchive(file);

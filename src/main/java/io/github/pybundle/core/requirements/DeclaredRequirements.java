@@ -132,6 +132,29 @@ public final class DeclaredRequirements {
         return out;
     }
 
+    /**
+     * These requirements plus the {@code Requires-Dist} of wheels the build tool supplies (e.g. Maven dependencies of
+     * type whl): their dependencies must be resolved too. The wheels themselves are bundled as they are.
+     */
+    public DeclaredRequirements withRequirementsOf(List<Path> wheels) throws IOException {
+        if (wheels.isEmpty()) {
+            return this;
+        }
+        List<DeclaredRequirement> more = new ArrayList<>(requirements);
+        for (Path w : wheels) {
+            io.github.pybundle.core.metadata.CoreMetadataFile md = io.github.pybundle.core.metadata.CoreMetadataFile
+                    .parse(io.github.pybundle.core.index.MetadataFetcher.readWheelMetadata(w),
+                            w.getFileName() + "!METADATA");
+            for (Requirement r : md.requiresDist()) {
+                if (r.marker() == null || !r.marker().mentionsExtra()) {
+                    more.add(new DeclaredRequirement(r, md.name() + " " + md.version() + " (" + w.getFileName()
+                            + ")", List.of()));
+                }
+            }
+        }
+        return new DeclaredRequirements(more, constraints, published, files, requiresPython, pyproject);
+    }
+
     /** Everything to install, in declaration order. */
     public List<DeclaredRequirement> requirements() {
         return requirements;

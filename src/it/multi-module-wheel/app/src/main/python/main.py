@@ -1,0 +1,2 @@
+import shared_lib
+print(shared_lib.shout("from the library wheel"))
