@@ -31,4 +31,11 @@ assert log =~ /\[INFO\] pyarrow-[^ ]+\.whl +[0-9.]+ MB  native  environment arch
 assert log.contains("[INFO] Using ${new File(basedir, 'pylock.toml').path} (")
 assert log.contains('[INFO] Bundle unchanged since the last build (same lock, sources and settings): reusing'
         + ' native-and-pure-1.0.0-pyfiles.zip and native-and-pure-1.0.0-pyenv.tar.gz')
+assert log =~ /\[WARNING\] <excludes> leaves out tzdata \S+, which \[[^\]]*pandas [^\]]*\] needs?: the cluster must provide it/
+assert log.contains('tzdata') && log =~ /\[INFO\] tzdata +- +- +excluded/
+assert !zipNames.any { it.startsWith('tzdata/') }
+// install placed every attached output in the repository
+def repo = new File(localRepositoryPath, 'io/github/pybundle/it/native-and-pure/1.0.0')
+assert new File(repo, 'native-and-pure-1.0.0-pyenv.tar.gz').bytes == env.bytes
+assert new File(repo, 'native-and-pure-1.0.0-pyfiles.zip').bytes == zip.bytes
 return true

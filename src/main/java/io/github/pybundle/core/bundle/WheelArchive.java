@@ -27,7 +27,7 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  */
 public final class WheelArchive implements AutoCloseable {
     /** Largest uncompressed entry accepted (zip bomb guard). */
-    public static final long MAX_ENTRY = 4L * 1024 * 1024 * 1024;
+    public static final long MAX_ENTRY = 3L * 1024 * 1024 * 1024;
     private static final int SYMLINK = 0120000;
 
     /** One RECORD row. */

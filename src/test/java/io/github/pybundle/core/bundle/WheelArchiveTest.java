@@ -95,6 +95,23 @@ class WheelArchiveTest {
     }
 
     @Test
+    void open_refusesAnEntryDeclaringMoreThanTheSizeLimit() throws Exception {
+        Path p = good();
+        byte[] b = Files.readAllBytes(p);
+        // The central directory record of the first entry: signature PK\1\2; its uncompressed size is at +24.
+        int cd = -1;
+        for (int i = 0; i < b.length - 4; i++) {
+            if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 1 && b[i + 3] == 2) {
+                cd = i;
+                break;
+            }
+        }
+        java.nio.ByteBuffer.wrap(b, cd + 24, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0xF0000000);
+        Files.write(p, b);
+        assertTrue(refused(p).contains("declares 4026531840 bytes, over the 3221225472-byte limit"), refused(p));
+    }
+
+    @Test
     void open_acceptsAWellFormedWheelAndKnowsItIsPure() throws Exception {
         try (WheelArchive w = WheelArchive.open(good())) {
             assertTrue(w.isPure());
