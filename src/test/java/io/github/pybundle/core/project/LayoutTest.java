@@ -1,0 +1,74 @@
+package io.github.pybundle.core.project;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.testing.SourceTrees;
+import io.github.pybundle.testing.TestWheels;
+import io.github.pybundle.testing.ZipContents;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where dependency wheels go for each {@code <layout>}. */
+class LayoutTest {
+    @TempDir
+    Path dir;
+
+    private ProjectPackager.BundleResult bundle(ProjectPackager.Layout layout) throws Exception {
+        Path src = SourceTrees.sample(dir.resolve("p"));
+        Path pure = dir.resolve("six-1.16.0-py3-none-any.whl");
+        Files.write(pure, TestWheels.build(TestWheels.pure("six", "1.16.0")));
+        Path nat = dir.resolve("fast-1.0-cp311-cp311-manylinux_2_17_x86_64.whl");
+        Files.write(nat, TestWheels.build(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux_2_17_x86_64",
+                List.of(), null, Map.of("fast/_c.cpython-311-x86_64-linux-gnu.so", "ELF"))));
+        return new ProjectPackager(BuildListener.silent()).bundle(new ProjectPackager.BundleRequest(src,
+                src.resolve("main.py"), "app", dir.resolve("out-" + layout), "app", Instant.parse(
+                "2024-01-01T00:00:00Z"), List.of(pure, nat), layout, new ProjectPackager.EnvironmentSpec(3, 11,
+                "python3", EnvironmentArchiveBuilder.Format.ZIP)));
+    }
+
+    @Test
+    void auto_putsPureWheelsInTheZipAndNativeOnesInTheArchive() throws Exception {
+        ProjectPackager.BundleResult r = bundle(ProjectPackager.Layout.AUTO);
+        assertTrue(ZipContents.names(r.pyFilesZip()).contains("six/__init__.py"));
+        assertTrue(ZipContents.names(r.environmentArchive()).contains(
+                "lib/python3.11/site-packages/fast/_c.cpython-311-x86_64-linux-gnu.so"));
+        assertEquals(List.of("py-files zip", "environment archive"), r.placements().stream()
+                .map(ProjectPackager.Placement::placedIn).toList());
+    }
+
+    @Test
+    void environment_putsEveryDependencyInTheArchiveAndKeepsTheProjectInTheZip() throws Exception {
+        ProjectPackager.BundleResult r = bundle(ProjectPackager.Layout.ENVIRONMENT);
+        List<String> env = ZipContents.names(r.environmentArchive());
+        assertTrue(env.contains("lib/python3.11/site-packages/six/__init__.py"));
+        List<String> zip = ZipContents.names(r.pyFilesZip());
+        assertTrue(zip.contains("app/__init__.py") && zip.stream().noneMatch(n -> n.startsWith("six")), zip.toString());
+    }
+
+    @Test
+    void pyfiles_refusesNativeWheelsByName() {
+        PyBundleException e = assertThrows(PyBundleException.class, () -> bundle(ProjectPackager.Layout.PYFILES));
+        assertTrue(e.getMessage().contains("fast-1.0-cp311-cp311-manylinux_2_17_x86_64.whl (fast/_c.cpython-311"
+                + "-x86_64-linux-gnu.so)"), e.getMessage());
+    }
+
+    @Test
+    void noDependencies_meansNoEnvironmentArchive() throws Exception {
+        Path src = SourceTrees.sample(dir.resolve("q"));
+        ProjectPackager.BundleResult r = new ProjectPackager(BuildListener.silent()).bundle(
+                new ProjectPackager.BundleRequest(src, src.resolve("main.py"), "app", dir.resolve("out"), "app",
+                        Instant.parse("2024-01-01T00:00:00Z"), List.of(), ProjectPackager.Layout.AUTO, null));
+        assertNull(r.environmentArchive());
+    }
+}
