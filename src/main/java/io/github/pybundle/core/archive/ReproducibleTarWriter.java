@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashSet;
@@ -21,22 +20,18 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
  * Written to a temporary file and moved into place by {@link #commit()}.
  */
 public final class ReproducibleTarWriter implements ArchiveWriter {
-    private final Path target;
-    private final Path temp;
+    private final AtomicFile file;
     private final TarArchiveOutputStream tar;
     private final long modTime;
     private final Set<String> names = new HashSet<>();
-    private boolean committed;
 
     public ReproducibleTarWriter(Path target, Instant timestamp) throws IOException {
-        this.target = target;
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        this.temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
+        this.file = new AtomicFile(target);
         GzipParameters gz = new GzipParameters();
         gz.setModificationTime(0);
         gz.setOperatingSystem(255); // "unknown": the same on every build machine
         gz.setCompressionLevel(6);
-        OutputStream out = Files.newOutputStream(temp);
+        OutputStream out = Files.newOutputStream(file.temp());
         this.tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out, gz), "UTF-8");
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -94,17 +89,16 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
     public void commit() throws IOException {
         tar.finish();
         tar.close();
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        committed = true;
+        file.commit();
     }
 
     @Override
     public void close() throws IOException {
-        if (!committed) {
+        if (!file.committed()) {
             try {
                 tar.close();
             } finally {
-                Files.deleteIfExists(temp);
+                file.discard();
             }
         }
     }

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,21 +34,17 @@ public final class ReproducibleZipWriter implements ArchiveWriter {
     /** Mode of directories: rwxr-xr-x. */
     public static final int DIRECTORY_MODE = 040755;
 
-    private final Path target;
-    private final Path temp;
+    private final AtomicFile file;
     private final ZipArchiveOutputStream zip;
     private final long dosTime;
     private final Set<String> names = new HashSet<>();
-    private boolean committed;
 
     /**
      * Opens a writer for {@code target}; every entry gets the time {@code timestamp}.
      */
     public ReproducibleZipWriter(Path target, Instant timestamp) throws IOException {
-        this.target = target;
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        this.temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-        this.zip = new ZipArchiveOutputStream(temp);
+        this.file = new AtomicFile(target);
+        this.zip = new ZipArchiveOutputStream(file.temp());
         zip.setEncoding("UTF-8");
         zip.setUseLanguageEncodingFlag(true);
         zip.setCreateUnicodeExtraFields(ZipArchiveOutputStream.UnicodeExtraFieldPolicy.NEVER);
@@ -143,17 +138,16 @@ public final class ReproducibleZipWriter implements ArchiveWriter {
     public void commit() throws IOException {
         zip.finish();
         zip.close();
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        committed = true;
+        file.commit();
     }
 
     @Override
     public void close() throws IOException {
-        if (!committed) {
+        if (!file.committed()) {
             try {
                 zip.close();
             } finally {
-                Files.deleteIfExists(temp);
+                file.discard();
             }
         }
     }

@@ -1,0 +1,46 @@
+package io.github.pybundle.core.archive;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A file written under a temporary name beside its target and moved into place only when complete, so that a failed
+ * build never leaves a half-written output; discarding deletes the temporary file.
+ */
+final class AtomicFile {
+    private final Path target;
+    private final Path temp;
+    private boolean committed;
+
+    AtomicFile(Path target) throws IOException {
+        this.target = target;
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        this.temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+    }
+
+    /** Where to write. */
+    Path temp() {
+        return temp;
+    }
+
+    /** Moves the finished file into place, replacing what was there. */
+    void commit() throws IOException {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        committed = true;
+    }
+
+    /** Whether {@link #commit()} happened. */
+    boolean committed() {
+        return committed;
+    }
+
+    /** Deletes the temporary file unless committed. */
+    void discard() throws IOException {
+        if (!committed) {
+            Files.deleteIfExists(temp);
+        }
+    }
+}
