@@ -65,6 +65,16 @@ public class BundleMojo extends AbstractPyBundleMojo {
     @Parameter(property = "pybundle.excludes")
     protected List<String> excludes;
 
+    /**
+     * How the generated launchers run the application: {@code <master>} (local[*]), {@code <deployMode>} (client),
+     * {@code <conf>}, {@code <files>}, {@code <args>}, {@code <remoteDir>} (then livy-batch.json and
+     * spark-application.yaml are written too, with {@code <image>} and {@code <version>}).
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    protected SparkConfig spark;
+
     @Override
     protected void doExecute() throws Exception {
         ProjectPackager.Layout placement = layout();
@@ -92,7 +102,8 @@ public class BundleMojo extends AbstractPyBundleMojo {
                 mainScript.toPath()), mainScript.toPath(), lock == null ? null : lockFile.toPath(), List.of(
                 "layout=" + placement, "format=" + format, "finalName=" + finalName, "interpreter=" + interpreter,
                 "timestamp=" + timestamp().getEpochSecond(), "excludes=" + excludes, "app=" + project.getArtifactId(),
-                "generator=" + io.github.pybundle.core.project.Generator.NAME, "maven-wheels=" + digests(mavenWheels)));
+                "generator=" + io.github.pybundle.core.project.Generator.NAME, "maven-wheels=" + digests(mavenWheels),
+                "spark=" + sparkSpec()));
         Path state = out.resolve("pybundle");
         List<Path> expected = new java.util.ArrayList<>(List.of(zipFile, state.resolve("spark-submit.sh")));
         if (java.nio.file.Files.isRegularFile(envFile)) {
@@ -116,7 +127,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
                 : new ProjectPackager.EnvironmentSpec(t.major(), t.minor(), interpreter, format);
         ProjectPackager.BundleResult result = packager().bundle(new ProjectPackager.BundleRequest(
                 pythonSourceDirectory.toPath(), mainScript.toPath(), project.getArtifactId(),
-                outputDirectory.toPath(), finalName, timestamp(), wheels, placement, environment));
+                outputDirectory.toPath(), finalName, timestamp(), wheels, placement, environment, sparkSpec()));
         attach(result.pyFilesZip(), result.environmentArchive(), format);
         BundleFingerprint.record(state, fingerprint);
         summary(result);
@@ -160,8 +171,32 @@ public class BundleMojo extends AbstractPyBundleMojo {
         return sb.toString();
     }
 
+    private ProjectPackager.SparkSpec sparkSpec() {
+        SparkConfig c = spark == null ? new SparkConfig() : spark;
+        if (!"client".equals(c.deployMode) && !"cluster".equals(c.deployMode)) {
+            throw new InvalidConfigurationException("spark", c.deployMode, "<spark><deployMode> must be client or"
+                    + " cluster, not '" + c.deployMode + "'", "client runs the driver where the launcher runs");
+        }
+        List<String> files = new java.util.ArrayList<>();
+        if (c.files != null) {
+            c.files.forEach(f -> files.add(f.getAbsolutePath()));
+        }
+        return new ProjectPackager.SparkSpec(c.master == null ? "local[*]" : c.master, c.deployMode,
+                c.conf == null ? java.util.Map.of() : new java.util.TreeMap<>(c.conf), files,
+                c.args == null ? List.of() : c.args, c.remoteDir, c.image, c.version);
+    }
+
     private void attach(Path zip, Path env, EnvironmentArchiveBuilder.Format format) {
         if (attach) {
+            Path launch = outputDirectory.toPath().resolve("pybundle");
+            projectHelper.attachArtifact(project, "sh", "spark-submit", launch.resolve("spark-submit.sh").toFile());
+            projectHelper.attachArtifact(project, "json", "launch", launch.resolve("launch.json").toFile());
+            for (String[] d : new String[][] {{"livy-batch.json", "json", "livy-batch"},
+                {"spark-application.yaml", "yaml", "spark-application"}}) {
+                if (java.nio.file.Files.isRegularFile(launch.resolve(d[0]))) {
+                    projectHelper.attachArtifact(project, d[1], d[2], launch.resolve(d[0]).toFile());
+                }
+            }
             projectHelper.attachArtifact(project, "zip", "pyfiles", zip.toFile());
             if (env != null) {
                 projectHelper.attachArtifact(project, format == EnvironmentArchiveBuilder.Format.ZIP ? "zip"

@@ -37,7 +37,10 @@ class BundleMojoTest {
         assertTrue(Files.isExecutable(dir.resolve("target/pybundle/spark-submit.sh")));
         assertEquals(Files.readString(dir.resolve("src/main/python/main.py")),
                 Files.readString(dir.resolve("target/pybundle/main.py")));
-        Artifact attached = mojo.project.getAttachedArtifacts().get(0);
+        Artifact attached = mojo.project.getAttachedArtifacts().stream()
+                .filter(a -> "pyfiles".equals(a.getClassifier())).findFirst().orElseThrow();
+        assertTrue(mojo.project.getAttachedArtifacts().stream().anyMatch(a -> "spark-submit".equals(a.getClassifier())
+                && "sh".equals(a.getType())));
         assertEquals("pyfiles", attached.getClassifier());
         assertEquals("zip", attached.getType());
         assertEquals(zip.toFile(), attached.getFile());

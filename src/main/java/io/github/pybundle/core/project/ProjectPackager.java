@@ -96,10 +96,37 @@ public final class ProjectPackager {
      * @param wheels the locked dependency wheels to include
      * @param layout where wheels go
      * @param environment the environment archive's target Python and format (used when a wheel goes there)
+     * @param spark how to launch on Spark
      */
     public record BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
                                 String finalName, Instant timestamp, List<Path> wheels, Layout layout,
-                                EnvironmentSpec environment) {
+                                EnvironmentSpec environment, SparkSpec spark) {
+        /** A request with the default launch (local master, client mode). */
+        public BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
+                             String finalName, Instant timestamp, List<Path> wheels, Layout layout,
+                             EnvironmentSpec environment) {
+            this(sourceDirectory, mainScript, appName, outputDirectory, finalName, timestamp, wheels, layout,
+                    environment, SparkSpec.defaults());
+        }
+    }
+
+    /**
+     * The pom's {@code <spark>}.
+     *
+     * @param master default master ({@code local[*]})
+     * @param deployMode {@code client} (default) or {@code cluster}
+     * @param conf Spark configuration
+     * @param files extra files
+     * @param args application arguments
+     * @param remoteDir where the outputs are uploaded (e.g. {@code hdfs:///apps/app/1.0}), or null
+     * @param image the container image for the spark-operator descriptor, or null
+     * @param sparkVersion the Spark version for the spark-operator descriptor, or null
+     */
+    public record SparkSpec(String master, String deployMode, java.util.Map<String, String> conf, List<String> files,
+                            List<String> args, String remoteDir, String image, String sparkVersion) {
+        public static SparkSpec defaults() {
+            return new SparkSpec("local[*]", "client", java.util.Map.of(), List.of(), List.of(), null, null, null);
+        }
     }
 
     /** Where dependency wheels go. */
@@ -156,6 +183,43 @@ public final class ProjectPackager {
         return wheel;
     }
 
+    // spark-submit.sh always; launch.json always; livy-batch.json and spark-application.yaml once paths are remote.
+    private void writeLaunch(BundleRequest request, Path launchDir, Path zip, Path env, Path main) throws IOException {
+        SparkSpec s = request.spark();
+        String remote = s.remoteDir() == null || s.remoteDir().isBlank() ? null : s.remoteDir().replaceAll("/+$", "");
+        java.util.function.Function<Path, String> where = p -> remote != null ? remote + "/" + p.getFileName()
+                : launchDir.relativize(p).toString().replace('\\', '/');
+        List<String> files = new java.util.ArrayList<>();
+        List<String[]> uploads = new java.util.ArrayList<>();
+        for (String f : s.files()) {
+            Path local = Path.of(f); // absolute: the build tool resolves <files> against the project
+            files.add(remote != null ? remote + "/" + local.getFileName() : local.toAbsolutePath().toString());
+            uploads.add(new String[] {local.toAbsolutePath().toString(), remote + "/" + local.getFileName()});
+        }
+        for (Path p : env == null ? List.of(zip, main) : List.of(zip, env, main)) {
+            uploads.add(new String[] {p.toString(), remote + "/" + p.getFileName()});
+        }
+        String envSha = env == null ? null : io.github.pybundle.core.index.FileCache.sha256Hex(env);
+        io.github.pybundle.core.launch.SparkLaunch launch = new io.github.pybundle.core.launch.SparkLaunch(
+                request.appName(), s.master(), s.deployMode(), where.apply(main), List.of(where.apply(zip)),
+                env == null ? null : where.apply(env), envSha, files, s.conf(), s.args(), remote != null);
+        new SparkSubmitScript(launch, env == null ? null : launchDir.relativize(env).toString().replace('\\', '/'),
+                Generator.NAME).write(launchDir.resolve(SparkSubmitScript.FILE_NAME));
+        Files.writeString(launchDir.resolve("launch.json"), io.github.pybundle.core.launch.LaunchDescriptors
+                .launchJson(launch));
+        if (remote != null) {
+            Files.writeString(launchDir.resolve("livy-batch.json"), io.github.pybundle.core.launch.LaunchDescriptors
+                    .livyBatch(launch));
+            Files.writeString(launchDir.resolve("spark-application.yaml"), io.github.pybundle.core.launch
+                    .LaunchDescriptors.sparkApplication(launch, s.image() != null ? s.image()
+                            : s.conf().getOrDefault("spark.kubernetes.container.image", "apache/spark-py"),
+                            s.sparkVersion()));
+            listener.log(Level.INFO, "The launch refers to " + remote + "; upload the outputs with:");
+            io.github.pybundle.core.launch.LaunchDescriptors.uploadCommands(remote, uploads)
+                    .forEach(c -> listener.log(Level.INFO, "  " + c));
+        }
+    }
+
     /**
      * Checks the main script: it must exist and end in {@code .py}.
      *
@@ -208,8 +272,7 @@ public final class ProjectPackager {
         Path mainCopy = launchDir.resolve(main.getFileName().toString());
         Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING);
         Path launcher = launchDir.resolve(SparkSubmitScript.FILE_NAME);
-        new SparkSubmitScript(request.appName(), "../" + zip.getFileName(), mainCopy.getFileName().toString(),
-                Generator.NAME).write(launcher);
+        writeLaunch(request, launchDir, zip, envArchive, mainCopy);
         listener.log(Level.INFO, "Built py-files zip " + zip + " (" + sources.files().size() + " files; "
                 + (sources.topLevelNames().isEmpty() ? "no packages" : String.join(", ", sources.topLevelNames()))
                 + (toZip.isEmpty() ? "" : "; " + toZip.size() + " dependency wheels") + ")");

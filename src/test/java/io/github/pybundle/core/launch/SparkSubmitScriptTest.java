@@ -1,93 +1,138 @@
 package io.github.pybundle.core.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pybundle.core.archive.ReproducibleTarWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the generated script with a stand-in spark-submit that prints the arguments it received, one per line. */
+/**
+ * Runs the generated script with a stand-in spark-submit that prints its arguments one per line, then
+ * {@code PYTHONPATH=<value>}.
+ */
 class SparkSubmitScriptTest {
     @TempDir
     Path dir;
-    Path script;
 
-    @BeforeEach
-    void writeScript() throws IOException {
-        script = dir.resolve("target dir/pybundle/spark-submit.sh");
-        new SparkSubmitScript("my app", "../my-app-1.0-pyfiles.zip", "main.py", "pybundle test").write(script);
+    private Path script(SparkLaunch launch, String localEnv) throws IOException {
+        Path script = dir.resolve("target dir/pybundle/spark-submit.sh");
+        new SparkSubmitScript(launch, localEnv, "pybundle test").write(script);
+        return script;
+    }
+
+    private static SparkLaunch launch(String master, String deployMode, String env) {
+        return new SparkLaunch("my app", master, deployMode, "main.py", List.of("../my-app-1.0-pyfiles.zip"), env,
+                env == null ? null : "ab".repeat(32), List.of(), Map.of("spark.executor.memory", "2g"),
+                List.of("--from-pom"), false);
     }
 
     private Path fakeSparkSubmit(Path binDir) throws IOException {
         Files.createDirectories(binDir);
         Path fake = binDir.resolve("spark-submit");
-        Files.writeString(fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+        Files.writeString(fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n"
+                + "echo \"PYTHONPATH=${PYTHONPATH:-}\"\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         return fake;
     }
 
-    private Result run(Map<String, String> env, String... args) throws Exception {
+    private record Result(int exit, List<String> lines, String err) {
+    }
+
+    private Result run(Path script, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(script.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().remove("SPARK_HOME");
         pb.environment().put("PATH", "/usr/bin:/bin");
-        pb.environment().putAll(env);
+        pb.environment().put("PYBUNDLE_CACHE", dir.resolve("cache").toString());
+        pb.environment().putAll(new HashMap<>(env));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(p.waitFor(), out, err);
+        return new Result(p.waitFor(), out.isEmpty() ? List.of() : List.of(out.split("\n")), err);
     }
 
-    private record Result(int exit, String out, String err) {
+    private Map<String, String> spark() throws IOException {
+        Path home = dir.resolve("spark");
+        fakeSparkSubmit(home.resolve("bin"));
+        return Map.of("SPARK_HOME", home.toString(), "PYTHONPATH", "/inherited");
     }
 
     @Test
-    void write_makesAnExecutableScript() throws Exception {
+    void run_passesMasterNameConfPyFilesMainAndArgumentsIntactAndClearsPythonpath() throws Exception {
+        Path script = script(launch("yarn", "client", null), null);
         assertTrue(Files.isExecutable(script));
-        assertTrue(Files.readString(script).startsWith("#!/bin/sh\n"));
-    }
-
-    @Test
-    void run_usesSparkHomeAndPassesPyFilesMainAndArgumentsIntact() throws Exception {
-        Path sparkHome = dir.resolve("spark");
-        fakeSparkSubmit(sparkHome.resolve("bin"));
-        Result r = run(Map.of("SPARK_HOME", sparkHome.toString()), "in put.txt", "--out", "it's");
+        Result r = run(script, spark(), "in put.txt", "it's");
         assertEquals(0, r.exit(), r.err());
         Path base = dir.resolve("target dir/pybundle");
-        assertEquals(List.of("--name", "my app", "--py-files", base + "/../my-app-1.0-pyfiles.zip",
-                base + "/main.py", "in put.txt", "--out", "it's"), List.of(r.out().split("\n")));
+        assertEquals(List.of("--master", "yarn", "--deploy-mode", "client", "--name", "my app", "--conf",
+                "spark.executor.memory=2g", "--py-files", base + "/../my-app-1.0-pyfiles.zip", base + "/main.py",
+                "--from-pom", "in put.txt", "it's", "PYTHONPATH="), r.lines());
     }
 
     @Test
-    void run_fallsBackToSparkSubmitOnPath() throws Exception {
-        Path bin = dir.resolve("bin");
-        fakeSparkSubmit(bin);
-        Result r = run(Map.of("PATH", bin + ":/usr/bin:/bin"));
+    void run_letsTheEnvironmentOverrideMasterAndDeployMode() throws Exception {
+        Map<String, String> env = new HashMap<>(spark());
+        env.put("PYBUNDLE_MASTER", "spark://h:7077");
+        env.put("PYBUNDLE_DEPLOY_MODE", "cluster");
+        Result r = run(script(launch("local[*]", "client", null), null), env);
+        assertEquals(List.of("--master", "spark://h:7077", "--deploy-mode", "cluster"), r.lines().subList(0, 4));
+    }
+
+    private Path envArchive() throws IOException {
+        Path archive = dir.resolve("target dir/my-app-1.0-pyenv.tar.gz");
+        try (ReproducibleTarWriter tar = new ReproducibleTarWriter(archive, Instant.parse("2024-01-01T00:00:00Z"))) {
+            tar.addDirectory("bin/");
+            tar.addBytes("bin/python", "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.UTF_8), 0100755);
+            tar.commit();
+        }
+        return archive;
+    }
+
+    @Test
+    void localMode_shipsTheArchiveAndRunsDriverAndWorkersFromAnUnpackedCopy() throws Exception {
+        envArchive();
+        Result r = run(script(launch("local[2]", "client", "../my-app-1.0-pyenv.tar.gz"),
+                "../my-app-1.0-pyenv.tar.gz"), spark());
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().startsWith("--name\nmy app\n--py-files\n"), r.out());
+        Path unpacked = dir.resolve("cache/environments/" + "ab".repeat(32));
+        assertTrue(Files.isExecutable(unpacked.resolve("bin/python")), "unpacked once into the cache");
+        List<String> l = r.lines();
+        assertTrue(l.contains("spark.pyspark.python=./environment/bin/python"), l.toString());
+        assertTrue(l.contains("spark.pyspark.driver.python=" + unpacked + "/bin/python"), l.toString());
+        assertTrue(l.indexOf("spark.pyspark.python=" + unpacked + "/bin/python")
+                > l.indexOf("spark.pyspark.python=./environment/bin/python"), "the local override comes last: " + l);
+        assertTrue(l.contains(dir.resolve("target dir/pybundle") + "/../my-app-1.0-pyenv.tar.gz#environment"), l.toString());
+        assertEquals(0, run(script(launch("local[2]", "client", "../my-app-1.0-pyenv.tar.gz"),
+                "../my-app-1.0-pyenv.tar.gz"), spark()).exit(), "a second run reuses the unpacked copy");
+    }
+
+    @Test
+    void clusterMode_leavesTheDriverToTheClusterAndUnpacksNothing() throws Exception {
+        envArchive();
+        Result r = run(script(launch("yarn", "cluster", "../my-app-1.0-pyenv.tar.gz"),
+                "../my-app-1.0-pyenv.tar.gz"), spark());
+        assertEquals(0, r.exit(), r.err());
+        assertFalse(r.lines().stream().anyMatch(a -> a.startsWith("spark.pyspark.driver.python")), r.lines().toString());
+        assertFalse(Files.exists(dir.resolve("cache")));
     }
 
     @Test
     void run_explainsWhenSparkSubmitCannotBeFound() throws Exception {
-        Result r = run(Map.of());
+        Result r = run(script(launch("local[*]", "client", null), null), Map.of());
         assertEquals(127, r.exit());
         assertEquals("pybundle: spark-submit not found; set SPARK_HOME or put spark-submit on PATH\n", r.err());
-    }
-
-    @Test
-    void run_explainsABadSparkHome() throws Exception {
-        Result r = run(Map.of("SPARK_HOME", dir.resolve("nowhere").toString()));
-        assertEquals(127, r.exit());
-        assertTrue(r.err().contains("is missing or not executable; check SPARK_HOME"), r.err());
     }
 }

@@ -1,0 +1,27 @@
+package io.github.pybundle.maven;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The pom's {@code <spark>}: how the generated launchers run the application. */
+public class SparkConfig {
+    /** The master URL (default local[*]); PYBUNDLE_MASTER overrides it at run time. */
+    String master = "local[*]";
+    /** client (default) or cluster; PYBUNDLE_DEPLOY_MODE overrides it at run time. */
+    String deployMode = "client";
+    /** Spark configuration, e.g. {@code <spark.executor.memory>2g</spark.executor.memory>}. */
+    Map<String, String> conf = new LinkedHashMap<>();
+    /** Extra files shipped with --files. */
+    List<File> files = new ArrayList<>();
+    /** Application arguments placed before those given to the launcher. */
+    List<String> args = new ArrayList<>();
+    /** A remote directory the outputs are uploaded to (e.g. hdfs:///apps/app/1.0): all paths then point there. */
+    String remoteDir;
+    /** The container image for spark-application.yaml. */
+    String image;
+    /** The Spark version for spark-application.yaml. */
+    String version;
+}
