@@ -14,7 +14,7 @@ def unpacked = new File(target, 'unpacked-env')
 unpacked.mkdirs()
 def tar = new ProcessBuilder('tar', 'xzf', env.path, '-C', unpacked.path).redirectErrorStream(true).start()
 assert tar.waitFor() == 0 : tar.inputStream.text
-def pb = new ProcessBuilder(new File(unpacked, 'bin/python').path, '-c',
+def pb = new ProcessBuilder(new File(unpacked, 'bin/python').path, '-S', '-c',
         'import pandas, numpy, pyarrow, dateutil; print(pandas.__name__, numpy.__name__, pyarrow.__name__, dateutil.__file__.startswith("' + zip.path + '"))')
         .directory(target).redirectErrorStream(true)
 pb.environment().put('PYTHONPATH', zip.path)   // as Spark puts the py-files zip there
@@ -38,4 +38,54 @@ assert !zipNames.any { it.startsWith('tzdata/') }
 def repo = new File(localRepositoryPath, 'io/github/pybundle/it/native-and-pure/1.0.0')
 assert new File(repo, 'native-and-pure-1.0.0-pyenv.tar.gz').bytes == env.bytes
 assert new File(repo, 'native-and-pure-1.0.0-pyfiles.zip').bytes == zip.bytes
+
+// On a real Spark, through the generated launcher: local mode, then a standalone master and worker on 127.0.0.1.
+def venv = System.getenv('PYBUNDLE_SPARK_VENV')
+if (venv == null || !new File(venv, 'bin/spark-submit').canExecute()) {
+    assert System.getenv('CI') == null : 'CI must run the Spark tests: PYBUNDLE_SPARK_VENV (set by .ci/run) has no spark-submit'
+    println 'Skipped the Spark runs: set PYBUNDLE_SPARK_VENV to a virtualenv with pyspark 3.5 (see .ci/run)'
+    return true
+}
+def sparkEnv = { ProcessBuilder b ->
+    b.environment().put('PATH', (venv + '/bin:' + System.getenv('PATH')).toString())
+    b.environment().put('PYBUNDLE_CACHE', new File(target, 'launcher-cache').path)
+    b.environment().remove('SPARK_HOME')
+    b
+}
+def launcher = new File(target, 'pybundle/spark-submit.sh')
+def submit = { String master ->
+    def b = sparkEnv(new ProcessBuilder(launcher.path).directory(target).redirectErrorStream(true))
+    b.environment().put('PYBUNDLE_MASTER', master)
+    def proc = b.start()
+    def text = proc.inputStream.text
+    assert proc.waitFor() == 0 : text
+    assert text.contains('RESULT sum=55') : text
+}
+submit('local[2]')
+
+def port = new ServerSocket(0).withCloseable { it.localPort }
+def sparkClass = new File(venv, 'bin/spark-class').path
+def master = sparkEnv(new ProcessBuilder([sparkClass, 'org.apache.spark.deploy.master.Master', '--host', '127.0.0.1',
+        '--port', "${port}", '--webui-port', '0']*.toString())).redirectErrorStream(true).redirectOutput(new File(target, 'master.log')).start()
+def worker = null
+try {
+    worker = sparkEnv(new ProcessBuilder([sparkClass, 'org.apache.spark.deploy.worker.Worker', "spark://127.0.0.1:${port}",
+            '--host', '127.0.0.1', '--cores', '2', '--memory', '1g', '--webui-port', '0', '--work-dir',
+            new File(target, 'spark-work').path]*.toString())).redirectErrorStream(true).redirectOutput(new File(target, 'worker.log')).start()
+    def deadline = System.currentTimeMillis() + 60_000
+    while (!(new File(target, 'master.log').text =~ /Registering worker/) && System.currentTimeMillis() < deadline) {
+        Thread.sleep(250)
+    }
+    assert new File(target, 'master.log').text =~ /Registering worker/ : new File(target, 'master.log').text
+    submit("spark://127.0.0.1:${port}".toString())
+    // The executors unpacked the archive in their own working directories.
+    def unpackedOnWorker = []
+    new File(target, 'spark-work').eachFileRecurse { f -> if (f.path.endsWith('environment/bin/python')) unpackedOnWorker << f }
+    assert !unpackedOnWorker.isEmpty() : 'the worker unpacked the environment archive'
+} finally {
+    worker?.destroy()
+    master.destroy()
+    worker?.waitFor()
+    master.waitFor()
+}
 return true
