@@ -6,6 +6,7 @@ import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.index.Secrets;
 import io.github.pybundle.core.lock.Locker;
+import io.github.pybundle.core.probe.ClusterProbe;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.resolve.SourceBuilder;
 import io.github.pybundle.core.resolve.Target;
@@ -358,16 +359,24 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     }
 
     /** The validated target; fails when dependencies need one and none is configured. */
-    protected Target resolvedTarget() {
+    protected Target resolvedTarget() throws IOException {
         TargetConfig t = target == null ? new TargetConfig() : target;
+        if (t.environmentFile != null) {
+            return Target.of(ClusterProbe.read(t.environmentFile.toPath()).spec());
+        }
         return Target.of(new Target.Spec(t.pythonVersion, t.pythonFullVersion, t.implementation, t.abis,
                 t.platforms, t.markerEnvironment));
     }
 
     /** {@code <provided>} plus pyspark/py4j unless {@code <sparkProvided>false}. */
-    protected Map<String, String> providedPackages() {
+    protected Map<String, String> providedPackages() throws IOException {
         TargetConfig t = target == null ? new TargetConfig() : target;
-        return Locker.provided(t.provided == null ? List.of() : t.provided, t.sparkProvided);
+        Map<String, String> provided = new java.util.TreeMap<>();
+        if (t.environmentFile != null) {
+            provided.putAll(ClusterProbe.read(t.environmentFile.toPath()).installed());
+        }
+        provided.putAll(Locker.provided(t.provided == null ? List.of() : t.provided, t.sparkProvided));
+        return provided;
     }
 
     /** Resolves the declared requirements for the target (as {@code lock} and {@code tree} do). */

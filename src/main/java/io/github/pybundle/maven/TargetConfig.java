@@ -22,6 +22,8 @@ public class TargetConfig {
     List<String> provided = new ArrayList<>();
     /** The cluster's interpreter command that bin/python of the environment archive runs (default python3). */
     String interpreter;
+    /** A probe.py output describing the cluster: the whole target, and its installed packages as provided. */
+    java.io.File environmentFile;
     /** Whether pyspark and py4j come with Spark (default true). */
     boolean sparkProvided = true;
 }

@@ -1,0 +1,29 @@
+package io.github.pybundle.maven;
+
+import io.github.pybundle.core.probe.ClusterProbe;
+import java.nio.file.Path;
+import org.apache.maven.plugins.annotations.Mojo;
+
+/**
+ * Writes {@code target/pybundle/probe.py}, which describes a cluster's Python (version, ABI, platform with its glibc
+ * or musl version, marker environment, installed distributions) as JSON for {@code <target><environmentFile>}.
+ * It runs on Python 2.7 and 3.x; through spark-submit it probes the executors.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "probe", threadSafe = true, requiresProject = false)
+public class ProbeMojo extends AbstractPyBundleMojo {
+    @Override
+    protected void doExecute() throws Exception {
+        Path script = ClusterProbe.write(outputDirectory.toPath().resolve("pybundle").resolve(ClusterProbe.SCRIPT));
+        getLog().info("Wrote " + script);
+        getLog().info("On an edge node:    python3 probe.py > cluster.json");
+        getLog().info("On the executors:   spark-submit probe.py --executors 4 > cluster.json");
+        getLog().info("Then in the pom:    <target><environmentFile>cluster.json</environmentFile></target>");
+    }
+
+    @Override
+    protected String goal() {
+        return "pybundle:probe";
+    }
+}
