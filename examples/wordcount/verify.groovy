@@ -20,6 +20,7 @@ def runFromZip = evaluate(new File(basedir, '../../../src/it/run-from-zip.groovy
 assert runFromZip(zip, new File(target, 'pybundle/main.py')) == 'engine: python\nside\t5\npython\t3\njvm\t2\n'
 
 def log = new File(basedir, 'build.log').text
+assert log =~ /\[INFO\] Verified: 1 modules import with \S+ \[wordcount\]/
 assert log.contains("Launcher: ${launcher.path} [application arguments...]")
 
 def repo = new File(localRepositoryPath, 'io/github/pybundle/examples/wordcount/1.0.0-SNAPSHOT')

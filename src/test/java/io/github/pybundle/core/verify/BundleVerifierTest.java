@@ -1,0 +1,71 @@
+package io.github.pybundle.core.verify;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
+import io.github.pybundle.core.bundle.PyFilesZipBuilder;
+import io.github.pybundle.core.resolve.SourceBuilder;
+import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.testing.SourceTrees;
+import io.github.pybundle.testing.TestWheels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundleVerifierTest {
+    private static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private Path python311() {
+        Path p = SourceBuilder.findInterpreter(3, 11, System.getenv());
+        Assumptions.assumeTrue(p != null, "Skipped: no python3.11 on PATH or in pyenv");
+        return p;
+    }
+
+    private Path zip(String... extraFiles) throws Exception {
+        Path src = dir.resolve("src");
+        SourceTrees.write(src, "app/__init__.py", "import six\n");
+        SourceTrees.write(src, "main.py", "import app\n");
+        for (int i = 0; i < extraFiles.length; i += 2) {
+            SourceTrees.write(src, extraFiles[i], extraFiles[i + 1]);
+        }
+        return PyFilesZipBuilder.build(PythonSourceTree.scan(src, src.resolve("main.py")), List.of(),
+                dir.resolve("out/app-pyfiles.zip"), T);
+    }
+
+    private Path envWithSix() throws Exception {
+        Path six = dir.resolve("six-1.16.0-py3-none-any.whl");
+        Files.write(six, TestWheels.build(TestWheels.pure("six", "1.16.0")));
+        return EnvironmentArchiveBuilder.build(List.of(six), 3, 11, "python3", dir.resolve("out/app-pyenv.tar.gz"),
+                T, EnvironmentArchiveBuilder.Format.TAR_GZ);
+    }
+
+    @Test
+    void importAll_importsTheZipAndTheUnpackedEnvironmentTogether() throws Exception {
+        List<String> log = new ArrayList<>();
+        new BundleVerifier((l, m) -> log.add(m)).importAll(python311(), zip(), envWithSix(),
+                Files.createDirectories(dir.resolve("work")));
+        assertTrue(log.get(0).startsWith("Verified: 2 modules import with ") && log.get(0).endsWith("[app, six]"),
+                log.toString());
+    }
+
+    @Test
+    void importAll_namesEachModuleThatFailsWithPythonsError() throws Exception {
+        Path zip = zip("broken.py", "import does_not_exist\n", "fine.py", "X = 1\n");
+        PyBundleException e = assertThrows(PyBundleException.class, () -> new BundleVerifier((l, m) -> { })
+                .importAll(python311(), zip, null, Files.createDirectories(dir.resolve("work"))));
+        assertTrue(e.getMessage().contains("failed for 1 of 3 modules"), e.getMessage());
+        assertTrue(e.getMessage().contains("  broken: ModuleNotFoundError: No module named 'does_not_exist'"),
+                e.getMessage());
+        assertTrue(!e.getMessage().contains("fine"), e.getMessage());
+    }
+}
