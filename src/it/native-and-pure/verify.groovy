@@ -15,13 +15,13 @@ unpacked.mkdirs()
 def tar = new ProcessBuilder('tar', 'xzf', env.path, '-C', unpacked.path).redirectErrorStream(true).start()
 assert tar.waitFor() == 0 : tar.inputStream.text
 def pb = new ProcessBuilder(new File(unpacked, 'bin/python').path, '-S', '-c',
-        'import pandas, numpy, pyarrow, dateutil; print(pandas.__name__, numpy.__name__, pyarrow.__name__, dateutil.__file__.startswith("' + zip.path + '"))')
+        'import pandas, numpy, pyarrow, sklearn, dateutil; print(pandas.__name__, numpy.__name__, pyarrow.__name__, sklearn.__name__, dateutil.__file__.startswith("' + zip.path + '"))')
         .directory(target).redirectErrorStream(true)
 pb.environment().put('PYTHONPATH', zip.path)   // as Spark puts the py-files zip there
 def p = pb.start()
 def out = p.inputStream.text
 assert p.waitFor() == 0 : out
-assert out == 'pandas numpy pyarrow True\n'
+assert out == 'pandas numpy pyarrow sklearn True\n'
 
 def log = new File(basedir, 'build.log').text
 assert log =~ /\[INFO\] pandas-[^ ]+-cp311-cp311-manylinux[^ ]+\.whl +[0-9.]+ MB  native  environment archive/

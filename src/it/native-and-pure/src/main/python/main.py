@@ -6,8 +6,10 @@ from pyspark.sql import SparkSession
 def add_one(batches):
     import dateutil.relativedelta  # pure: from the py-files zip, on the executor
     step = dateutil.relativedelta.relativedelta(days=1).days
+    from sklearn.preprocessing import FunctionTransformer  # native (scipy, numpy): from the environment archive
+    identity = FunctionTransformer()
     for pdf in batches:  # pandas DataFrames built through pyarrow: from the environment archive
-        pdf["v"] = pdf["v"] + step
+        pdf["v"] = identity.fit_transform(pdf[["v"]])["v"] + step
         yield pdf
 
 
