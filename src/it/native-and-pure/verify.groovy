@@ -63,6 +63,18 @@ def submit = { String master ->
 }
 submit('local[2]')
 
+// The probe (written by pybundle:probe), run on the executors as a PySpark job, describes the nodes.
+def probeRun = sparkEnv(new ProcessBuilder(new File(venv, 'bin/spark-submit').path, '--master', 'local[2]',
+        new File(target, 'pybundle/probe.py').path, '--executors', '2').directory(target)).redirectError(
+        new File(target, 'probe.err'))
+def probeProc = probeRun.start()
+def probeJson = probeProc.inputStream.text
+assert probeProc.waitFor() == 0 : new File(target, 'probe.err').text
+def described = new groovy.json.JsonSlurper().parseText(probeJson)
+assert described.probe == 1 && described.nodes.size() == 1 && described.nodes[0].nodes == 2
+assert described.platforms[0] =~ /^manylinux_\d+_\d+_x86_64$/
+assert described.distributions.pyspark != null : 'the executors see the pyspark they run'
+
 def port = new ServerSocket(0).withCloseable { it.localPort }
 def sparkClass = new File(venv, 'bin/spark-class').path
 def master = sparkEnv(new ProcessBuilder([sparkClass, 'org.apache.spark.deploy.master.Master', '--host', '127.0.0.1',

@@ -2,6 +2,7 @@ package io.github.pybundle.maven;
 
 import io.github.pybundle.core.probe.ClusterProbe;
 import java.nio.file.Path;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
@@ -11,7 +12,7 @@ import org.apache.maven.plugins.annotations.Mojo;
  *
  * @since 0.1.0
  */
-@Mojo(name = "probe", threadSafe = true, requiresProject = false)
+@Mojo(name = "probe", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true, requiresProject = false)
 public class ProbeMojo extends AbstractPyBundleMojo {
     @Override
     protected void doExecute() throws Exception {
