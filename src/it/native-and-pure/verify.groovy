@@ -46,6 +46,9 @@ if (venv == null || !new File(venv, 'bin/spark-submit').canExecute()) {
     println 'Skipped the Spark runs: set PYBUNDLE_SPARK_VENV to a virtualenv with pyspark 3.5 (see .ci/run)'
     return true
 }
+// pybundle:verify (profile with-spark) imported every module and ran the application on local[2].
+assert log =~ /\[INFO\] Verified: \d+ modules import with \S+python3\.11 \[.*pandas.*sklearn.*\]/
+assert log.contains('[INFO] Verified: the application ran on a local Spark (local[2]) through ')
 def sparkEnv = { ProcessBuilder b ->
     b.environment().put('PATH', (venv + '/bin:' + System.getenv('PATH')).toString())
     b.environment().put('PYBUNDLE_CACHE', new File(target, 'launcher-cache').path)

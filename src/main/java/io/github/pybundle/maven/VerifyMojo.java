@@ -97,6 +97,11 @@ public class VerifyMojo extends AbstractPyBundleMojo {
         verifier.importAll(python, zip, env, work);
         VerifyConfig v = verify == null ? new VerifyConfig() : verify;
         Path sparkHome = v.sparkHome != null ? v.sparkHome.toPath() : importablePyspark(python);
+        if (v.sparkHome != null && !Files.isExecutable(sparkHome.resolve("bin/spark-submit"))) {
+            throw new io.github.pybundle.core.InvalidConfigurationException("verify", sparkHome.toString(),
+                    "<verify><sparkHome> " + sparkHome + " has no bin/spark-submit", "point it at a Spark"
+                    + " installation, or at the directory of an installed pyspark package");
+        }
         if (!v.runApplication) {
             getLog().info("Not running the application: <verify><runApplication> is false");
         } else if (sparkHome == null) {
