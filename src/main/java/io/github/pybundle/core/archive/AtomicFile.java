@@ -9,10 +9,27 @@ import java.nio.file.StandardCopyOption;
  * A file written under a temporary name beside its target and moved into place only when complete, so that a failed
  * build never leaves a half-written output; discarding deletes the temporary file.
  */
-final class AtomicFile {
+public final class AtomicFile {
+    /** Fills the temporary file. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(Path temp) throws IOException;
+    }
+
     private final Path target;
     private final Path temp;
     private boolean committed;
+
+    /** Writes {@code target} through a temporary file: it appears complete or not at all. */
+    public static void write(Path target, Content content) throws IOException {
+        AtomicFile file = new AtomicFile(target);
+        try {
+            content.writeTo(file.temp());
+            file.commit();
+        } finally {
+            file.discard();
+        }
+    }
 
     AtomicFile(Path target) throws IOException {
         this.target = target;

@@ -3,11 +3,11 @@ package io.github.pybundle.core.index;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.pybundle.core.archive.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -60,13 +60,6 @@ final class PageCache {
         ObjectNode n = JSON.createObjectNode().put("url", url).put("status", e.status())
                 .put("contentType", e.contentType()).put("etag", e.etag()).put("lastModified", e.lastModified())
                 .put("body", Base64.getEncoder().encodeToString(e.body()));
-        Path f = file(url);
-        Path temp = Files.createTempFile(root, ".page", ".part");
-        try {
-            JSON.writeValue(temp.toFile(), n);
-            Files.move(temp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.write(file(url), temp -> JSON.writeValue(temp.toFile(), n));
     }
 }

@@ -1,10 +1,10 @@
 package io.github.pybundle.core.launch;
 
+import io.github.pybundle.core.archive.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,18 +132,13 @@ public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, Str
 
     /** Writes the script to {@code target} (atomically) and makes it executable. */
     public void write(Path target) throws IOException {
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + FILE_NAME, ".tmp");
-        try {
+        AtomicFile.write(target, temp -> {
             Files.write(temp, render().getBytes(StandardCharsets.UTF_8));
             try {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
             } catch (UnsupportedOperationException e) {
                 temp.toFile().setExecutable(true, false);
             }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
     }
 }
