@@ -275,6 +275,9 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     @Component
     protected SettingsDecrypter settingsDecrypter;
 
+    /** Times this execution and its phases; reported when the goal ends. */
+    protected io.github.pybundle.core.event.PhaseTimer timer = new io.github.pybundle.core.event.PhaseTimer();
+
     /** Passwords read for this build; masked wherever text reaches the user. */
     protected final Set<String> secrets = new HashSet<>();
 
@@ -284,8 +287,15 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
             getLog().info("Skipping " + goal() + ": pybundle.skip is true");
             return;
         }
+        timer = new io.github.pybundle.core.event.PhaseTimer();
         try {
             doExecute();
+            String line = "Time in " + goal() + ": " + timer.summary();
+            if (timer.hasPhases()) {
+                getLog().info(line);
+            } else {
+                getLog().debug(line);
+            }
         } catch (MojoExecutionException | MojoFailureException e) {
             throw e;
         } catch (Exception e) {

@@ -90,8 +90,11 @@ public class BundleMojo extends AbstractPyBundleMojo {
             t = resolvedTarget();
             config = indexConfiguration(declared);
             locked = new LockedWheels(listener(), sourceBuilder(t, config));
-            lock = withoutExcluded(locked.ensure(declared, t, providedPackages(), allowPrereleases, config,
-                    lockFile.toPath(), updateLock));
+            LockedWheels lw = locked;
+            Target tt = t;
+            IndexConfiguration c = config;
+            lock = withoutExcluded(timer.time("resolve", () -> lw.ensure(declared, tt, providedPackages(),
+                    allowPrereleases, c, lockFile.toPath(), updateLock)));
         }
         String interpreter = target == null || target.interpreter == null || target.interpreter.isBlank()
                 ? "python3" : target.interpreter;
@@ -118,16 +121,22 @@ public class BundleMojo extends AbstractPyBundleMojo {
         java.nio.file.Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
         List<Path> wheels = new java.util.ArrayList<>(mavenWheels);
         if (lock != null) {
-            wheels.addAll(locked.fetch(lock, lockFile.toPath(), config));
+            LockedWheels lw = locked;
+            Pylock l = lock;
+            IndexConfiguration c = config;
+            wheels.addAll(timer.time("download", () -> lw.fetch(l, lockFile.toPath(), c)));
         }
         if (t == null && !mavenWheels.isEmpty()) {
             t = resolvedTarget(); // the environment archive needs the target when a Maven wheel is native
         }
         ProjectPackager.EnvironmentSpec environment = t == null ? null
                 : new ProjectPackager.EnvironmentSpec(t.major(), t.minor(), interpreter, format);
-        ProjectPackager.BundleResult result = packager().bundle(new ProjectPackager.BundleRequest(
-                pythonSourceDirectory.toPath(), mainScript.toPath(), project.getArtifactId(),
-                outputDirectory.toPath(), finalName, timestamp(), wheels, placement, environment, sparkSpec()));
+        ProjectPackager packager = config == null ? packager() : new ProjectPackager(listener(),
+                io.github.pybundle.core.bundle.WheelVerifier.Memo.inCache(config.cacheRoot()));
+        ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
+                new ProjectPackager.BundleRequest(pythonSourceDirectory.toPath(), mainScript.toPath(),
+                        project.getArtifactId(), outputDirectory.toPath(), finalName, timestamp(), wheels, placement,
+                        environment, sparkSpec())));
         attach(result.pyFilesZip(), result.environmentArchive(), format);
         BundleFingerprint.record(state, fingerprint);
         summary(result);

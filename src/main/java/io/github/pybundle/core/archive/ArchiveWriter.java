@@ -2,6 +2,7 @@ package io.github.pybundle.core.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 
 /** An archive being written reproducibly (zip or tar.gz), committed atomically or discarded. */
 public interface ArchiveWriter extends AutoCloseable {
@@ -10,6 +11,12 @@ public interface ArchiveWriter extends AutoCloseable {
 
     /** Adds a file of exactly {@code size} bytes; returns the digest of what was written. */
     EntryDigest addStream(String name, InputStream in, long size, int mode) throws IOException;
+
+    /**
+     * Adds a file whose content is an entry of a zip, given as its stored bytes ({@code raw}, read to its end and not
+     * closed), copied without inflating and deflating it again where the format allows.
+     */
+    void addRaw(String name, ZipArchiveEntry source, InputStream raw, int mode) throws IOException;
 
     /** Moves the finished archive into place. */
     void commit() throws IOException;

@@ -1,68 +1,60 @@
 package io.github.pybundle.core.archive;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipMethod;
 
 /**
  * Writes a {@code .tar.gz} whose bytes depend only on what is added: entries in the order given, one fixed time,
- * uid/gid 0 without names, normalised modes, POSIX long names, and a gzip header without file name or time.
- * Written to a temporary file and moved into place by {@link #commit()}.
+ * uid/gid 0 without names, normalised modes, a POSIX.1-2001 (pax) {@code path} record for names a ustar header cannot
+ * hold, and gzip headers without file name or time. Written to a temporary file and moved into place by
+ * {@link #commit()}.
+ *
+ * <p>The tar format is written here rather than by a library because the gzip layer must know where each file's data
+ * starts and ends: a file added with {@link #addRaw} whose bytes are already deflated (a wheel's entry) becomes a gzip
+ * member of its own, copied without inflating or deflating it ({@link GzipMembers}); headers, padding and other files
+ * are deflated as usual. That is what makes an environment archive of hundreds of megabytes cost a copy, not a
+ * recompression.
  */
 public final class ReproducibleTarWriter implements ArchiveWriter {
+    private static final int BLOCK = 512;
+    private static final int RECORD = 20 * BLOCK; // GNU tar's default blocking factor
+    private static final byte[] ZEROS = new byte[RECORD];
+
     private final AtomicFile file;
-    private final TarArchiveOutputStream tar;
-    private final long modTime;
+    private final OutputStream out;
+    private final GzipMembers gz;
+    private final long mtime;
     private final Set<String> names = new HashSet<>();
+    private long tarBytes;
 
     public ReproducibleTarWriter(Path target, Instant timestamp) throws IOException {
         this.file = new AtomicFile(target);
-        GzipParameters gz = new GzipParameters();
-        gz.setModificationTime(0);
-        gz.setOperatingSystem(255); // "unknown": the same on every build machine
-        gz.setCompressionLevel(6);
-        OutputStream out = Files.newOutputStream(file.temp());
-        this.tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out, gz), "UTF-8");
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        tar.setAddPaxHeadersForNonAsciiNames(true);
-        this.modTime = timestamp.toEpochMilli();
-    }
-
-    private TarArchiveEntry entry(String name, int mode, long size) {
-        if (!names.add(name)) {
-            throw new IllegalArgumentException("duplicate tar entry: " + name);
-        }
-        TarArchiveEntry e = new TarArchiveEntry(name, true);
-        e.setModTime(modTime);
-        e.setUserId(0);
-        e.setGroupId(0);
-        e.setUserName("");
-        e.setGroupName("");
-        e.setMode(mode);
-        e.setSize(size);
-        return e;
+        this.out = new BufferedOutputStream(Files.newOutputStream(file.temp()), 256 * 1024);
+        this.gz = new GzipMembers(out, 6);
+        this.mtime = timestamp.getEpochSecond();
     }
 
     /** Adds a directory ({@code name} ends with '/'). */
+    @Override
     public void addDirectory(String name) throws IOException {
-        tar.putArchiveEntry(entry(name, ReproducibleZipWriter.DIRECTORY_MODE, 0));
-        tar.closeArchiveEntry();
+        header(name, ReproducibleZipWriter.DIRECTORY_MODE, 0, '5');
     }
 
     /** Adds a file of exactly {@code size} bytes read from {@code in}; returns the sha256 of what was written. */
+    @Override
     public EntryDigest addStream(String name, InputStream in, long size, int mode) throws IOException {
-        tar.putArchiveEntry(entry(name, mode, size));
+        header(name, mode, size, '0');
         MessageDigest sha = ReproducibleZipWriter.sha256();
         byte[] buf = new byte[64 * 1024];
         long written = 0;
@@ -70,15 +62,131 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
             if (written + n > size) {
                 throw new IOException(name + ": more than the declared " + size + " bytes");
             }
-            tar.write(buf, 0, n);
+            data(buf, 0, n);
             sha.update(buf, 0, n);
             written += n;
         }
         if (written != size) {
             throw new IOException(name + ": " + written + " bytes instead of the declared " + size);
         }
-        tar.closeArchiveEntry();
+        pad(size);
         return new EntryDigest(sha.digest(), written);
+    }
+
+    /**
+     * Adds a file whose content is an entry of a zip, given as its stored bytes ({@code raw}, read to its end): a
+     * deflated entry is copied as a gzip member of its own, a stored one is deflated like any other file. The CRC-32
+     * and size are the zip entry's; the caller checks the content (as {@code VerifiedRawEntry} does while it is read).
+     */
+    @Override
+    public void addRaw(String name, ZipArchiveEntry source, InputStream raw, int mode) throws IOException {
+        long size = source.getSize();
+        if (source.getMethod() == ZipMethod.STORED.getCode()) {
+            addStream(name, raw, size, mode);
+            if (raw.read() >= 0) {
+                throw new IOException(name + ": more than the declared " + size + " bytes");
+            }
+            return;
+        }
+        if (source.getMethod() != ZipMethod.DEFLATED.getCode()) {
+            throw new IllegalArgumentException(name + ": only deflated or stored entries can be copied raw");
+        }
+        header(name, mode, size, '0');
+        gz.endMember();
+        long copied = gz.rawMember(raw, source.getCrc(), size);
+        if (copied != source.getCompressedSize()) {
+            throw new IOException(name + ": " + copied + " stored bytes instead of " + source.getCompressedSize());
+        }
+        tarBytes += size;
+        pad(size);
+    }
+
+    private void header(String name, int mode, long size, char type) throws IOException {
+        if (!names.add(name)) {
+            throw new IllegalArgumentException("duplicate tar entry: " + name);
+        }
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        boolean fits = utf8.length <= 100 && utf8.length == name.length(); // ASCII that fits the ustar name field
+        if (!fits) {
+            byte[] records = paxRecord("path", name);
+            block(ustar("././@PaxHeader", 0100644, records.length, 'x', "././@PaxHeader".getBytes(
+                    StandardCharsets.US_ASCII)));
+            data(records, 0, records.length);
+            pad(records.length);
+        }
+        byte[] shortName = fits ? utf8 : asciiPrefix(name);
+        block(ustar(name, mode, size, type, shortName));
+    }
+
+    // What a reader that ignores pax records sees: the name's first 100 ASCII-safe bytes.
+    private static byte[] asciiPrefix(String name) {
+        byte[] b = new byte[Math.min(100, name.length())];
+        for (int i = 0; i < b.length; i++) {
+            char c = name.charAt(i);
+            b[i] = c < 0x80 ? (byte) c : (byte) '_';
+        }
+        return b;
+    }
+
+    private byte[] ustar(String name, int mode, long size, char type, byte[] nameField) {
+        byte[] h = new byte[BLOCK];
+        System.arraycopy(nameField, 0, h, 0, nameField.length);
+        octal(h, 100, 8, mode & 07777);
+        octal(h, 108, 8, 0);
+        octal(h, 116, 8, 0);
+        octal(h, 124, 12, size);
+        octal(h, 136, 12, mtime);
+        h[156] = (byte) type;
+        byte[] magic = {'u', 's', 't', 'a', 'r', 0, '0', '0'};
+        System.arraycopy(magic, 0, h, 257, magic.length);
+        octal(h, 329, 8, 0);
+        octal(h, 337, 8, 0);
+        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        octal(h, 148, 7, sum); // six digits, NUL, and the space already there
+        return h;
+    }
+
+    // An octal number of width-1 digits and a NUL, as ustar writes numbers.
+    private static void octal(byte[] h, int off, int width, long value) {
+        String digits = Long.toOctalString(value);
+        if (digits.length() > width - 1) {
+            throw new IllegalArgumentException("value " + value + " does not fit a " + width + "-byte tar field");
+        }
+        for (int i = 0; i < width - 1; i++) {
+            int d = i - (width - 1 - digits.length());
+            h[off + i] = (byte) (d < 0 ? '0' : digits.charAt(d));
+        }
+        h[off + width - 1] = 0;
+    }
+
+    // One pax record: "<length> <key>=<value>\n", the length counting the whole record including itself.
+    static byte[] paxRecord(String key, String value) {
+        int rest = (" " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8).length;
+        int length = rest + 1;
+        while (String.valueOf(length).length() + rest != length) {
+            length++;
+        }
+        return (length + " " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void block(byte[] b) throws IOException {
+        data(b, 0, b.length);
+    }
+
+    private void data(byte[] b, int off, int len) throws IOException {
+        gz.write(b, off, len);
+        tarBytes += len;
+    }
+
+    private void pad(long size) throws IOException {
+        int tail = (int) (size % BLOCK);
+        if (tail != 0) {
+            data(ZEROS, 0, BLOCK - tail);
+        }
     }
 
     /** Adds a file with {@code content}. */
@@ -86,9 +194,15 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
         addStream(name, new java.io.ByteArrayInputStream(content), content.length, mode);
     }
 
+    @Override
     public void commit() throws IOException {
-        tar.finish();
-        tar.close();
+        data(ZEROS, 0, 2 * BLOCK); // the end-of-archive marker
+        int tail = (int) (tarBytes % RECORD);
+        if (tail != 0) {
+            data(ZEROS, 0, RECORD - tail);
+        }
+        gz.finish();
+        out.close();
         file.commit();
     }
 
@@ -96,7 +210,8 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
     public void close() throws IOException {
         if (!file.committed()) {
             try {
-                tar.close();
+                gz.abandon();
+                out.close();
             } finally {
                 file.discard();
             }

@@ -62,6 +62,7 @@ public final class ReproducibleZipWriter implements ArchiveWriter {
     }
 
     /** Adds a directory entry; {@code name} must end with '/'. */
+    @Override
     public void addDirectory(String name) throws IOException {
         if (!name.endsWith("/")) {
             throw new IllegalArgumentException("directory entry must end with '/': " + name);
@@ -115,6 +116,7 @@ public final class ReproducibleZipWriter implements ArchiveWriter {
      * Copies an entry of another zip without inflating or deflating it: the compressed bytes, CRC and sizes are
      * taken as they are; the name, time and mode are this archive's.
      */
+    @Override
     public void addRaw(String name, ZipArchiveEntry source, InputStream raw, int mode) throws IOException {
         ZipArchiveEntry entry = newEntry(name, mode);
         entry.setMethod(source.getMethod());

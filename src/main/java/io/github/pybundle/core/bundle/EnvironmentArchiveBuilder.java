@@ -31,7 +31,10 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
  *   <li>console and GUI entry points ({@code entry_points.txt}) → {@code bin/} scripts.</li>
  * </ul>
  *
- * <p>Every file is checked against its wheel's RECORD as it streams into the archive; on any failure the archive is
+ * <p>A wheel's files are copied as they are stored in the wheel (deflated), not inflated and compressed again: in a
+ * {@code .tar.gz} each becomes a gzip member of its own, in a zip an entry with the same compressed bytes. Every file
+ * is still inflated once and checked against its wheel's RECORD and zip header before the archive is written
+ * ({@link WheelVerifier}, several wheels at once, and once per wheel content); on any failure the archive is
  * discarded, so nothing half-written is left.
  */
 public final class EnvironmentArchiveBuilder {
@@ -62,6 +65,13 @@ public final class EnvironmentArchiveBuilder {
      */
     public static Path build(List<Path> wheels, int major, int minor, String interpreter, Path target,
                              Instant timestamp, Format format) throws IOException {
+        return build(wheels, major, minor, interpreter, target, timestamp, format, WheelVerifier.Memo.none());
+    }
+
+    /** Writes the archive; wheels {@code memo} remembers as checked are not inflated again. */
+    public static Path build(List<Path> wheels, int major, int minor, String interpreter, Path target,
+                             Instant timestamp, Format format, WheelVerifier.Memo memo) throws IOException {
+        WheelVerifier.verifyAll(wheels, memo);
         String py = major + "." + minor;
         String site = "lib/python" + py + "/site-packages/";
         Map<String, Source> entries = new TreeMap<>();
@@ -149,6 +159,11 @@ public final class EnvironmentArchiveBuilder {
             s.wheel().verify(s.entry(), sha256(original), original.length);
             byte[] fixed = relocatable(original);
             out.addStream(name, new ByteArrayInputStream(fixed), fixed.length, s.mode());
+        } else if (VerifiedRawEntry.supports(s.entry())) {
+            // Checked by WheelVerifier before writing began: the deflated bytes are copied, not recompressed.
+            try (InputStream raw = s.wheel().zip().getRawInputStream(s.entry())) {
+                out.addRaw(name, s.entry(), raw, s.mode());
+            }
         } else {
             MessageDigest sha = io.github.pybundle.core.index.FileCache.sha256();
             EntryDigest d;

@@ -17,7 +17,8 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
  * Builds the zip that {@code spark-submit --py-files} puts on every Python worker's {@code sys.path}: the project's
  * packages and modules, and the pure-Python wheels it depends on, at the zip root.
  *
- * <p>Wheel entries are copied as they are (their compressed bytes; nothing is inflated or deflated) with their
+ * <p>Wheel entries are copied as they are (their compressed bytes; nothing is deflated again, and the content is
+ * checked against RECORD first, by {@link WheelVerifier}) with their
  * {@code .dist-info} kept, so {@code importlib.metadata} works. {@code .data/purelib} and {@code .data/platlib}
  * contents go to the root; other {@code .data} directories (scripts, headers, data) have no place in a zip and are
  * left out. Compiled extension modules cannot be imported from a zip, so a wheel with any is refused, named.
@@ -44,6 +45,12 @@ public final class PyFilesZipBuilder {
     /** Writes the project's code and the given pure wheels, entries sorted by name. */
     public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp)
             throws IOException {
+        return build(sources, wheels, target, timestamp, WheelVerifier.Memo.none());
+    }
+
+    /** Writes the project's code and the given pure wheels; wheels {@code memo} remembers are not checked again. */
+    public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp,
+                             WheelVerifier.Memo memo) throws IOException {
         Map<String, Item> entries = new TreeMap<>(); // a null item marks a directory
         sources.files().forEach(f -> entries.put(f.archivePath(), new Item(f.file(), null, null, "the project")));
         List<WheelArchive> open = new ArrayList<>();
@@ -69,7 +76,9 @@ public final class PyFilesZipBuilder {
                     }
                 }
             }
-            if (!native_.isEmpty()) {
+            if (native_.isEmpty()) {
+                WheelVerifier.verifyAll(wheels, memo);
+            } else {
                 throw new PyBundleException("these packages contain compiled code, which Python cannot import from the"
                         + " py-files zip: " + String.join("; ", native_), List.of("use <layout>auto</layout> (the"
                         + " default) or <layout>environment</layout> to put them in the environment archive, or add"
@@ -88,7 +97,7 @@ public final class PyFilesZipBuilder {
                     } else if (item.file() != null) {
                         zip.addFile(e.getKey(), item.file(), ReproducibleZipWriter.FILE_MODE);
                     } else {
-                        verify(item.wheel(), item.entry());
+                        // Checked by WheelVerifier above: the compressed bytes are copied as they are.
                         try (InputStream raw = item.wheel().zip().getRawInputStream(item.entry())) {
                             zip.addRaw(e.getKey(), item.entry(), raw, ReproducibleZipWriter.FILE_MODE);
                         }
@@ -102,23 +111,5 @@ public final class PyFilesZipBuilder {
                 w.close();
             }
         }
-    }
-
-    // The raw copy never inflates; the content is read once more, inflated, to check it against RECORD.
-    private static void verify(WheelArchive wheel, ZipArchiveEntry e) throws IOException {
-        java.security.MessageDigest sha = io.github.pybundle.core.index.FileCache.sha256();
-        long size = 0;
-        try (InputStream in = wheel.zip().getInputStream(e)) {
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                sha.update(buf, 0, n);
-                size += n;
-                if (size > WheelArchive.MAX_ENTRY) {
-                    throw new UnsafeWheelException(wheel.filename(), "entry '" + e.getName() + "' inflates beyond"
-                            + " the size limit", "the wheel is malformed or malicious; do not use it");
-                }
-            }
-        }
-        wheel.verify(e, sha.digest(), size);
     }
 }

@@ -66,7 +66,8 @@ public final class HttpFetcher {
     private final NetworkSettings settings;
     private final BuildListener listener;
     private final Sleeper sleeper;
-    private final SSLSocketFactory sslFactory;
+    // Made on the first https request: a build that only reads its cache does not pay for parsing the CA bundle.
+    private volatile SSLSocketFactory sslFactory;
 
     public HttpFetcher(NetworkSettings settings, BuildListener listener) {
         this(settings, listener, Thread::sleep);
@@ -76,7 +77,6 @@ public final class HttpFetcher {
         this.settings = settings;
         this.listener = listener;
         this.sleeper = sleeper;
-        this.sslFactory = settings.caCertificates() == null ? null : sslFactory(settings.caCertificates());
     }
 
     /** GETs {@code uri} into memory. 200, 206, 304 and 404 are returned; other failures throw. */
@@ -347,8 +347,8 @@ public final class HttpFetcher {
                 c.setRequestProperty("Proxy-Authorization", pc.basicAuthorization());
             }
         }
-        if (c instanceof HttpsURLConnection && sslFactory != null) {
-            ((HttpsURLConnection) c).setSSLSocketFactory(sslFactory);
+        if (c instanceof HttpsURLConnection && settings.caCertificates() != null) {
+            ((HttpsURLConnection) c).setSSLSocketFactory(sslFactory());
         }
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout((int) settings.connectTimeout().toMillis());
@@ -419,6 +419,19 @@ public final class HttpFetcher {
         if (expected >= 0 && received != expected && !"gzip".equalsIgnoreCase(ex.headers.get("content-encoding"))) {
             throw new Transient("truncated body: received " + received + " of " + expected + " bytes", 0, 0);
         }
+    }
+
+    private SSLSocketFactory sslFactory() {
+        SSLSocketFactory f = sslFactory;
+        if (f == null) {
+            synchronized (this) {
+                if (sslFactory == null) {
+                    sslFactory = sslFactory(settings.caCertificates());
+                }
+                f = sslFactory;
+            }
+        }
+        return f;
     }
 
     private static SSLSocketFactory sslFactory(Path pem) {

@@ -29,6 +29,10 @@ public record PipConfiguration(String indexUrl, List<String> extraIndexUrls, Lis
     /** Reads the configuration pip would use on this machine. */
     public static PipConfiguration load(Map<String, String> env, String userHome) throws IOException {
         List<Path> candidates = new ArrayList<>();
+        String pipConfigFile = env.get("PIP_CONFIG_FILE");
+        if ("/dev/null".equals(pipConfigFile)) { // pip: PIP_CONFIG_FILE=os.devnull loads no configuration file
+            return fromValues(new LinkedHashMap<>(), env, List.of());
+        }
         String xdgDirs = env.getOrDefault("XDG_CONFIG_DIRS", "/etc/xdg");
         for (String d : xdgDirs.split(":")) {
             if (!d.isBlank()) {
@@ -36,7 +40,6 @@ public record PipConfiguration(String indexUrl, List<String> extraIndexUrls, Lis
             }
         }
         candidates.add(Path.of("/etc/pip.conf"));
-        String pipConfigFile = env.get("PIP_CONFIG_FILE");
         boolean envFileExists = pipConfigFile != null && Files.isRegularFile(Path.of(pipConfigFile));
         if (!envFileExists) { // pip skips the user files when PIP_CONFIG_FILE names an existing file
             candidates.add(Path.of(userHome, ".pip", "pip.conf"));
@@ -60,6 +63,11 @@ public record PipConfiguration(String indexUrl, List<String> extraIndexUrls, Lis
                 read.add(f);
             }
         }
+        return fromValues(values, env, read);
+    }
+
+    // The files' values, overridden by PIP_* environment variables.
+    private static PipConfiguration fromValues(Map<String, String> values, Map<String, String> env, List<Path> read) {
         env.forEach((k, v) -> {
             if (k.startsWith("PIP_") && v != null) {
                 values.put(k.substring(4).toLowerCase(Locale.ROOT).replace('_', '-'), v);

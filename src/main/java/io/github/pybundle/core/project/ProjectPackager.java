@@ -26,9 +26,16 @@ import java.util.stream.Collectors;
  */
 public final class ProjectPackager {
     private final BuildListener listener;
+    private final io.github.pybundle.core.bundle.WheelVerifier.Memo checked;
 
     public ProjectPackager(BuildListener listener) {
+        this(listener, io.github.pybundle.core.bundle.WheelVerifier.Memo.none());
+    }
+
+    /** A packager that does not check again the wheels {@code checked} remembers. */
+    public ProjectPackager(BuildListener listener, io.github.pybundle.core.bundle.WheelVerifier.Memo checked) {
         this.listener = listener;
+        this.checked = checked;
     }
 
     /**
@@ -259,13 +266,13 @@ public final class ProjectPackager {
                     env ? "environment archive" : "py-files zip"));
         }
         Path zip = PyFilesZipBuilder.build(sources, toZip,
-                out.resolve(PyFilesZipBuilder.fileName(request.finalName())), request.timestamp());
+                out.resolve(PyFilesZipBuilder.fileName(request.finalName())), request.timestamp(), checked);
         Path envArchive = null;
         if (!toEnv.isEmpty()) {
             EnvironmentSpec e = request.environment();
             envArchive = io.github.pybundle.core.bundle.EnvironmentArchiveBuilder.build(toEnv, e.major(), e.minor(),
                     e.interpreter(), out.resolve(io.github.pybundle.core.bundle.EnvironmentArchiveBuilder.fileName(
-                            request.finalName(), e.format())), request.timestamp(), e.format());
+                            request.finalName(), e.format())), request.timestamp(), e.format(), checked);
         }
         Path launchDir = out.resolve("pybundle");
         Files.createDirectories(launchDir);

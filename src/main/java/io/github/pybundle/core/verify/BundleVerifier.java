@@ -80,7 +80,8 @@ public final class BundleVerifier {
         try (InputStream raw = Files.newInputStream(archive);
              ArchiveInputStream<? extends ArchiveEntry> in = zip
                      ? new org.apache.commons.compress.archivers.zip.ZipArchiveInputStream(raw)
-                     : new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
+                     : new TarArchiveInputStream(GzipCompressorInputStream.builder().setInputStream(raw)
+                             .setDecompressConcatenated(true).get())) { // the archive is a series of gzip members
             for (ArchiveEntry e; (e = in.getNextEntry()) != null; ) {
                 Path p = dest.resolve(e.getName()).normalize();
                 if (!p.startsWith(dest)) {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,9 +43,10 @@ class EnvironmentArchiveBuilderTest {
         return p;
     }
 
+    // Java's own gzip reader (what Hadoop uses where it does not run tar) reads the series of gzip members.
     private static Map<String, TarArchiveEntry> entries(Path tgz) throws Exception {
         Map<String, TarArchiveEntry> out = new LinkedHashMap<>();
-        try (TarArchiveInputStream in = new TarArchiveInputStream(new GzipCompressorInputStream(
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new java.util.zip.GZIPInputStream(
                 Files.newInputStream(tgz)))) {
             for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
                 out.put(e.getName(), e);
@@ -55,22 +55,10 @@ class EnvironmentArchiveBuilderTest {
         return out;
     }
 
+    // Unpacked by GNU tar, as Hadoop and YARN unpack archives on Linux (gzip -dc | tar -xf).
     private static void untar(Path tgz, Path dest) throws Exception {
-        try (TarArchiveInputStream in = new TarArchiveInputStream(new GzipCompressorInputStream(
-                Files.newInputStream(tgz)))) {
-            for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
-                Path p = dest.resolve(e.getName());
-                if (e.isDirectory()) {
-                    Files.createDirectories(p);
-                } else {
-                    Files.createDirectories(p.getParent());
-                    Files.copy(in, p);
-                    if ((e.getMode() & 0100) != 0) {
-                        p.toFile().setExecutable(true, false);
-                    }
-                }
-            }
-        }
+        Files.createDirectories(dest);
+        assertEquals("0:", run(dest, "tar", "xzf", tgz.toAbsolutePath().toString()));
     }
 
     private static String run(Path cwd, String... cmd) throws Exception {
@@ -97,8 +85,11 @@ class EnvironmentArchiveBuilderTest {
             assertEquals("", x.getUserName());
             assertEquals(T.toEpochMilli(), x.getModTime().getTime(), x.getName());
         }
-        assertEquals(0100755, e.get("bin/python").getMode());
-        assertEquals(0100644, e.get("lib/python3.11/site-packages/six/__init__.py").getMode());
+        assertEquals(0755, e.get("bin/python").getMode(), "ustar mode field: permission bits, as GNU tar writes");
+        assertTrue(e.get("bin/python").isFile());
+        assertEquals(0644, e.get("lib/python3.11/site-packages/six/__init__.py").getMode());
+        assertTrue(e.get("lib/python3.11/").isDirectory());
+        assertEquals(0755, e.get("lib/python3.11/").getMode());
         assertFalse(e.keySet().stream().anyMatch(n -> n.contains(".data/")));
     }
 
@@ -159,8 +150,15 @@ class EnvironmentArchiveBuilderTest {
                 EnvironmentArchiveBuilder.Format.TAR_GZ));
         assertTrue(e.getMessage().startsWith("six-1.16.0-py3-none-any.whl: entry 'six/__init__.py' does not match"
                 + " its RECORD hash"), e.getMessage());
-        try (var s = Files.list(dir.resolve("out"))) {
-            assertEquals(List.of(), s.toList(), "no archive and no temporary file left");
+        assertNothingIn(dir.resolve("out"));
+    }
+
+    // No archive and no temporary file left (the wheels are checked before the output directory is even made).
+    private static void assertNothingIn(Path out) throws Exception {
+        if (Files.exists(out)) {
+            try (var s = Files.list(out)) {
+                assertEquals(List.of(), s.toList(), "no archive and no temporary file left");
+            }
         }
     }
 

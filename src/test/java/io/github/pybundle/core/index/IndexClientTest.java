@@ -168,6 +168,26 @@ class IndexClientTest {
     }
 
     @Test
+    void pipConfiguration_devNullAsConfigFileLoadsNoFileButKeepsTheEnvironment() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.createDirectories(home.resolve(".config/pip"));
+        Files.writeString(home.resolve(".config/pip/pip.conf"), "[global]\nindex-url = https://user.example/simple\n");
+        Path xdg = Files.createDirectories(dir.resolve("xdg/pip"));
+        Files.writeString(xdg.resolve("pip.conf"), "[global]\ncert = /etc/site-ca.pem\n");
+        // pip: "if PIP_CONFIG_FILE is set to os.devnull, no configuration files are loaded"
+        PipConfiguration c = PipConfiguration.load(Map.of("XDG_CONFIG_DIRS", dir.resolve("xdg").toString(),
+                "PIP_CONFIG_FILE", "/dev/null", "PIP_FIND_LINKS", "/opt/w"), home.toString());
+        assertNull(c.indexUrl());
+        assertNull(c.cert());
+        assertEquals(List.of(), c.files());
+        assertEquals(List.of("/opt/w"), c.findLinks());
+        PipConfiguration loaded = PipConfiguration.load(Map.of("XDG_CONFIG_DIRS", dir.resolve("xdg").toString()),
+                home.toString());
+        assertEquals("https://user.example/simple", loaded.indexUrl(), "the same files are read without it");
+        assertTrue(loaded.files().contains(xdg.resolve("pip.conf")), loaded.files().toString());
+    }
+
+    @Test
     void fileIndex_readsAPep503TreeOnDisk() throws Exception {
         Path root = Files.createDirectories(dir.resolve("mirror/simple/demo"));
         byte[] wheel = TestWheels.build(TestWheels.pure("demo", "1.0"));

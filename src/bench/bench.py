@@ -1,0 +1,587 @@
+#!/usr/bin/env python3
+"""pybundle's benchmark: the same requirement sets built by pybundle and by what users would otherwise pick.
+
+    python3 src/bench/bench.py                      # every set, 5 runs each, writes docs/benchmarks.md
+
+Every tool reads the same wheel files from the same loopback HTTP index (PEP 503 pages with PEP 658 metadata), a
+mirror the benchmark fills once from the public index. Each builds, for the host's CPython (the target of every
+tool here, so that every output can be run and checked), an environment of the set:
+
+  pybundle   mvn package with the plugin (cold cache, warm cache, no-op rebuild), layout environment
+  pip        pip download + python -m venv + pip install + venv-pack
+  uv         uv pip install --target + tar czf
+  pex        pex --platform (a .pex file)
+
+Reported: wall time (median, min-max), CPU time and peak RSS of the process tree, output size, and each
+alternative's wall time as a multiple of pybundle's cold build in the same run; pybundle's own time split into
+resolve / download / assemble, as its goal reports it. Only the Python standard library is used; the alternatives are
+installed from the package index into the benchmark's own virtualenv.
+"""
+import argparse
+import hashlib
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+import tomllib
+import urllib.parse
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = {"uv": "0.13.9", "pex": "2.105.2", "venv-pack": "0.2.0"}
+SETS = {
+    "small": {"requirements": ["requests"], "imports": ["requests"]},
+    "medium": {"requirements": ["pandas", "scikit-learn", "pyarrow"], "imports": ["pandas", "sklearn", "pyarrow"]},
+    "large": {"requirements": ["torch", "pandas", "scikit-learn", "pyarrow"],
+              "imports": ["torch", "pandas", "sklearn", "pyarrow"]},
+}
+PLATFORM = "manylinux_2_28_x86_64"
+PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
+CP = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+HEAP_LIMIT_MB = 256
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def clean_env(**extra):
+    """The environment of every measured command: no pip configuration of this machine, so all read the mirror."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_", "PEX_", "MAVEN_OPTS"))}
+    env["PIP_CONFIG_FILE"] = os.devnull
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env.update(extra)
+    return env
+
+
+class Measured:
+    def __init__(self):
+        self.wall = 0.0
+        self.cpu = 0.0
+        self.rss_kb = 0
+        self.output = ""
+
+
+def run(cmd, cwd=None, env=None, measured=None, check=True):
+    """Runs a command; adds its wall time, CPU time and peak RSS (itself and the children it waited for)."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = bytearray()
+    reader = threading.Thread(target=lambda: out.extend(p.stdout.read()))
+    reader.start()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    reader.join()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    text = out.decode("utf-8", "replace")
+    if measured is not None:
+        measured.wall += wall
+        measured.cpu += ru.ru_utime + ru.ru_stime
+        measured.rss_kb = max(measured.rss_kb, ru.ru_maxrss)
+        measured.output += text
+    if check and p.returncode != 0:
+        sys.exit(f"bench: {' '.join(map(str, cmd))} failed ({p.returncode}):\n{text[-4000:]}")
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The mirror and its loopback index
+
+
+def normalize(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def fill_mirror(work, sets):
+    files = work / "mirror" / "files"
+    files.mkdir(parents=True, exist_ok=True)
+    for name in sets:
+        log(f"mirror: pip download {' '.join(SETS[name]['requirements'])} (skips files already there)")
+        # The machine's pip configuration (index, certificates) is how the public index is reached: keep it here.
+        run([sys.executable, "-m", "pip", "download", "--only-binary=:all:", "--python-version", PY,
+             "--implementation", "cp", "--abi", CP, "--platform", PLATFORM, "--platform", "manylinux2014_x86_64",
+             "-d", str(files)] + SETS[name]["requirements"], env={**os.environ, "PIP_FIND_LINKS": ""})
+    write_index(work / "mirror")
+
+
+def write_index(mirror):
+    """PEP 503 pages for every wheel in mirror/files, with requires-python and PEP 658/714 metadata files."""
+    projects = {}
+    for whl in sorted((mirror / "files").glob("*.whl")):
+        meta = whl.with_name(whl.name + ".metadata")
+        if not meta.exists():
+            with zipfile.ZipFile(whl) as z:
+                name = next(n for n in z.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n))
+                meta.write_bytes(z.read(name))
+        text = meta.read_text("utf-8", "replace")
+        m = re.search(r"^Requires-Python:\s*(.+)$", text, re.M)
+        sha = sha256(whl)
+        projects.setdefault(normalize(whl.name.split("-")[0]), []).append(
+            (whl.name, sha, sha256(meta), m.group(1).strip() if m else None))
+    simple = mirror / "simple"
+    shutil.rmtree(simple, ignore_errors=True)
+    for project, wheels in projects.items():
+        d = simple / project
+        d.mkdir(parents=True)
+        links = []
+        for name, sha, meta_sha, rp in wheels:
+            attrs = f' data-dist-info-metadata="sha256={meta_sha}" data-core-metadata="sha256={meta_sha}"'
+            if rp:
+                attrs += ' data-requires-python="' + rp.replace("&", "&amp;").replace("<", "&lt;").replace(
+                    ">", "&gt;").replace('"', "&quot;") + '"'
+            links.append(f'<a href="../../files/{urllib.parse.quote(name)}#sha256={sha}"{attrs}>{name}</a><br/>')
+        (d / "index.html").write_text("<!DOCTYPE html><html><body>\n" + "\n".join(links) + "\n</body></html>\n")
+    (simple / "index.html").write_text("<!DOCTYPE html><html><body>\n" + "\n".join(
+        f'<a href="{p}/">{p}</a><br/>' for p in sorted(projects)) + "\n</body></html>\n")
+
+
+_sha_cache = {}
+
+
+def sha256(path):
+    key = (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+    if key not in _sha_cache:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        _sha_cache[key] = h.hexdigest()
+    return _sha_cache[key]
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class Index:
+    """The mirror served on 127.0.0.1 by a threaded HTTP server, for the duration of the benchmark."""
+
+    def __init__(self, mirror):
+        handler = lambda *a, **k: Quiet(*a, directory=str(mirror), **k)  # noqa: E731
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/simple/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The tools
+
+
+def tools_venv(work):
+    venv = work / "tools"
+    marker = venv / "installed.json"
+    if not marker.exists() or json.loads(marker.read_text()) != TOOLS:
+        log("installing uv, pex and venv-pack into the benchmark's own virtualenv")
+        shutil.rmtree(venv, ignore_errors=True)
+        run([sys.executable, "-m", "venv", str(venv)])
+        run([str(venv / "bin/pip"), "install", "-q"] + [f"{k}=={v}" for k, v in TOOLS.items()])
+        marker.write_text(json.dumps(TOOLS))
+    return venv
+
+
+def versions(venv):
+    def first_line(cmd):
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True, env=clean_env()).stdout + ""
+            return (out or "").strip().splitlines()[0] if out.strip() else "?"
+        except OSError:
+            return "?"
+
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    mvn = first_line(["mvn", "-v"])
+    return {
+        "pybundle": plugin_version(),
+        "java": java,
+        "maven": re.sub(r"\x1b\[[0-9;]*m", "", mvn),
+        "python": sys.version.split()[0],
+        "pip": first_line([str(venv / "bin/pip"), "--version"]).split(" from ")[0],
+        "uv": first_line([str(venv / "bin/uv"), "--version"]),
+        "pex": first_line([str(venv / "bin/pex"), "--version"]),
+        "venv-pack": first_line([str(venv / "bin/venv-pack"), "--version"]),
+        "tar": first_line(["tar", "--version"]),
+        "gzip": first_line(["gzip", "--version"]),
+    }
+
+
+def plugin_version():
+    return re.search(r"<version>([^<]+)</version>", (ROOT / "pom.xml").read_text()).group(1)
+
+
+def machine():
+    cpu = "?"
+    try:
+        cpu = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M).group(1)
+    except (OSError, AttributeError):
+        pass
+    mem = "?"
+    try:
+        kb = int(re.search(r"^MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text(), re.M).group(1))
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return {"os": f"{platform.system()} {platform.release()}", "cpu": cpu, "cores": os.cpu_count(), "memory": mem}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The builds
+
+
+POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId>
+  <artifactId>bench-{set}</artifactId>
+  <version>1.0.0</version>
+  <packaging>pom</packaging>
+  <properties>
+    <project.build.outputTimestamp>2024-01-01T00:00:00Z</project.build.outputTimestamp>
+  </properties>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>io.github.pybundle</groupId>
+        <artifactId>pybundle-maven-plugin</artifactId>
+        <version>{version}</version>
+        <configuration>
+          <requirements>{requirements}</requirements>
+          <target>
+            <pythonVersion>{py}</pythonVersion>
+            <platforms><platform>{platform}</platform></platforms>
+          </target>
+          <layout>environment</layout>
+          <indexUrl>{index}</indexUrl>
+          <cacheDirectory>{cache}</cacheDirectory>
+        </configuration>
+        <executions><execution><goals><goal>bundle</goal></goals></execution></executions>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+"""
+
+PHASES = re.compile(r"Time in pybundle:bundle: ([\d.]+) s(?: \(([^)]*)\))?")
+
+
+def pybundle_project(work, name, index):
+    d = work / "runs" / f"pybundle-{name}"
+    shutil.rmtree(d, ignore_errors=True)
+    (d / "src/main/python").mkdir(parents=True)
+    (d / "src/main/python/main.py").write_text("print('bench')\n")
+    (d / "pom.xml").write_text(POM.format(
+        set=name, version=plugin_version(), py=PY, platform=PLATFORM, index=index.url, cache=d / "cache",
+        requirements="".join(f"<requirement>{r}</requirement>" for r in SETS[name]["requirements"])))
+    return d
+
+
+def pybundle(d, state):
+    """One mvn package; state is cold (no cache, no lock, no target), warm (cache and lock kept) or noop."""
+    if state == "cold":
+        for p in ("cache", "target", "pylock.toml"):
+            shutil.rmtree(d / p, ignore_errors=True) if (d / p).is_dir() else (d / p).unlink(missing_ok=True)
+    elif state == "warm":
+        shutil.rmtree(d / "target", ignore_errors=True)
+    gc_log = d / f"gc-{state}.log"
+    m = Measured()
+    run(["mvn", "-B", "-nsu", "package"], cwd=d, measured=m, env=clean_env(
+        MAVEN_OPTS=f"-Xmx{HEAP_LIMIT_MB}m -Xlog:gc:file={gc_log}"))
+    found = PHASES.search(m.output)
+    if not found:
+        sys.exit("bench: pybundle did not report its time:\n" + m.output[-3000:])
+    m.goal = float(found.group(1))
+    m.phases = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", found.group(2) or "")}
+    m.heap_mb = peak_heap_mb(gc_log)
+    archive = d / "target" / f"bench-{d.name.split('-', 1)[1]}-1.0.0-pyenv.tar.gz"
+    m.size = archive.stat().st_size
+    m.archive = archive
+    if state == "noop" and "Bundle unchanged" not in m.output:
+        sys.exit("bench: the no-op rebuild rebuilt the bundle:\n" + m.output[-3000:])
+    return m
+
+
+def peak_heap_mb(gc_log):
+    """The largest heap occupancy the JVM's GC log shows (before a collection), in MB."""
+    peak = 0
+    if gc_log.exists():
+        for before, unit in re.findall(r"(\d+)([KMG])->\d+[KMG]\(\d+[KMG]\)", gc_log.read_text()):
+            peak = max(peak, int(before) * {"K": 1 / 1024, "M": 1, "G": 1024}[unit])
+    return peak
+
+
+def alt_pip(work, name, index, venv):
+    d = fresh(work / "runs" / f"pip-{name}")
+    m = Measured()
+    env = clean_env(PIP_NO_CACHE_DIR="1")
+    run([str(venv / "bin/pip"), "download", "-q", "--index-url", index.url, "-d", str(d / "dl")]
+        + SETS[name]["requirements"], env=env, measured=m)
+    run([sys.executable, "-m", "venv", str(d / "env")], env=env, measured=m)
+    run([str(d / "env/bin/pip"), "install", "-q", "--no-index", "--find-links", str(d / "dl")]
+        + SETS[name]["requirements"], env=env, measured=m)
+    out = d / "env.tar.gz"
+    run([str(venv / "bin/venv-pack"), "-p", str(d / "env"), "-o", str(out), "-q"], env=env, measured=m)
+    m.size = out.stat().st_size
+    m.archive = out
+    return m
+
+
+def alt_uv(work, name, index, venv):
+    d = fresh(work / "runs" / f"uv-{name}")
+    m = Measured()
+    env = clean_env(UV_CACHE_DIR=str(d / "cache"), UV_NO_CONFIG="1")
+    run([str(venv / "bin/uv"), "pip", "install", "-q", "--index-url", index.url, "--python", sys.executable,
+         "--python-platform", "x86_64-manylinux_2_28", "--target", str(d / "target")]
+        + SETS[name]["requirements"], env=env, measured=m)
+    out = d / "env.tar.gz"
+    run(["tar", "czf", str(out), "-C", str(d / "target"), "."], env=env, measured=m)
+    m.size = out.stat().st_size
+    m.archive = out
+    return m
+
+
+def alt_pex(work, name, index, venv):
+    d = fresh(work / "runs" / f"pex-{name}")
+    m = Measured()
+    env = clean_env()
+    out = d / "env.pex"
+    run([str(venv / "bin/pex"), "--pex-root", str(d / "pex-root"), "--no-pypi", "--index-url", index.url,
+         "--platform", f"{PLATFORM}-cp-{PY.replace('.', '')}-{CP}", "-o", str(out)]
+        + SETS[name]["requirements"], env=env, measured=m)
+    m.size = out.stat().st_size
+    m.archive = out
+    return m
+
+
+def fresh(d):
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    return d
+
+
+def smoke(tool, m, imports, work):
+    """Checks once per tool and set that what was built runs and imports the set (not timed)."""
+    stmt = "; ".join(f"import {i}" for i in imports) + "; print('ok')"
+    env = clean_env()
+    if tool == "pex":
+        out = run([sys.executable, str(m.archive), "-c", stmt], env=env, check=False)
+    else:
+        d = fresh(work / "runs" / f"smoke-{tool}")
+        run(["tar", "xzf", str(m.archive), "-C", str(d)])
+        if tool == "uv":
+            out = run([sys.executable, "-c", stmt], env={**env, "PYTHONPATH": str(d)}, check=False)
+        else:
+            out = run([str(d / "bin/python"), "-c", stmt], env=env, check=False)
+        shutil.rmtree(d, ignore_errors=True)
+    ok = out.strip().endswith("ok")
+    if not ok:
+        log(f"smoke test of {tool} failed: {out[-500:]}")
+    return ok
+
+
+def copy_baseline(work, d):
+    """Copies the wheels in pybundle's lock once on the same disk: what a warm build cannot beat."""
+    lock = tomllib.loads((d / "pylock.toml").read_text())
+    names = [w["name"] for p in lock["packages"] for w in p.get("wheels", [])]
+    src = work / "mirror" / "files"
+    dest = fresh(work / "runs" / "copy")
+    m = Measured()
+    run(["cp"] + [str(src / n) for n in names] + [str(dest)], measured=m)
+    m.size = sum((src / n).stat().st_size for n in names)
+    m.count = len(names)
+    shutil.rmtree(dest, ignore_errors=True)
+    return m
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The report
+
+
+def summary(ms, attr="wall"):
+    v = [getattr(m, attr) for m in ms]
+    return {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": len(v)}
+
+
+def human(n):
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.1f} {unit}" if unit != "B" else f"{n} B"
+        n /= 1000
+
+
+def fmt(s):
+    return f"{s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f})"
+
+
+def report(results, info, args):
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `python3 src/bench/bench.py` (see the README); do not edit by hand. Every number below was measured",
+        "in the same run, on the machine described here; compare ratios, not seconds, across machines.",
+        "",
+        f"- Date: {info['date']}",
+        f"- Machine: {info['machine']['os']}, {info['machine']['cpu']}, {info['machine']['cores']} cores,"
+        f" {info['machine']['memory']}",
+        "- Versions: " + ", ".join(f"{k} {v}" if not v.lower().startswith(k.lower()) else v
+                                   for k, v in info["versions"].items()),
+        f"- Target of every tool: CPython {PY}, {PLATFORM}; index: the loopback mirror (PEP 503 pages, PEP 658"
+        " metadata), filled once from the public index.",
+        f"- Runs per measurement: {args.runs} (large set: {args.large_runs}); times are median (min–max) of wall"
+        " time; CPU is user+system of the whole process tree; RSS is the largest single process's peak.",
+        "",
+        "What is measured:",
+        "",
+        "- **pybundle cold**: `mvn package` with an empty cache, no `pylock.toml` and no `target/`: resolve, lock,"
+        " download, build the environment archive. **warm**: the cache and the lock kept, `target/` deleted (a CI"
+        " build with a cached download directory). **no-op**: `mvn package` again with nothing changed. Maven itself"
+        f" (JVM start, project model) is in the wall time; *goal* is the time inside `pybundle:bundle`, as it reports"
+        f" it. Every pybundle build runs with `-Xmx{HEAP_LIMIT_MB}m`; *heap* is the peak occupancy its GC log shows.",
+        "- **pip**: `pip download` + `python -m venv` + `pip install --no-index` + `venv-pack`, without pip's cache.",
+        "- **uv**: `uv pip install --target` (`--python-platform x86_64-manylinux_2_28`) with an empty uv cache,"
+        " then `tar czf`.",
+        f"- **pex**: `pex --platform {PLATFORM}-cp-{PY.replace('.', '')}-{CP}` with an empty pex root, a `.pex` file.",
+        "- **copy**: `cp` of the set's wheel files once, on the same disk (the floor a warm build is held to).",
+        "",
+    ]
+    for name, r in results.items():
+        cold = summary(r["pybundle-cold"])["median"]
+        lines += [f"## {name}: {', '.join(SETS[name]['requirements'])}", "",
+                  f"{r['copy'][0].count} wheels, {human(r['copy'][0].size)}.", "",
+                  "| Build | Wall | CPU | Peak RSS | Output | vs pybundle cold | Runs the set |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for key in ("pybundle-cold", "pybundle-warm", "pybundle-noop", "pip", "uv", "pex", "copy"):
+            ms = r.get(key)
+            if not ms:
+                continue
+            s = summary(ms)
+            cpu = statistics.median(m.cpu for m in ms)
+            rss = max(m.rss_kb for m in ms) / 1024
+            ratio = s["median"] / cold
+            ok = r.get("smoke", {}).get(key.split("-")[0], "")
+            lines.append(f"| {key.replace('-', ' ')} | {fmt(s)} | {cpu:.1f} s | {rss:.0f} MB |"
+                         f" {human(ms[0].size)} | {ratio:.2f}× | {'yes' if ok is True else 'NO' if ok is False else ''} |")
+        lines += ["", "pybundle's goal, by phase (median seconds):", "",
+                  "| Build | Goal | Resolve | Download | Assemble | Peak heap |", "| --- | --- | --- | --- | --- | --- |"]
+        for key in ("pybundle-cold", "pybundle-warm", "pybundle-noop"):
+            ms = r[key]
+            phase = lambda p: statistics.median(m.phases.get(p, 0.0) for m in ms)  # noqa: E731
+            lines.append(f"| {key.split('-')[1]} | {statistics.median(m.goal for m in ms):.3f} |"
+                         f" {phase('resolve'):.3f} | {phase('download'):.3f} | {phase('assemble'):.3f} |"
+                         f" {max(m.heap_mb for m in ms):.0f} MB |")
+        lines.append("")
+    lines += targets(results)
+    return "\n".join(lines) + "\n"
+
+
+def targets(results):
+    rows = ["## Targets", "", "| Target | Measured | Met |", "| --- | --- | --- |"]
+
+    def row(text, measured, met):
+        rows.append(f"| {text} | {measured} | {'yes' if met else '**no**'} |")
+
+    if "medium" in results:
+        r = results["medium"]
+        cold = summary(r["pybundle-cold"])["median"]
+        if r.get("pip"):
+            x = summary(r["pip"])["median"] / cold
+            row("medium, cold, ≥ 10× faster than venv + pip + venv-pack", f"{x:.1f}×", x >= 10)
+        if r.get("uv"):
+            x = summary(r["uv"])["median"] / cold
+            row("medium, cold, faster than uv + tar", f"{x:.1f}×", x > 1)
+        warm = statistics.median(m.goal for m in r["pybundle-warm"])
+        copy = summary(r["copy"])["median"]
+        row("medium, warm: within 3× of copying the wheel bytes once (goal time / cp time)",
+            f"{warm:.2f} s / {copy:.2f} s = {warm / copy:.1f}×", warm <= 3 * copy)
+    for name, r in results.items():
+        noop = max(m.goal for m in r["pybundle-noop"])
+        row(f"{name}, no-op rebuild: < 0.3 s in the plugin's goals (slowest run)", f"{noop:.3f} s", noop < 0.3)
+    if "large" in results:
+        heap = max(m.heap_mb for k in ("pybundle-cold", "pybundle-warm", "pybundle-noop")
+                   for m in results["large"][k])
+        row(f"large: peak heap < 256 MB (built with -Xmx{HEAP_LIMIT_MB}m)", f"{heap:.0f} MB", heap < 256)
+    return rows + [""]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sets", default="small,medium,large", help="comma-separated: small, medium, large")
+    ap.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
+    ap.add_argument("--large-runs", type=int, default=None,
+                    help="runs per measurement of the large set (default: --runs)")
+    ap.add_argument("--work", default=str(Path.home() / ".cache" / "pybundle-bench"),
+                    help="mirror, tools and scratch space (kept between runs)")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    ap.add_argument("--skip-plugin-build", action="store_true", help="use the plugin already in ~/.m2")
+    ap.add_argument("--skip", default="", help="comma-separated tools to leave out: pip, uv, pex")
+    args = ap.parse_args()
+    args.large_runs = args.large_runs or args.runs
+    sets = [s for s in args.sets.split(",") if s]
+    skip = set(filter(None, args.skip.split(",")))
+    work = Path(args.work).expanduser().resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    if sys.version_info < (3, 11):
+        sys.exit("bench: needs Python 3.11 or newer (tomllib)")
+    for tool in ("mvn", "java", "tar", "cp"):
+        if shutil.which(tool) is None:
+            sys.exit(f"bench: {tool} is not on PATH")
+    if not args.skip_plugin_build:
+        log("building and installing the plugin (mvn -DskipTests -Dinvoker.skip install)")
+        run(["mvn", "-B", "-q", "-DskipTests", "-Dinvoker.skip", "install"], cwd=ROOT)
+    venv = tools_venv(work)
+    fill_mirror(work, sets)
+    info = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
+            "versions": versions(venv)}
+    results = {}
+    with Index(work / "mirror") as index:
+        log(f"index at {index.url}")
+        for name in sets:
+            runs = args.large_runs if name == "large" else args.runs
+            r = results[name] = {k: [] for k in ("pybundle-cold", "pybundle-warm", "pybundle-noop", "copy")}
+            r["smoke"] = {}
+            d = pybundle_project(work, name, index)
+            for i in range(runs):
+                for state in ("cold", "warm", "noop"):
+                    m = pybundle(d, state)
+                    r[f"pybundle-{state}"].append(m)
+                    log(f"{name} pybundle {state} #{i + 1}: {m.wall:.2f} s (goal {m.goal:.3f} s {m.phases},"
+                        f" heap {m.heap_mb:.0f} MB)")
+                if i == 0:
+                    r["smoke"]["pybundle"] = smoke("pybundle", r["pybundle-cold"][0], SETS[name]["imports"], work)
+                r["copy"].append(copy_baseline(work, d))
+                for tool, build in (("pip", alt_pip), ("uv", alt_uv), ("pex", alt_pex)):
+                    if tool in skip:
+                        continue
+                    m = build(work, name, index, venv)
+                    r.setdefault(tool, []).append(m)
+                    log(f"{name} {tool} #{i + 1}: {m.wall:.2f} s, {human(m.size)}")
+                    if i == 0:
+                        r["smoke"][tool] = smoke(tool, m, SETS[name]["imports"], work)
+                    shutil.rmtree(work / "runs" / f"{tool}-{name}", ignore_errors=True)
+            shutil.rmtree(d, ignore_errors=True)
+    text = report(results, info, args)
+    Path(args.out).write_text(text)
+    raw = work / "results.json"
+    raw.write_text(json.dumps({name: {k: [{a: str(b) if isinstance(b, Path) else b for a, b in vars(m).items()
+                                           if a != "output"} for m in v] if isinstance(v, list) else v
+                                      for k, v in r.items()} for name, r in results.items()}, default=str, indent=1))
+    log(f"wrote {args.out} and {raw}")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

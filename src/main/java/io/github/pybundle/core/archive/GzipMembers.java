@@ -1,0 +1,105 @@
+package io.github.pybundle.core.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * A gzip file written as a series of members (RFC 1952 §2.2: "a gzip file consists of a series of members"), so that
+ * data already deflated elsewhere, such as a wheel's entry, becomes a member of its own with its bytes copied, not
+ * inflated and deflated again; everything else is deflated into the member in progress. Every gzip reader (gzip,
+ * GNU tar, Python's gzip and tarfile, Java's {@code GZIPInputStream}) reads the members as one stream.
+ *
+ * <p>The header of every member is the same ten bytes (no name, time 0, OS "unknown"), so the output depends only on
+ * what is written.
+ */
+final class GzipMembers {
+    private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 255};
+
+    private final OutputStream out;
+    private final Deflater deflater;
+    private final CRC32 crc = new CRC32();
+    private final byte[] buf = new byte[64 * 1024];
+    private long size;
+    private boolean open;
+
+    GzipMembers(OutputStream out, int level) {
+        this.out = out;
+        this.deflater = new Deflater(level, true);
+    }
+
+    /** Deflates {@code len} bytes into the member in progress (starting one if none is). */
+    void write(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return;
+        }
+        if (!open) {
+            out.write(HEADER);
+            deflater.reset();
+            crc.reset();
+            size = 0;
+            open = true;
+        }
+        crc.update(b, off, len);
+        size += len;
+        deflater.setInput(b, off, len);
+        while (!deflater.needsInput()) {
+            drain(Deflater.NO_FLUSH);
+        }
+    }
+
+    /**
+     * Writes a member whose deflate stream is {@code rawDeflate}, read to its end and copied as it is, for content
+     * whose CRC-32 and size are {@code crc32} and {@code contentSize}; returns how many bytes were copied.
+     */
+    long rawMember(InputStream rawDeflate, long crc32, long contentSize) throws IOException {
+        endMember();
+        out.write(HEADER);
+        long copied = rawDeflate.transferTo(out);
+        trailer(crc32, contentSize);
+        return copied;
+    }
+
+    /** Ends the member in progress, if any. */
+    void endMember() throws IOException {
+        if (!open) {
+            return;
+        }
+        deflater.finish();
+        while (!deflater.finished()) {
+            drain(Deflater.NO_FLUSH);
+        }
+        trailer(crc.getValue(), size);
+        open = false;
+    }
+
+    private void drain(int flush) throws IOException {
+        int n = deflater.deflate(buf, 0, buf.length, flush);
+        if (n > 0) {
+            out.write(buf, 0, n);
+        }
+    }
+
+    private void trailer(long crc32, long contentSize) throws IOException {
+        long isize = contentSize & 0xffffffffL; // RFC 1952: the size modulo 2^32
+        out.write(new byte[] {
+            (byte) crc32, (byte) (crc32 >>> 8), (byte) (crc32 >>> 16), (byte) (crc32 >>> 24),
+            (byte) isize, (byte) (isize >>> 8), (byte) (isize >>> 16), (byte) (isize >>> 24)});
+    }
+
+    /** Ends the last member and releases the deflater; the underlying stream is left open. */
+    void finish() throws IOException {
+        try {
+            endMember();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    /** Releases the deflater without finishing (the output is being discarded). */
+    void abandon() {
+        deflater.end();
+    }
+}
