@@ -424,7 +424,7 @@ def human(n):
 
 
 def fmt(s):
-    return f"{s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f})"
+    return f"{s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f}, {s['runs']} runs)"
 
 
 def report(results, info, args):
@@ -441,8 +441,9 @@ def report(results, info, args):
                                    for k, v in info["versions"].items()),
         f"- Target of every tool: CPython {PY}, {PLATFORM}; index: the loopback mirror (PEP 503 pages, PEP 658"
         " metadata), filled once from the public index.",
-        f"- Runs per measurement: {args.runs} (large set: {args.large_runs}); times are median (min–max) of wall"
-        " time; CPU is user+system of the whole process tree; RSS is the largest single process's peak.",
+        f"- Runs per measurement: {args.runs} (large set: pybundle {args.large_runs}, the alternatives"
+        f" {args.large_alt_runs}); times are median (min–max, runs) of wall time; CPU is the median user+system time"
+        " of the whole process tree; RSS is the largest single process's peak.",
         "",
         "What is measured:",
         "",
@@ -523,6 +524,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     ap.add_argument("--large-runs", type=int, default=None,
                     help="runs per measurement of the large set (default: --runs)")
+    ap.add_argument("--large-alt-runs", type=int, default=None,
+                    help="runs of the alternatives on the large set (default: --large-runs); each takes minutes")
     ap.add_argument("--work", default=str(Path.home() / ".cache" / "pybundle-bench"),
                     help="mirror, tools and scratch space (kept between runs)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
@@ -530,6 +533,7 @@ def main():
     ap.add_argument("--skip", default="", help="comma-separated tools to leave out: pip, uv, pex")
     args = ap.parse_args()
     args.large_runs = args.large_runs or args.runs
+    args.large_alt_runs = args.large_alt_runs or args.large_runs
     sets = [s for s in args.sets.split(",") if s]
     skip = set(filter(None, args.skip.split(",")))
     work = Path(args.work).expanduser().resolve()
@@ -564,7 +568,7 @@ def main():
                     r["smoke"]["pybundle"] = smoke("pybundle", r["pybundle-cold"][0], SETS[name]["imports"], work)
                 r["copy"].append(copy_baseline(work, d))
                 for tool, build in (("pip", alt_pip), ("uv", alt_uv), ("pex", alt_pex)):
-                    if tool in skip:
+                    if tool in skip or (name == "large" and i >= args.large_alt_runs):
                         continue
                     m = build(work, name, index, venv)
                     r.setdefault(tool, []).append(m)

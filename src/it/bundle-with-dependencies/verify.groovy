@@ -1,5 +1,6 @@
 // The dependencies were resolved for the target, locked, and bundled into the py-files zip; the app runs with only
-// the zip on PYTHONPATH (importlib.metadata finds their dist-info inside it); the second build used the lock.
+// the zip on PYTHONPATH (importlib.metadata finds their dist-info inside it); the second build reused the outputs
+// and the third (after clean) used the lock.
 import java.util.zip.ZipFile
 
 def zip = new File(basedir, 'target/bundle-with-dependencies-1.0.0-pyfiles.zip')

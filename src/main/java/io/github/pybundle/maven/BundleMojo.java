@@ -84,40 +84,40 @@ public class BundleMojo extends AbstractPyBundleMojo {
         ProjectPackager.checkMainScript(mainScript.toPath());
         Pylock lock = null;
         IndexConfiguration config = null;
-        Target t = null;
-        LockedWheels locked = null;
-        if (!declared.requirements().isEmpty()) {
-            t = resolvedTarget();
-            config = indexConfiguration(declared);
-            locked = new LockedWheels(listener(), sourceBuilder(t, config));
-            LockedWheels lw = locked;
-            Target tt = t;
-            IndexConfiguration c = config;
-            lock = withoutExcluded(timer.time("resolve", () -> lw.ensure(declared, tt, providedPackages(),
-                    allowPrereleases, c, lockFile.toPath(), updateLock)));
-        }
+        Target t = declared.requirements().isEmpty() ? null : resolvedTarget();
         String interpreter = target == null || target.interpreter == null || target.interpreter.isBlank()
                 ? "python3" : target.interpreter;
         Path out = outputDirectory.toPath();
         Path zipFile = out.resolve(PyFilesZipBuilder.fileName(finalName));
         Path envFile = out.resolve(EnvironmentArchiveBuilder.fileName(finalName, format));
-        String fingerprint = BundleFingerprint.of(PythonSourceTree.scan(pythonSourceDirectory.toPath(),
-                mainScript.toPath()), mainScript.toPath(), lock == null ? null : lockFile.toPath(), List.of(
-                "layout=" + placement, "format=" + format, "finalName=" + finalName, "interpreter=" + interpreter,
-                "timestamp=" + timestamp().getEpochSecond(), "excludes=" + excludes, "app=" + project.getArtifactId(),
-                "generator=" + io.github.pybundle.core.project.Generator.NAME, "maven-wheels=" + digests(mavenWheels),
-                "spark=" + sparkSpec()));
         Path state = out.resolve("pybundle");
         List<Path> expected = new java.util.ArrayList<>(List.of(zipFile, state.resolve("spark-submit.sh")));
         if (java.nio.file.Files.isRegularFile(envFile)) {
             expected.add(envFile);
         }
-        if (BundleFingerprint.unchanged(state, fingerprint, expected)) {
+        // The fingerprint covers the lock's bytes and everything the lock is checked against (the requirements, the
+        // target, the provided packages): when it matches the last successful build, so would the lock check, and
+        // the lock is not even parsed.
+        Target tt = t;
+        String before = fingerprint(declared, tt, placement, format, interpreter, mavenWheels);
+        if (!updateLock && timer.time("up-to-date check", () -> BundleFingerprint.unchanged(state, before,
+                expected))) {
             getLog().info("Bundle unchanged since the last build (same lock, sources and settings): reusing "
                     + zipFile.getFileName() + (expected.contains(envFile) ? " and " + envFile.getFileName() : ""));
             attach(zipFile, expected.contains(envFile) ? envFile : null, format);
             return;
         }
+        LockedWheels locked = null;
+        if (t != null) {
+            config = indexConfiguration(declared);
+            locked = new LockedWheels(listener(), sourceBuilder(t, config));
+            LockedWheels lw = locked;
+            IndexConfiguration c = config;
+            lock = withoutExcluded(timer.time("resolve", () -> lw.ensure(declared, tt, providedPackages(),
+                    allowPrereleases, c, lockFile.toPath(), updateLock)));
+        }
+        // Again: the lock may have been written or re-written just now.
+        String fingerprint = fingerprint(declared, tt, placement, format, interpreter, mavenWheels);
         java.nio.file.Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
         List<Path> wheels = new java.util.ArrayList<>(mavenWheels);
         if (lock != null) {
@@ -140,6 +140,19 @@ public class BundleMojo extends AbstractPyBundleMojo {
         attach(result.pyFilesZip(), result.environmentArchive(), format);
         BundleFingerprint.record(state, fingerprint);
         summary(result);
+    }
+
+    private String fingerprint(DeclaredRequirements declared, Target t, ProjectPackager.Layout placement,
+                               EnvironmentArchiveBuilder.Format format, String interpreter, List<Path> mavenWheels)
+            throws java.io.IOException {
+        return BundleFingerprint.of(PythonSourceTree.scan(pythonSourceDirectory.toPath(), mainScript.toPath()),
+                mainScript.toPath(), t == null ? null : lockFile.toPath(), List.of(
+                "layout=" + placement, "format=" + format, "finalName=" + finalName, "interpreter=" + interpreter,
+                "timestamp=" + timestamp().getEpochSecond(), "excludes=" + excludes, "app=" + project.getArtifactId(),
+                "generator=" + io.github.pybundle.core.project.Generator.NAME, "maven-wheels=" + digests(mavenWheels),
+                "spark=" + sparkSpec(), "lock-inputs=" + (t == null ? "-" : io.github.pybundle.core.lock.Locker
+                        .inputs(declared, t, providedPackages())), "target=" + (t == null ? "-" : t.describe()),
+                "prereleases=" + allowPrereleases));
     }
 
     /** Wheels the pom depends on ({@code <type>whl</type>}), resolved by Maven (the reactor or a repository). */

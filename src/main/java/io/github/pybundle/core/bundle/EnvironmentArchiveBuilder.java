@@ -33,9 +33,9 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
  *
  * <p>A wheel's files are copied as they are stored in the wheel (deflated), not inflated and compressed again: in a
  * {@code .tar.gz} each becomes a gzip member of its own, in a zip an entry with the same compressed bytes. Every file
- * is still inflated once and checked against its wheel's RECORD and zip header before the archive is written
- * ({@link WheelVerifier}, several wheels at once, and once per wheel content); on any failure the archive is
- * discarded, so nothing half-written is left.
+ * is still inflated once and checked against its wheel's RECORD and zip header before the archive is committed
+ * ({@link WheelVerifier}: several wheels at once, while the archive is written, and once per wheel content); on any
+ * failure the archive is discarded, so nothing half-written is left.
  */
 public final class EnvironmentArchiveBuilder {
     /** The archive format. */
@@ -71,13 +71,13 @@ public final class EnvironmentArchiveBuilder {
     /** Writes the archive; wheels {@code memo} remembers as checked are not inflated again. */
     public static Path build(List<Path> wheels, int major, int minor, String interpreter, Path target,
                              Instant timestamp, Format format, WheelVerifier.Memo memo) throws IOException {
-        WheelVerifier.verifyAll(wheels, memo);
         String py = major + "." + minor;
         String site = "lib/python" + py + "/site-packages/";
         Map<String, Source> entries = new TreeMap<>();
         Map<String, String> origin = new TreeMap<>();
         List<WheelArchive> open = new ArrayList<>();
-        try {
+        // The wheels are checked on other threads while the archive is written; it is committed only if all pass.
+        try (WheelVerifier.Pending checks = WheelVerifier.start(wheels, memo)) {
             put(entries, origin, "bin/python", new Source(null, null, launcher(py, interpreter)
                     .getBytes(StandardCharsets.UTF_8), 0100755, false), "pybundle");
             for (Path w : wheels) {
@@ -126,6 +126,7 @@ public final class EnvironmentArchiveBuilder {
                 for (Map.Entry<String, Source> e : entries.entrySet()) {
                     write(out, e.getKey(), e.getValue());
                 }
+                checks.await();
                 out.commit();
             }
             return target;
@@ -138,9 +139,14 @@ public final class EnvironmentArchiveBuilder {
 
     private static void put(Map<String, Source> entries, Map<String, String> origin, String dest, Source s,
                             String from) {
-        if (entries.containsKey(dest)) {
+        Source previous = entries.get(dest);
+        if (previous != null && previous.wheel() != null && s.wheel() != null && !previous.script() && !s.script()
+                && previous.wheel().sameFile(previous.entry(), s.wheel(), s.entry())) {
+            return; // the same file from two wheels (a shared namespace package's __init__.py): one copy
+        }
+        if (previous != null) {
             throw new UnsafeWheelException(from, "'" + dest + "' is also provided by " + origin.get(dest),
-                    "two packages ship the same file; remove one of them from the requirements");
+                    "two packages ship different files at the same path; remove one of them from the requirements");
         }
         entries.put(dest, s);
         origin.put(dest, from);
@@ -160,7 +166,7 @@ public final class EnvironmentArchiveBuilder {
             byte[] fixed = relocatable(original);
             out.addStream(name, new ByteArrayInputStream(fixed), fixed.length, s.mode());
         } else if (VerifiedRawEntry.supports(s.entry())) {
-            // Checked by WheelVerifier before writing began: the deflated bytes are copied, not recompressed.
+            // Checked by WheelVerifier, meanwhile, before the commit: the deflated bytes are copied, not recompressed.
             try (InputStream raw = s.wheel().zip().getRawInputStream(s.entry())) {
                 out.addRaw(name, s.entry(), raw, s.mode());
             }

@@ -68,10 +68,15 @@ public final class PyFilesZipBuilder {
                     if (dest == null) {
                         continue;
                     }
-                    Item previous = entries.put(dest, new Item(null, wheel, e, wheel.filename()));
+                    Item previous = entries.get(dest);
+                    if (previous != null && previous.wheel() != null && previous.wheel().sameFile(previous.entry(),
+                            wheel, e)) {
+                        continue; // the same file from two wheels (a shared namespace package's __init__.py)
+                    }
+                    entries.put(dest, new Item(null, wheel, e, wheel.filename()));
                     if (previous != null) {
                         throw new UnsafeWheelException(wheel.filename(), "'" + dest + "' is also provided by "
-                                + previous.origin(), "two packages ship the same file; remove one of them from the"
+                                + previous.origin(), "two packages ship different files at the same path; remove one of them from the"
                                 + " requirements");
                     }
                 }

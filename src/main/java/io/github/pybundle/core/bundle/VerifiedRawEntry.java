@@ -20,21 +20,46 @@ import org.apache.commons.compress.archivers.zip.ZipMethod;
  * ({@link #supports(ZipArchiveEntry)}); anything else is inflated and written again by the caller.
  */
 public final class VerifiedRawEntry extends FilterInputStream {
+    /** Reusable working state (an inflater, digests, a buffer) for checking many entries on one thread. */
+    static final class Scratch implements AutoCloseable {
+        final Inflater inflater = new Inflater(true);
+        final MessageDigest sha = io.github.pybundle.core.index.FileCache.sha256();
+        final CRC32 crc = new CRC32();
+        final byte[] inflated = new byte[64 * 1024];
+        final byte[] raw = new byte[64 * 1024];
+
+        @Override
+        public void close() {
+            inflater.end();
+        }
+    }
+
     private final WheelArchive wheel;
     private final ZipArchiveEntry entry;
+    private final Scratch scratch;
+    private final boolean ownsScratch;
     private final Inflater inflater;
-    private final MessageDigest sha = io.github.pybundle.core.index.FileCache.sha256();
-    private final CRC32 crc = new CRC32();
-    private final byte[] inflated = new byte[64 * 1024];
+    private final MessageDigest sha;
+    private final CRC32 crc;
+    private final byte[] inflated;
     private long rawRead;
     private long size;
     private boolean checked;
 
-    private VerifiedRawEntry(WheelArchive wheel, ZipArchiveEntry entry, InputStream raw) {
+    private VerifiedRawEntry(WheelArchive wheel, ZipArchiveEntry entry, InputStream raw, Scratch scratch,
+                             boolean ownsScratch) {
         super(raw);
         this.wheel = wheel;
         this.entry = entry;
-        this.inflater = entry.getMethod() == ZipMethod.DEFLATED.getCode() ? new Inflater(true) : null;
+        this.scratch = scratch;
+        this.ownsScratch = ownsScratch;
+        scratch.inflater.reset();
+        scratch.sha.reset();
+        scratch.crc.reset();
+        this.inflater = entry.getMethod() == ZipMethod.DEFLATED.getCode() ? scratch.inflater : null;
+        this.sha = scratch.sha;
+        this.crc = scratch.crc;
+        this.inflated = scratch.inflated;
     }
 
     /** Whether an entry's stored bytes can be copied as they are: deflated or stored. */
@@ -48,7 +73,16 @@ public final class VerifiedRawEntry extends FilterInputStream {
         if (!supports(e)) {
             throw new IllegalArgumentException("not a deflated or stored entry: " + e.getName());
         }
-        return new VerifiedRawEntry(wheel, e, wheel.zip().getRawInputStream(e));
+        return new VerifiedRawEntry(wheel, e, wheel.zip().getRawInputStream(e), new Scratch(), true);
+    }
+
+    /** Reads the stored bytes of {@code e} to their end, checking them with {@code scratch}'s reusable state. */
+    static void check(WheelArchive wheel, ZipArchiveEntry e, Scratch scratch) throws IOException {
+        try (VerifiedRawEntry in = new VerifiedRawEntry(wheel, e, wheel.zip().getRawInputStream(e), scratch, false)) {
+            while (in.read(scratch.raw, 0, scratch.raw.length) >= 0) {
+                // read() checks as it goes, and at the end
+            }
+        }
     }
 
     @Override
@@ -154,8 +188,8 @@ public final class VerifiedRawEntry extends FilterInputStream {
         try {
             super.close();
         } finally {
-            if (inflater != null) {
-                inflater.end();
+            if (ownsScratch) {
+                scratch.close();
             }
         }
     }

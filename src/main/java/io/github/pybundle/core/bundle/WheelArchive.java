@@ -278,6 +278,17 @@ public final class WheelArchive implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether an entry of this wheel and an entry of {@code other} are the same file: both listed in their RECORD with
+     * the same hash and size. Namespace packages split over several wheels ship such files (every {@code nvidia-*}
+     * wheel has the same empty {@code nvidia/__init__.py}); installing both is installing one.
+     */
+    public boolean sameFile(ZipArchiveEntry e, WheelArchive other, ZipArchiveEntry o) {
+        Recorded a = record.get(rawName(e));
+        Recorded b = other.record.get(rawName(o));
+        return a != null && b != null && a.hash().equals(b.hash()) && a.size() == b.size() && a.size() >= 0;
+    }
+
     /** The wheel's file name. */
     public String filename() {
         return filename;

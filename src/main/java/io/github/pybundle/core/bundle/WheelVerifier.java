@@ -3,7 +3,6 @@ package io.github.pybundle.core.bundle;
 import io.github.pybundle.core.index.FileCache;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,42 +76,53 @@ public final class WheelVerifier {
 
     // Names the checks: a new pybundle that checks more starts a new marker.
     private static final String MARKER = ".checked-v1";
-    private static final OutputStream NOWHERE = OutputStream.nullOutputStream();
 
     private WheelVerifier() {
     }
 
     /** Checks every wheel not remembered by {@code memo}, in parallel; the first failure is thrown. */
     public static void verifyAll(List<Path> wheels, Memo memo) throws IOException {
-        List<Path> todo = wheels.stream().filter(w -> !memo.checked(w)).toList();
-        if (todo.isEmpty()) {
-            return;
+        try (Pending p = start(wheels, memo)) {
+            p.await();
         }
+    }
+
+    /**
+     * Starts checking, on background threads, every wheel not remembered by {@code memo}, so that the caller can
+     * write its archive meanwhile and {@link Pending#await() await} the result before committing it.
+     */
+    public static Pending start(List<Path> wheels, Memo memo) {
+        List<Path> todo = new ArrayList<>(wheels.stream().filter(w -> !memo.checked(w)).toList());
+        todo.sort((a, b) -> Long.compare(size(b), size(a))); // largest first: one big wheel must not start last
         int threads = Math.max(1, Math.min(todo.size(), Runtime.getRuntime().availableProcessors()));
-        if (threads == 1) {
-            for (Path w : todo) {
-                verify(w);
-                memo.remember(w);
-            }
-            return;
-        }
-        // Largest first, so that one big wheel does not start last.
-        List<Path> order = new ArrayList<>(todo);
-        order.sort((a, b) -> Long.compare(size(b), size(a)));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+        ExecutorService pool = todo.isEmpty() ? null : Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "pybundle-verify");
             t.setDaemon(true);
             return t;
         });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Path w : order) {
-                futures.add(pool.submit(() -> {
-                    verify(w);
-                    memo.remember(w);
-                    return null;
-                }));
-            }
+        List<Future<?>> futures = new ArrayList<>();
+        for (Path w : todo) {
+            futures.add(pool.submit(() -> {
+                verify(w);
+                memo.remember(w);
+                return null;
+            }));
+        }
+        return new Pending(pool, futures);
+    }
+
+    /** Checks under way; closing without awaiting cancels them. */
+    public static final class Pending implements AutoCloseable {
+        private final ExecutorService pool;
+        private final List<Future<?>> futures;
+
+        private Pending(ExecutorService pool, List<Future<?>> futures) {
+            this.pool = pool;
+            this.futures = futures;
+        }
+
+        /** Waits for every check; throws the first failure (in the order the wheels were submitted). */
+        public void await() throws IOException {
             for (Future<?> f : futures) {
                 try {
                     f.get();
@@ -124,19 +134,23 @@ public final class WheelVerifier {
                     throw new IOException("interrupted while checking wheels", e);
                 }
             }
-        } finally {
-            pool.shutdownNow();
+        }
+
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
     }
 
     /** Checks every file of one wheel. */
     public static void verify(Path wheel) throws IOException {
-        try (WheelArchive w = WheelArchive.open(wheel)) {
+        try (WheelArchive w = WheelArchive.open(wheel);
+             VerifiedRawEntry.Scratch scratch = new VerifiedRawEntry.Scratch()) {
             for (ZipArchiveEntry e : w.files()) {
                 if (VerifiedRawEntry.supports(e)) {
-                    try (VerifiedRawEntry raw = VerifiedRawEntry.open(w, e)) {
-                        raw.transferTo(NOWHERE);
-                    }
+                    VerifiedRawEntry.check(w, e, scratch);
                 } else {
                     inflateAndCheck(w, e);
                 }

@@ -162,6 +162,33 @@ class EnvironmentArchiveBuilderTest {
         }
     }
 
+    private Path namespaceWheel(String name, String initContent) throws Exception {
+        Path p = dir.resolve("ns/" + name + "-1.0-py3-none-any.whl");
+        Files.createDirectories(p.getParent());
+        Files.write(p, TestWheels.build(new TestWheels.Spec(name, "1.0", "py3-none-any", List.of(), null, Map.of(
+                "nvidia/__init__.py", initContent, "nvidia/" + name.replace('-', '_') + "/__init__.py", "X = 1\n"))));
+        return p;
+    }
+
+    @Test
+    void build_keepsOneCopyOfAFileThatSeveralWheelsShipIdentically() throws Exception {
+        // Every nvidia-* wheel ships the same empty nvidia/__init__.py; installing them all is installing one.
+        Path tgz = EnvironmentArchiveBuilder.build(List.of(namespaceWheel("nv-cublas", ""),
+                namespaceWheel("nv-cudnn", "")), 3, 11, "python3", dir.resolve("out/env.tar.gz"), T,
+                EnvironmentArchiveBuilder.Format.TAR_GZ);
+        Map<String, TarArchiveEntry> e = entries(tgz);
+        assertTrue(e.containsKey("lib/python3.11/site-packages/nvidia/__init__.py"));
+        assertTrue(e.containsKey("lib/python3.11/site-packages/nvidia/nv_cublas/__init__.py"));
+        assertTrue(e.containsKey("lib/python3.11/site-packages/nvidia/nv_cudnn/__init__.py"));
+
+        UnsafeWheelException different = assertThrows(UnsafeWheelException.class, () -> EnvironmentArchiveBuilder
+                .build(List.of(namespaceWheel("nv-a", ""), namespaceWheel("nv-b", "import os\n")), 3, 11, "python3",
+                        dir.resolve("out2/env.tar.gz"), T, EnvironmentArchiveBuilder.Format.TAR_GZ));
+        assertEquals("nv_b-1.0-py3-none-any.whl: 'lib/python3.11/site-packages/nvidia/__init__.py' is also provided"
+                + " by nv_a-1.0-py3-none-any.whl", different.getMessage());
+        assertTrue(different.hints().get(0).startsWith("two packages ship different files at the same path"));
+    }
+
     /** Copies a wheel, replacing one entry's content (RECORD unchanged). */
     static void rewrite(Path from, Path to, String entry, String content) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -142,4 +142,23 @@ class PyFilesWithWheelsTest {
         assertTrue(assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(project(), List.of(clash),
                 dir.resolve("out/b.zip"), T)).getMessage().contains("'app/__init__.py' is also provided by the project"));
     }
+
+    @Test
+    void build_keepsOneCopyOfANamespaceInitThatWheelsShipIdenticallyAndRefusesDifferentOnes() throws Exception {
+        Path a = wheel(new TestWheels.Spec("ns-a", "1.0", "py3-none-any", List.of(), null,
+                Map.of("ns/__init__.py", "", "ns/a.py", "A = 1\n")));
+        Path b = wheel(new TestWheels.Spec("ns-b", "1.0", "py3-none-any", List.of(), null,
+                Map.of("ns/__init__.py", "", "ns/b.py", "B = 2\n")));
+        Path zip = PyFilesZipBuilder.build(project(), List.of(a, b), dir.resolve("out/ns.zip"), T);
+        List<String> names = ZipContents.names(zip);
+        assertEquals(1, names.stream().filter("ns/__init__.py"::equals).count(), names.toString());
+        assertTrue(names.containsAll(List.of("ns/a.py", "ns/b.py")), names.toString());
+
+        Path c = wheel(new TestWheels.Spec("ns-c", "1.0", "py3-none-any", List.of(), null,
+                Map.of("ns/__init__.py", "import os\n", "ns/c.py", "")));
+        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(project(),
+                List.of(a, c), dir.resolve("out/ns2.zip"), T));
+        assertEquals("ns_c-1.0-py3-none-any.whl: 'ns/__init__.py' is also provided by ns_a-1.0-py3-none-any.whl",
+                e.getMessage());
+    }
 }
