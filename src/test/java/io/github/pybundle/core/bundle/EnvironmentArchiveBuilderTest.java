@@ -163,10 +163,10 @@ class EnvironmentArchiveBuilderTest {
     }
 
     private Path namespaceWheel(String name, String initContent) throws Exception {
-        Path p = dir.resolve("ns/" + name + "-1.0-py3-none-any.whl");
-        Files.createDirectories(p.getParent());
-        Files.write(p, TestWheels.build(new TestWheels.Spec(name, "1.0", "py3-none-any", List.of(), null, Map.of(
-                "nvidia/__init__.py", initContent, "nvidia/" + name.replace('-', '_') + "/__init__.py", "X = 1\n"))));
+        TestWheels.Spec spec = new TestWheels.Spec(name, "1.0", "py3-none-any", List.of(), null, Map.of(
+                "nvidia/__init__.py", initContent, "nvidia/" + name.replace('-', '_') + "/__init__.py", "X = 1\n"));
+        Path p = Files.createDirectories(dir.resolve("ns")).resolve(spec.filename());
+        Files.write(p, TestWheels.build(spec));
         return p;
     }
 
