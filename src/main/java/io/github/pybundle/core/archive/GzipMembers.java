@@ -22,6 +22,8 @@ final class GzipMembers {
     private final Deflater deflater;
     private final CRC32 crc = new CRC32();
     private final byte[] buf = new byte[64 * 1024];
+    // Large reads: a wheel entry of hundreds of megabytes in 8 KB reads costs more in calls than in copying.
+    private final byte[] copyBuffer = new byte[1 << 20];
     private long size;
     private boolean open;
 
@@ -57,7 +59,11 @@ final class GzipMembers {
     long rawMember(InputStream rawDeflate, long crc32, long contentSize) throws IOException {
         endMember();
         out.write(HEADER);
-        long copied = rawDeflate.transferTo(out);
+        long copied = 0;
+        for (int n; (n = rawDeflate.read(copyBuffer)) >= 0; ) {
+            out.write(copyBuffer, 0, n);
+            copied += n;
+        }
         trailer(crc32, contentSize);
         return copied;
     }

@@ -26,7 +26,7 @@ public final class VerifiedRawEntry extends FilterInputStream {
         final MessageDigest sha = io.github.pybundle.core.index.FileCache.sha256();
         final CRC32 crc = new CRC32();
         final byte[] inflated = new byte[64 * 1024];
-        final byte[] raw = new byte[64 * 1024];
+        final byte[] raw = new byte[256 * 1024];
 
         @Override
         public void close() {
