@@ -148,6 +148,37 @@ public final class WheelArchive implements AutoCloseable {
                 "the wheel is malformed");
     }
 
+    /**
+     * Whether a wheel is pure Python ({@link #isPure()}), read from its zip directory and WHEEL file only: for placing
+     * wheels before they are opened and checked in full by the archive that receives them. A wheel this quick read
+     * cannot make sense of is opened in full, which reports what is wrong with it.
+     */
+    public static boolean isPure(Path file) throws IOException {
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(file.toFile(), StandardCharsets.UTF_8)) {
+            String wheelFile = null;
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(z.entries())) {
+                String name = e.getName();
+                if (WheelEntries.isExtensionModule(name)) {
+                    return false;
+                }
+                if (name.endsWith(".dist-info/WHEEL") && name.indexOf('/') == name.length() - "/WHEEL".length()) {
+                    wheelFile = name;
+                }
+            }
+            if (wheelFile != null) {
+                try (InputStream in = z.getInputStream(z.getEntry(wheelFile))) {
+                    String text = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+                    return text.lines().anyMatch(l -> l.replace(" ", "").equalsIgnoreCase("Root-Is-Purelib:true"));
+                }
+            }
+        } catch (java.util.zip.ZipException | IllegalArgumentException unreadable) {
+            // fall through to the full check, which names the problem
+        }
+        try (WheelArchive w = open(file)) {
+            return w.isPure();
+        }
+    }
+
     /** Opens and checks a wheel. */
     public static WheelArchive open(Path file) throws IOException {
         return new WheelArchive(file);

@@ -256,10 +256,7 @@ public final class ProjectPackager {
         List<Path> toEnv = new java.util.ArrayList<>();
         List<Placement> placements = new java.util.ArrayList<>();
         for (Path w : request.wheels()) {
-            boolean pure;
-            try (io.github.pybundle.core.bundle.WheelArchive a = io.github.pybundle.core.bundle.WheelArchive.open(w)) {
-                pure = a.isPure();
-            }
+            boolean pure = io.github.pybundle.core.bundle.WheelArchive.isPure(w); // checked in full by its archive
             boolean env = request.layout() == Layout.ENVIRONMENT || request.layout() == Layout.AUTO && !pure;
             (env ? toEnv : toZip).add(w);
             placements.add(new Placement(w.getFileName().toString(), Files.size(w), pure,

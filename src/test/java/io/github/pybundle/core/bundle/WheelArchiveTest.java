@@ -118,4 +118,23 @@ class WheelArchiveTest {
             assertTrue(w.distInfo().equals("six-1.16.0.dist-info"));
         }
     }
+
+    @Test
+    void isPure_quickReadAgreesWithTheFullCheckAndFallsBackToItForABrokenFile() throws Exception {
+        Path pure = good();
+        TestWheels.Spec nativeSpec = new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux_2_17_x86_64",
+                List.of(), null, java.util.Map.of("fast/__init__.py", "", "fast/_c.cpython-311-x86_64-linux-gnu.so",
+                "ELF"));
+        Path nat = dir.resolve(nativeSpec.filename());
+        Files.write(nat, TestWheels.build(nativeSpec));
+        for (Path w : List.of(pure, nat)) {
+            try (WheelArchive full = WheelArchive.open(w)) {
+                org.junit.jupiter.api.Assertions.assertEquals(full.isPure(), WheelArchive.isPure(w), w.toString());
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertFalse(WheelArchive.isPure(nat));
+        Path broken = dir.resolve("broken-1.0-py3-none-any.whl");
+        Files.writeString(broken, "not a zip");
+        assertThrows(java.io.IOException.class, () -> WheelArchive.isPure(broken), "the full open reports it");
+    }
 }
