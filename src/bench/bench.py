@@ -89,8 +89,12 @@ def run(cmd, cwd=None, env=None, measured=None, check=True):
         measured.rss_kb = max(measured.rss_kb, ru.ru_maxrss)
         measured.output += text
     if check and p.returncode != 0:
-        sys.exit(f"bench: {' '.join(map(str, cmd))} failed ({p.returncode}):\n{text[-4000:]}")
+        raise Failed(f"{' '.join(map(str, cmd))} failed ({p.returncode}):\n{text[-4000:]}")
     return text
+
+
+class Failed(Exception):
+    """A measured command failed: an alternative's failure is reported in the table, pybundle's ends the run."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -105,11 +109,12 @@ def fill_mirror(work, sets):
     files = work / "mirror" / "files"
     files.mkdir(parents=True, exist_ok=True)
     for name in sets:
-        log(f"mirror: pip download {' '.join(SETS[name]['requirements'])} (skips files already there)")
+        reqs = SETS[name]["requirements"]
+        log(f"mirror: pip download {' '.join(reqs)} (skips files already there)")
         # The machine's pip configuration (index, certificates) is how the public index is reached: keep it here.
         run([sys.executable, "-m", "pip", "download", "--only-binary=:all:", "--python-version", PY,
              "--implementation", "cp", "--abi", CP, "--platform", PLATFORM, "--platform", "manylinux2014_x86_64",
-             "-d", str(files)] + SETS[name]["requirements"], env={**os.environ, "PIP_FIND_LINKS": ""})
+             "-d", str(files)] + reqs, env={**os.environ, "PIP_FIND_LINKS": ""})
     write_index(work / "mirror")
 
 
@@ -360,11 +365,28 @@ def alt_pex(work, name, index, venv):
     env = clean_env()
     out = d / "env.pex"
     run([str(venv / "bin/pex"), "--pex-root", str(d / "pex-root"), "--no-pypi", "--index-url", index.url,
-         "--platform", f"{PLATFORM}-cp-{PY.replace('.', '')}-{CP}", "-o", str(out)]
+         "--complete-platform", str(pex_platform(work, venv)), "-o", str(out)]
         + SETS[name]["requirements"], env=env, measured=m)
     m.size = out.stat().st_size
     m.archive = out
     return m
+
+
+def pex_platform(work, venv):
+    """The target for pex: this interpreter's markers and tags, manylinux capped at the target's 2_28.
+
+    pex's plain --platform manylinux_2_28_x86_64 is read by its vendored pip 20.3, which does not widen it to the
+    older manylinux tags that torch's nvidia dependencies carry; a complete platform lists every tag.
+    """
+    out = work / "pex-platform.json"
+    if not out.exists():
+        spec = json.loads(run([str(venv / "bin/pex3"), "interpreter", "inspect", "--python", sys.executable,
+                               "--markers", "--tags"], env=clean_env()))
+        cap = int(PLATFORM.split("_")[2])
+        spec["compatible_tags"] = [t for t in spec["compatible_tags"]
+                                   if not (m := re.search(r"manylinux_2_(\d+)_", t)) or int(m.group(1)) <= cap]
+        out.write_text(json.dumps(spec))
+    return out
 
 
 def fresh(d):
@@ -455,7 +477,9 @@ def report(results, info, args):
         "- **pip**: `pip download` + `python -m venv` + `pip install --no-index` + `venv-pack`, without pip's cache.",
         "- **uv**: `uv pip install --target` (`--python-platform x86_64-manylinux_2_28`) with an empty uv cache,"
         " then `tar czf`.",
-        f"- **pex**: `pex --platform {PLATFORM}-cp-{PY.replace('.', '')}-{CP}` with an empty pex root, a `.pex` file.",
+        "- **pex**: `pex --complete-platform` (this interpreter's tags, manylinux capped at 2_28; a plain `--platform"
+        " manylinux_2_28_x86_64` misses torch's nvidia wheels under pex's own pip 20.3) with an empty pex root, a"
+        " `.pex` file.",
         "- **copy**: `cp` of the set's wheel files once, on the same disk (the floor a warm build is held to).",
         "",
     ]
@@ -476,6 +500,8 @@ def report(results, info, args):
             ok = r.get("smoke", {}).get(key.split("-")[0], "")
             lines.append(f"| {key.replace('-', ' ')} | {fmt(s)} | {cpu:.1f} s | {rss:.0f} MB |"
                          f" {human(ms[0].size)} | {ratio:.2f}× | {'yes' if ok is True else 'NO' if ok is False else ''} |")
+        for tool, why in r.get("failed", {}).items():
+            lines.append(f"| {tool} | failed: {why.replace('|', '/')} | | | | | |")
         lines += ["", "pybundle's goal, by phase (median seconds):", "",
                   "| Build | Goal | Resolve | Download | Assemble | Peak heap |", "| --- | --- | --- | --- | --- | --- |"]
         for key in ("pybundle-cold", "pybundle-warm", "pybundle-noop"):
@@ -592,7 +618,13 @@ def main():
                 for tool, build in (("pip", alt_pip), ("uv", alt_uv), ("pex", alt_pex)):
                     if tool in skip or (name == "large" and i >= args.large_alt_runs):
                         continue
-                    m = build(work, name, index, venv)
+                    try:
+                        m = build(work, name, index, venv)
+                    except Failed as e:
+                        log(f"{name} {tool} #{i + 1} FAILED: {e}")
+                        r.setdefault("failed", {})[tool] = str(e).strip().splitlines()[-1][:300]
+                        shutil.rmtree(work / "runs" / f"{tool}-{name}", ignore_errors=True)
+                        continue
                     r.setdefault(tool, []).append(m)
                     log(f"{name} {tool} #{i + 1}: {m.wall:.2f} s, {human(m.size)}")
                     if i == 0:

@@ -119,20 +119,25 @@ public class BundleMojo extends AbstractPyBundleMojo {
         // Again: the lock may have been written or re-written just now.
         String fingerprint = fingerprint(declared, tt, placement, format, interpreter, mavenWheels);
         java.nio.file.Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
+        // Which wheels were checked (RECORD, CRC-32, deflate streams): cache entries across builds, others in this one.
+        io.github.pybundle.core.bundle.WheelVerifier.Memo checked = config == null
+                ? io.github.pybundle.core.bundle.WheelVerifier.Memo.none()
+                : io.github.pybundle.core.bundle.WheelVerifier.Memo.inCache(config.cacheRoot());
         List<Path> wheels = new java.util.ArrayList<>(mavenWheels);
         if (lock != null) {
             LockedWheels lw = locked;
             Pylock l = lock;
             IndexConfiguration c = config;
-            wheels.addAll(timer.time("download", () -> lw.fetch(l, lockFile.toPath(), c)));
+            // Each wheel is checked as soon as it arrives, while others download; the archive then only copies it.
+            wheels.addAll(timer.time("download", () -> lw.fetch(l, lockFile.toPath(), c,
+                    w -> io.github.pybundle.core.bundle.WheelVerifier.verify(w, checked))));
         }
         if (t == null && !mavenWheels.isEmpty()) {
             t = resolvedTarget(); // the environment archive needs the target when a Maven wheel is native
         }
         ProjectPackager.EnvironmentSpec environment = t == null ? null
                 : new ProjectPackager.EnvironmentSpec(t.major(), t.minor(), interpreter, format);
-        ProjectPackager packager = config == null ? packager() : new ProjectPackager(listener(),
-                io.github.pybundle.core.bundle.WheelVerifier.Memo.inCache(config.cacheRoot()));
+        ProjectPackager packager = new ProjectPackager(listener(), checked);
         ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
                 new ProjectPackager.BundleRequest(pythonSourceDirectory.toPath(), mainScript.toPath(),
                         project.getArtifactId(), outputDirectory.toPath(), finalName, timestamp(), wheels, placement,

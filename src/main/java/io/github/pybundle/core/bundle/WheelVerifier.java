@@ -46,11 +46,13 @@ public final class WheelVerifier {
         }
 
         /**
-         * A memo kept beside the files of a content-addressed cache: a marker file next to each checked wheel. Files
-         * outside the cache are always checked.
+         * A memo kept beside the files of a content-addressed cache: a marker file next to each checked wheel, which
+         * later builds see. A file outside the cache can change between builds without notice, so it is remembered
+         * only by this memo object, for one build.
          */
         static Memo inCache(Path cacheRoot) {
             Path files = cacheRoot.toAbsolutePath().normalize().resolve("files");
+            java.util.Set<Path> thisBuild = java.util.concurrent.ConcurrentHashMap.newKeySet();
             return new Memo() {
                 private Path marker(Path wheel) {
                     Path w = wheel.toAbsolutePath().normalize();
@@ -59,12 +61,16 @@ public final class WheelVerifier {
 
                 @Override
                 public boolean checked(Path wheel) {
+                    if (thisBuild.contains(wheel.toAbsolutePath().normalize())) {
+                        return true;
+                    }
                     Path m = marker(wheel);
                     return m != null && Files.isRegularFile(m);
                 }
 
                 @Override
                 public void remember(Path wheel) throws IOException {
+                    thisBuild.add(wheel.toAbsolutePath().normalize());
                     Path m = marker(wheel);
                     if (m != null) {
                         io.github.pybundle.core.archive.AtomicFile.write(m, t -> Files.writeString(t, "checked\n"));
@@ -141,6 +147,14 @@ public final class WheelVerifier {
             if (pool != null) {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    /** Checks one wheel unless {@code memo} remembers it, and remembers it when it passes. */
+    public static void verify(Path wheel, Memo memo) throws IOException {
+        if (!memo.checked(wheel)) {
+            verify(wheel);
+            memo.remember(wheel);
         }
     }
 

@@ -50,8 +50,27 @@ public final class Downloader {
         this.sources = sources;
     }
 
+    /** Work done on each file as soon as it is fetched, on the thread that fetched it. */
+    @FunctionalInterface
+    public interface WhenReady {
+        void accept(Path file) throws IOException;
+
+        /** Nothing. */
+        static WhenReady nothing() {
+            return f -> { };
+        }
+    }
+
     /** Fetches every file; returns file name → verified local path, in request order. */
     public Map<String, Path> download(List<Request> requests) throws IOException {
+        return download(requests, WhenReady.nothing());
+    }
+
+    /**
+     * Fetches every file and runs {@code whenReady} on each as soon as it is in place, several at a time (checking a
+     * wheel while others still arrive); returns file name → verified local path, in request order.
+     */
+    public Map<String, Path> download(List<Request> requests, WhenReady whenReady) throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, requests.size())), r -> {
             Thread t = new Thread(r, "pybundle-download");
@@ -61,7 +80,11 @@ public final class Downloader {
         try {
             List<Future<Path>> futures = new ArrayList<>();
             for (Request r : requests) {
-                futures.add(pool.submit(() -> fetch(r)));
+                futures.add(pool.submit(() -> {
+                    Path p = fetch(r);
+                    whenReady.accept(p);
+                    return p;
+                }));
             }
             for (int i = 0; i < requests.size(); i++) {
                 out.put(requests.get(i).file().filename(), await(futures.get(i)));

@@ -63,6 +63,15 @@ public final class LockedWheels {
 
     /** Downloads (or finds in the cache) every locked wheel; returns their paths in lock order. */
     public List<Path> fetch(Pylock lock, Path lockFile, IndexConfiguration config) throws IOException {
+        return fetch(lock, lockFile, config, Downloader.WhenReady.nothing());
+    }
+
+    /**
+     * Downloads (or finds in the cache) every locked file, running {@code whenWheelReady} on each wheel as soon as it
+     * is there; returns the wheels' paths in lock order.
+     */
+    public List<Path> fetch(Pylock lock, Path lockFile, IndexConfiguration config,
+                            Downloader.WhenReady whenWheelReady) throws IOException {
         IndexConfiguration.Repository repo = config.open(listener);
         List<Downloader.Request> requests = new ArrayList<>();
         for (LockedPackage p : lock.packages()) {
@@ -74,7 +83,11 @@ public final class LockedWheels {
                     null, p.size(), sourceId);
             requests.add(new Downloader.Request(f, p.sha256()));
         }
-        List<Path> files = new ArrayList<>(repo.downloader().download(requests).values());
+        List<Path> files = new ArrayList<>(repo.downloader().download(requests, f -> {
+            if (f.getFileName().toString().endsWith(".whl")) {
+                whenWheelReady.accept(f);
+            }
+        }).values());
         List<Path> wheels = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             LockedPackage p = lock.packages().get(i);

@@ -26,6 +26,11 @@ public final class IndexProvider implements ResolutionProvider {
     private final IndexConfiguration.Repository repository;
     private final Target target;
     private final SourceBuilder builder; // null: sdists are not built
+    // Project pages asked for ahead of the resolver: when a candidate's dependencies are read, their pages are
+    // fetched in the background, so that the resolver rarely waits for one round trip after another.
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.Future<ProjectPage>> pages =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ThreadPoolExecutor prefetch = prefetchPool();
 
     public IndexProvider(IndexConfiguration.Repository repository, Target target) {
         this(repository, target, null);
@@ -37,9 +42,43 @@ public final class IndexProvider implements ResolutionProvider {
         this.builder = builder;
     }
 
+    private static java.util.concurrent.ThreadPoolExecutor prefetchPool() {
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4, 2,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "pybundle-prefetch");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true); // idle threads end: nothing outlives the resolution for long
+        return pool;
+    }
+
+    private java.util.concurrent.Future<ProjectPage> page(String name) {
+        return pages.computeIfAbsent(io.github.pybundle.core.name.ProjectName.normalize(name),
+                n -> prefetch.submit(() -> repository.finder().find(n)));
+    }
+
+    private ProjectPage await(java.util.concurrent.Future<ProjectPage> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the index", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(c);
+        }
+    }
+
     @Override
     public Versions versions(String name) throws IOException {
-        ProjectPage page = repository.finder().find(name);
+        ProjectPage page = await(page(name));
         if (page == null) {
             return new Versions(List.of(), List.of());
         }
@@ -101,6 +140,16 @@ public final class IndexProvider implements ResolutionProvider {
         return new Versions(usable, rejected);
     }
 
+    // Whether a dependency applies on the target without extras: only those pages are fetched ahead (an extra's
+    // dependencies are fetched when the resolver gets to the extra, if it is requested at all).
+    private boolean appliesSomehow(io.github.pybundle.core.pep508.Requirement r) {
+        try {
+            return !r.marker().mentionsExtra() && r.appliesTo(target.markers(), null);
+        } catch (PyBundleException e) {
+            return false; // the resolver reports it when it gets there
+        }
+    }
+
     private boolean admitsTarget(String requiresPython) {
         if (requiresPython == null) {
             return true;
@@ -148,6 +197,11 @@ public final class IndexProvider implements ResolutionProvider {
         }
         if (md.requiresPython() != null && !md.requiresPython().contains(target.pythonVersion(), true)) {
             return new Dependencies(List.of(), "requires Python " + md.requiresPython());
+        }
+        for (io.github.pybundle.core.pep508.Requirement r : md.requiresDist()) {
+            if (r.url() == null && (r.marker() == null || appliesSomehow(r))) {
+                page(r.name()); // in the background; versions() waits for it if it is not there yet
+            }
         }
         return new Dependencies(md.requiresDist(), null);
     }

@@ -107,13 +107,16 @@ class WheelVerifierTest {
         WheelVerifier.verifyAll(List.of(inside, outside), memo);
         assertTrue(memo.checked(inside), "a cache entry is remembered (the cache re-checks its sha256 on use)");
         assertTrue(Files.isRegularFile(inside.resolveSibling(inside.getFileName() + ".checked-v1")));
-        assertFalse(memo.checked(outside), "a file outside the cache can change without notice: never remembered");
+        assertTrue(memo.checked(outside), "within one build (one memo), a file checked once is not checked again");
+        WheelVerifier.Memo nextBuild = WheelVerifier.Memo.inCache(cache);
+        assertTrue(nextBuild.checked(inside), "the marker beside the cache entry outlives the build");
+        assertFalse(nextBuild.checked(outside), "a file outside the cache can change without notice: checked again");
 
         // Remembered means not inflated again: the next build only copies (a cache entry's bytes are fixed by
-        // its sha256). A file outside the cache is checked every time, so a change to it is caught.
+        // its sha256). A file outside the cache is checked in every build, so a change to it is caught.
         EnvironmentArchiveBuilderTest.rewrite(outside, outside, "local/util.py", "import os\n");
-        assertThrows(UnsafeWheelException.class, () -> WheelVerifier.verifyAll(List.of(inside, outside), memo));
-        assertDoesNotThrow(() -> WheelVerifier.verifyAll(List.of(inside), memo));
+        assertThrows(UnsafeWheelException.class, () -> WheelVerifier.verifyAll(List.of(inside, outside), nextBuild));
+        assertDoesNotThrow(() -> WheelVerifier.verifyAll(List.of(inside), nextBuild));
         assertFalse(WheelVerifier.Memo.none().checked(inside));
     }
 }
