@@ -526,9 +526,10 @@ def analysis():
         " writes are compressed. The other tools install first (writing the unpacked files, about three times the"
         " wheels' size) and then compress everything again (venv-pack, `tar czf`, pex's zip).",
         "- pybundle checks every file of every wheel against its RECORD (sha256 and size), its CRC-32 and the end of"
-        " its deflate stream before it commits an archive, inflating it on all cores. On a cold cache that is most"
-        " of *assemble*: inflating runs at a few hundred MB of output per second per core. The check is done once per"
-        " wheel content (a marker beside the cached wheel), so warm builds only copy.",
+        " its deflate stream before it commits an archive, inflating it as each wheel arrives (in *download*). On a"
+        " cold cache that is most of pybundle's CPU time: inflating runs at a few hundred MB of output per second"
+        " per core. The check is done once per wheel content (a marker beside the cached wheel), so warm builds"
+        " only copy.",
         "- A warm build still reads every cached wheel once to check its sha256 against the lock, and opens each"
         " wheel's zip directory.",
         "- The wall time of every pybundle row includes Maven's own start (JVM, project model, plugin loading), about"
