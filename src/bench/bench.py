@@ -70,6 +70,12 @@ class Measured:
         self.rss_kb = 0
         self.output = ""
 
+    def produced(self, path):
+        """Records what the build wrote."""
+        self.size = path.stat().st_size
+        self.archive = path
+        return self
+
 
 def run(cmd, cwd=None, env=None, measured=None, check=True):
     """Runs a command; adds its wall time, CPU time and peak RSS (itself and the children it waited for)."""
@@ -205,10 +211,10 @@ def tools_venv(work):
 def versions(venv):
     def first_line(cmd):
         try:
-            out = subprocess.run(cmd, capture_output=True, text=True, env=clean_env()).stdout + ""
-            return (out or "").strip().splitlines()[0] if out.strip() else "?"
+            out = subprocess.run(cmd, capture_output=True, text=True, env=clean_env()).stdout.strip()
         except OSError:
             return "?"
+        return out.splitlines()[0] if out else "?"
 
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     mvn = first_line(["mvn", "-v"])
@@ -313,8 +319,7 @@ def pybundle(d, state):
     m.phases = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", found.group(2) or "")}
     m.heap_mb = peak_heap_mb(gc_log)
     archive = d / "target" / f"bench-{d.name.split('-', 1)[1]}-1.0.0-pyenv.tar.gz"
-    m.size = archive.stat().st_size
-    m.archive = archive
+    m.produced(archive)
     if state == "noop" and "Bundle unchanged" not in m.output:
         sys.exit("bench: the no-op rebuild rebuilt the bundle:\n" + m.output[-3000:])
     return m
@@ -340,9 +345,7 @@ def alt_pip(work, name, index, venv):
         + SETS[name]["requirements"], env=env, measured=m)
     out = d / "env.tar.gz"
     run([str(venv / "bin/venv-pack"), "-p", str(d / "env"), "-o", str(out), "-q"], env=env, measured=m)
-    m.size = out.stat().st_size
-    m.archive = out
-    return m
+    return m.produced(out)
 
 
 def alt_uv(work, name, index, venv):
@@ -354,9 +357,7 @@ def alt_uv(work, name, index, venv):
         + SETS[name]["requirements"], env=env, measured=m)
     out = d / "env.tar.gz"
     run(["tar", "czf", str(out), "-C", str(d / "target"), "."], env=env, measured=m)
-    m.size = out.stat().st_size
-    m.archive = out
-    return m
+    return m.produced(out)
 
 
 def alt_pex(work, name, index, venv):
@@ -367,9 +368,7 @@ def alt_pex(work, name, index, venv):
     run([str(venv / "bin/pex"), "--pex-root", str(d / "pex-root"), "--no-pypi", "--index-url", index.url,
          "--complete-platform", str(pex_platform(work, venv)), "-o", str(out)]
         + SETS[name]["requirements"], env=env, measured=m)
-    m.size = out.stat().st_size
-    m.archive = out
-    return m
+    return m.produced(out)
 
 
 def pex_platform(work, venv):

@@ -76,7 +76,7 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
     /**
      * Adds a file whose content is an entry of a zip, given as its stored bytes ({@code raw}, read to its end): a
      * deflated entry is copied as a gzip member of its own, a stored one is deflated like any other file. The CRC-32
-     * and size are the zip entry's; the caller checks the content (as {@code VerifiedRawEntry} does while it is read).
+     * and size are the zip entry's; the caller checks the content (pybundle's wheel verifier does, before committing).
      */
     @Override
     public void addRaw(String name, ZipArchiveEntry source, InputStream raw, int mode) throws IOException {

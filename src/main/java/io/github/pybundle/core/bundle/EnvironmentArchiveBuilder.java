@@ -1,7 +1,6 @@
 package io.github.pybundle.core.bundle;
 
 import io.github.pybundle.core.archive.ArchiveWriter;
-import io.github.pybundle.core.archive.EntryDigest;
 import io.github.pybundle.core.archive.ReproducibleTarWriter;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
 import java.io.ByteArrayInputStream;
@@ -9,8 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,31 +154,22 @@ public final class EnvironmentArchiveBuilder {
             out.addDirectory(name);
         } else if (s.bytes() != null) {
             out.addStream(name, new ByteArrayInputStream(s.bytes()), s.bytes().length, s.mode());
-        } else if (s.script()) {
+        } else if (s.script()) { // every wheel file is checked by WheelVerifier before the commit
             byte[] original;
             try (InputStream in = s.wheel().zip().getInputStream(s.entry())) {
                 original = in.readNBytes((int) Math.min(s.entry().getSize(), 64L * 1024 * 1024));
             }
-            s.wheel().verify(s.entry(), sha256(original), original.length);
             byte[] fixed = relocatable(original);
             out.addStream(name, new ByteArrayInputStream(fixed), fixed.length, s.mode());
-        } else if (VerifiedRawEntry.supports(s.entry())) {
-            // Checked by WheelVerifier, meanwhile, before the commit: the deflated bytes are copied, not recompressed.
+        } else if (EntryChecker.supports(s.entry())) { // copied still deflated, not recompressed
             try (InputStream raw = s.wheel().zip().getRawInputStream(s.entry())) {
                 out.addRaw(name, s.entry(), raw, s.mode());
             }
         } else {
-            MessageDigest sha = io.github.pybundle.core.index.FileCache.sha256();
-            EntryDigest d;
-            try (InputStream in = new DigestInputStream(s.wheel().zip().getInputStream(s.entry()), sha)) {
-                d = out.addStream(name, in, s.entry().getSize(), s.mode());
+            try (InputStream in = s.wheel().zip().getInputStream(s.entry())) {
+                out.addStream(name, in, s.entry().getSize(), s.mode());
             }
-            s.wheel().verify(s.entry(), d.sha256(), d.size());
         }
-    }
-
-    private static byte[] sha256(byte[] b) {
-        return io.github.pybundle.core.index.FileCache.sha256().digest(b);
     }
 
     // The wheel spec: a script whose first line is "#!python" (or "#!pythonw") gets the environment's interpreter.

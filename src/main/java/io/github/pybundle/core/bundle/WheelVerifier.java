@@ -15,7 +15,7 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 
 /**
  * Checks every file of the wheels going into an archive against their RECORD and zip headers (by inflating them on
- * the side, {@link VerifiedRawEntry}), several wheels at once, before the archive copies their compressed bytes
+ * the side, {@link EntryChecker}), several wheels at once, before the archive copies their compressed bytes
  * without looking at them again.
  *
  * <p>A wheel is checked once per content: a {@link Memo} remembers wheels already checked. The memo of a
@@ -109,8 +109,7 @@ public final class WheelVerifier {
         List<Future<?>> futures = new ArrayList<>();
         for (Path w : todo) {
             futures.add(pool.submit(() -> {
-                verify(w);
-                memo.remember(w);
+                verify(w, memo);
                 return null;
             }));
         }
@@ -161,10 +160,10 @@ public final class WheelVerifier {
     /** Checks every file of one wheel. */
     public static void verify(Path wheel) throws IOException {
         try (WheelArchive w = WheelArchive.open(wheel);
-             VerifiedRawEntry.Scratch scratch = new VerifiedRawEntry.Scratch()) {
+             EntryChecker checker = new EntryChecker()) {
             for (ZipArchiveEntry e : w.files()) {
-                if (VerifiedRawEntry.supports(e)) {
-                    VerifiedRawEntry.check(w, e, scratch);
+                if (EntryChecker.supports(e)) {
+                    checker.check(w, e);
                 } else {
                     inflateAndCheck(w, e);
                 }

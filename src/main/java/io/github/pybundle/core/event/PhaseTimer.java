@@ -23,11 +23,6 @@ public final class PhaseTimer {
         }
     }
 
-    /** Seconds since this timer was made. */
-    public double elapsedSeconds() {
-        return (System.nanoTime() - start) / 1e9;
-    }
-
     /** Whether any phase was timed. */
     public boolean hasPhases() {
         return !phases.isEmpty();

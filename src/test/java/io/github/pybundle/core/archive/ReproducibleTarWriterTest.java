@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.pybundle.testing.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +101,7 @@ class ReproducibleTarWriterTest {
                 z.getEntry("big.txt"))) {
             rawDeflate = raw.readAllBytes();
         }
-        assertTrue(indexOf(Files.readAllBytes(tgz), rawDeflate) > 0,
+        assertTrue(Bytes.indexOf(Files.readAllBytes(tgz), rawDeflate) > 0,
                 "the entry's deflated bytes are in the archive as they were in the zip (not recompressed)");
 
         Map<String, String> java = readWithJava(tgz);
@@ -158,19 +159,6 @@ class ReproducibleTarWriterTest {
         try (var s = Files.list(out.getParent())) {
             assertEquals(0, s.count(), "no archive and no temporary file");
         }
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static boolean works(String... cmd) {

@@ -74,24 +74,12 @@ class WheelArchiveTest {
         byte[] b = Files.readAllBytes(p);
         byte[] name = "six/__init__.py".getBytes(StandardCharsets.UTF_8);
         // Patch the first local header's name (it follows the 30-byte fixed part): same length, other file.
-        int at = indexOf(b, name);
+        int at = io.github.pybundle.testing.Bytes.indexOf(b, name);
+        assertTrue(at >= 0, "the entry name is in the wheel");
         System.arraycopy("six/__evil__.py".getBytes(StandardCharsets.UTF_8), 0, b, at, name.length);
         Files.write(p, b);
         assertTrue(refused(p).contains("entry 'six/__init__.py' is named 'six/__evil__.py' in its local header"),
                 refused(p));
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalStateException("not found");
     }
 
     @Test
