@@ -227,6 +227,15 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     protected int downloadThreads;
 
     /**
+     * The longest one download or index request may take in all, in seconds, however steadily its bytes arrive (the
+     * read timeout only bounds silence). Exceeding it fails the build without retrying.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = "pybundle.downloadDeadline", defaultValue = "1800")
+    protected int downloadDeadline;
+
+    /**
      * The shared download cache. Default: {@code $XDG_CACHE_HOME/pybundle}, else {@code ~/.cache/pybundle}.
      *
      * @since 0.1.0

@@ -5,6 +5,7 @@ import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.bundle.BundleFingerprint;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
+import io.github.pybundle.core.bundle.WheelChecks;
 import io.github.pybundle.core.source.PythonSourceTree;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.lock.LockedWheels;
@@ -75,6 +76,23 @@ public class BundleMojo extends AbstractPyBundleMojo {
     @Parameter
     protected SparkConfig spark;
 
+    /**
+     * The most one dependency wheel may inflate to (zip-bomb guard), e.g. {@code 8GiB}. Every entry's declared size
+     * is checked against its content, so a wheel cannot claim less than it holds.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = "pybundle.maxInflatedWheelSize", defaultValue = "8GiB")
+    protected String maxInflatedWheelSize;
+
+    /**
+     * The most all the dependency wheels of one output (the py-files zip, the environment archive) may inflate to.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = "pybundle.maxInflatedBundleSize", defaultValue = "32GiB")
+    protected String maxInflatedBundleSize;
+
     @Override
     protected void doExecute() throws Exception {
         ProjectPackager.Layout placement = layout();
@@ -137,7 +155,9 @@ public class BundleMojo extends AbstractPyBundleMojo {
         }
         ProjectPackager.EnvironmentSpec environment = t == null ? null
                 : new ProjectPackager.EnvironmentSpec(t.major(), t.minor(), interpreter, format);
-        ProjectPackager packager = new ProjectPackager(listener(), checked);
+        ProjectPackager packager = new ProjectPackager(listener(), new WheelChecks(checked,
+                WheelChecks.parseSize("maxInflatedWheelSize", maxInflatedWheelSize),
+                WheelChecks.parseSize("maxInflatedBundleSize", maxInflatedBundleSize), listener()));
         ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
                 new ProjectPackager.BundleRequest(pythonSourceDirectory.toPath(), mainScript.toPath(),
                         project.getArtifactId(), outputDirectory.toPath(), finalName, timestamp(), wheels, placement,

@@ -39,7 +39,7 @@ final class IndexSettings {
         PipConfiguration pip = PipConfiguration.load(env, System.getProperty("user.home"));
         List<SourceSelection.IndexSpec> specs = new ArrayList<>();
         if (m.indexes != null) {
-            m.indexes.forEach(i -> specs.add(new SourceSelection.IndexSpec(i.id, i.url)));
+            m.indexes.forEach(i -> specs.add(new SourceSelection.IndexSpec(i.id, i.url, i.credentialsFor)));
         }
         SourceSelection.Result chosen = SourceSelection.choose(specs, m.indexUrl,
                 m.findLinks == null ? List.of() : m.findLinks, files, pip);
@@ -48,6 +48,9 @@ final class IndexSettings {
         for (PackageSource s : chosen.indexes()) {
             if (s.credentials() != null) {
                 secrets.add(s.credentials().password());
+                m.getLog().warn("The URL of index '" + s.id() + "' carries a password; Maven's own -X parameter dump"
+                        + " and shell history can show it. Put it in a settings.xml <server> with the <id> "
+                        + s.id() + " (encrypted with mvn --encrypt-password) and remove it from the URL.");
             }
             indexes.add(s.withCredentials(serverCredentials(settings, m.settingsDecrypter, s.id(), secrets)));
         }
@@ -68,7 +71,8 @@ final class IndexSettings {
         NetworkSettings network = NetworkSettings.defaults().withOffline(offline)
                 .withAllowInsecure(m.allowInsecureIndex).withProxies(proxies)
                 .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(pip.timeoutSeconds() > 0
-                        ? pip.timeoutSeconds() : 60));
+                        ? pip.timeoutSeconds() : 60))
+                .withDeadline(Duration.ofSeconds(Math.max(1, m.downloadDeadline)));
         if (pip.cert() != null) {
             network = network.withCaCertificates(Path.of(pip.cert()));
         }

@@ -1,5 +1,7 @@
 package io.github.pybundle.maven;
 
+import java.util.List;
+
 /**
  * One {@code <index>} of {@code <indexes>}: an {@code <id>} (matching a settings.xml {@code <server>} for
  * credentials) and the simple-API {@code <url>}.
@@ -9,6 +11,13 @@ public class IndexSpec {
     String id;
     /** The simple-API base URL, e.g. https://nexus.example/repository/pypi/simple/. */
     String url;
+    /**
+     * Further origins that may receive this index's credentials (e.g. {@code https://files.example.com} when the
+     * index's pages link to a separate file host). Without it, credentials go only to the index's own origin.
+     *
+     * @since 0.2.0
+     */
+    List<String> credentialsFor;
 
     public IndexSpec() {
     }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A file written under a temporary name beside its target and moved into place only when complete, so that a failed
@@ -36,6 +38,18 @@ public final class AtomicFile {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         this.temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        readableByAll(temp);
+    }
+
+    /**
+     * Gives a file the usual mode of a build output, rw-r--r--: temporary files are created rw------- whatever the
+     * umask, and an output another user of a shared edge node cannot read is useless. No-op where POSIX modes do not
+     * exist.
+     */
+    public static void readableByAll(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     /** Where to write. */

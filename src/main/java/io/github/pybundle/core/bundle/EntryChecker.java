@@ -3,6 +3,9 @@ package io.github.pybundle.core.bundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -14,26 +17,23 @@ import org.apache.commons.compress.archivers.zip.ZipMethod;
  * content must match the wheel's RECORD (sha256 and size), the zip's CRC-32 and size, and the deflate stream must end
  * exactly where the entry does. One checker per thread; its inflater, digests and buffers are reused across entries.
  *
- * <p>Only {@link ZipMethod#DEFLATED} and {@link ZipMethod#STORED} entries are copied raw ({@link #supports}); anything
- * else is inflated and written again by the archive.
+ * <p>Only {@link ZipMethod#DEFLATED} and {@link ZipMethod#STORED} entries exist: {@link WheelArchive} refuses every
+ * other method, so every entry is copied raw.
  */
 final class EntryChecker implements AutoCloseable {
     private final Inflater inflater = new Inflater(true);
-    private final MessageDigest sha = io.github.pybundle.core.index.FileCache.sha256();
+    private final Map<String, MessageDigest> digests = new HashMap<>();
+    private MessageDigest sha;
     private final CRC32 crc = new CRC32();
     private final byte[] inflated = new byte[64 * 1024];
     private final byte[] raw = new byte[256 * 1024];
 
-    /** Whether an entry's stored bytes can be copied as they are: deflated or stored. */
-    static boolean supports(ZipArchiveEntry e) {
-        return (e.getMethod() == ZipMethod.DEFLATED.getCode() || e.getMethod() == ZipMethod.STORED.getCode())
-                && e.getSize() >= 0 && e.getCompressedSize() >= 0;
-    }
-
-    /** Reads the stored bytes of {@code e} (a {@link #supports supported} entry) and checks them. */
+    /** Reads the stored bytes of {@code e} (stored or deflated) and checks them. */
     void check(WheelArchive wheel, ZipArchiveEntry e) throws IOException {
         boolean deflated = e.getMethod() == ZipMethod.DEFLATED.getCode();
         inflater.reset();
+        String algorithm = wheel.recordAlgorithm(e);
+        sha = digests.computeIfAbsent(algorithm == null ? "SHA-256" : algorithm, EntryChecker::digest);
         sha.reset();
         crc.reset();
         long rawRead = 0;
@@ -76,6 +76,14 @@ final class EntryChecker implements AutoCloseable {
             throw bad(wheel, e, "its content does not match the CRC-32 of its zip header");
         }
         wheel.verify(e, sha.digest(), size);
+    }
+
+    private static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private long content(WheelArchive wheel, ZipArchiveEntry e, byte[] b, int n, long size) {

@@ -68,18 +68,29 @@ public final class EnvironmentArchiveBuilder {
     /** Writes the archive; wheels {@code memo} remembers as checked are not inflated again. */
     public static Path build(List<Path> wheels, int major, int minor, String interpreter, Path target,
                              Instant timestamp, Format format, WheelVerifier.Memo memo) throws IOException {
+        return build(wheels, major, minor, interpreter, target, timestamp, format,
+                WheelChecks.defaults().withMemo(memo));
+    }
+
+    /** Writes the archive, the wheels checked as {@code wheelChecks} says. */
+    public static Path build(List<Path> wheels, int major, int minor, String interpreter, Path target,
+                             Instant timestamp, Format format, WheelChecks wheelChecks) throws IOException {
         String py = major + "." + minor;
         String site = "lib/python" + py + "/site-packages/";
         Map<String, Source> entries = new TreeMap<>();
         Map<String, String> origin = new TreeMap<>();
+        ArchivePaths folded = new ArchivePaths();
         List<WheelArchive> open = new ArrayList<>();
+        long inflated = 0;
         // The wheels are checked on other threads while the archive is written; it is committed only if all pass.
-        try (WheelVerifier.Pending checks = WheelVerifier.start(wheels, memo)) {
-            put(entries, origin, "bin/python", new Source(null, null, launcher(py, interpreter)
+        try (WheelVerifier.Pending checks = WheelVerifier.start(wheels, wheelChecks.memo())) {
+            put(entries, origin, folded, "bin/python", new Source(null, null, launcher(py, interpreter)
                     .getBytes(StandardCharsets.UTF_8), 0100755, false), "pybundle");
             for (Path w : wheels) {
-                WheelArchive wheel = WheelArchive.open(w);
+                WheelArchive wheel = wheelChecks.open(w);
                 open.add(wheel);
+                inflated += wheel.inflatedSize();
+                wheelChecks.checkTotal(inflated, "the environment archive");
                 String project = wheel.distInfo().substring(0, wheel.distInfo().indexOf('-'));
                 for (ZipArchiveEntry e : wheel.files()) {
                     String name = WheelArchive.rawName(e);
@@ -103,12 +114,13 @@ public final class EnvironmentArchiveBuilder {
                         }
                     }
                     boolean executable = script || (e.getUnixMode() & 0111) != 0;
-                    put(entries, origin, dest, new Source(wheel, e, null, executable ? 0100755 : 0100644, script),
+                    put(entries, origin, folded, dest, new Source(wheel, e, null, executable ? 0100755 : 0100644,
+                            script),
                             wheel.filename());
                 }
                 for (Map.Entry<String, String> ep : EntryPoints.scripts(wheel).entrySet()) {
                     if (!entries.containsKey("bin/" + ep.getKey())) {
-                        put(entries, origin, "bin/" + ep.getKey(), new Source(null, null, (RELOCATABLE_SHEBANG
+                        put(entries, origin, folded, "bin/" + ep.getKey(), new Source(null, null, (RELOCATABLE_SHEBANG
                                 + ep.getValue()).getBytes(StandardCharsets.UTF_8), 0100755, false), wheel.filename());
                     }
                 }
@@ -134,8 +146,8 @@ public final class EnvironmentArchiveBuilder {
         }
     }
 
-    private static void put(Map<String, Source> entries, Map<String, String> origin, String dest, Source s,
-                            String from) {
+    private static void put(Map<String, Source> entries, Map<String, String> origin, ArchivePaths folded, String dest,
+                            Source s, String from) {
         Source previous = entries.get(dest);
         if (previous != null && previous.wheel() != null && s.wheel() != null && !previous.script() && !s.script()
                 && previous.wheel().sameFile(previous.entry(), s.wheel(), s.entry())) {
@@ -144,6 +156,12 @@ public final class EnvironmentArchiveBuilder {
         if (previous != null) {
             throw new UnsafeWheelException(from, "'" + dest + "' is also provided by " + origin.get(dest),
                     "two packages ship different files at the same path; remove one of them from the requirements");
+        }
+        String other = folded.collision(dest);
+        if (other != null) {
+            throw new UnsafeWheelException(from, "'" + dest + "' differs from '" + other + "' (from "
+                    + origin.get(other) + ") only in case; unpacked on a case-insensitive file system they would be"
+                    + " one file", "two packages ship files whose names differ only in case; remove one of them");
         }
         entries.put(dest, s);
         origin.put(dest, from);
@@ -161,13 +179,9 @@ public final class EnvironmentArchiveBuilder {
             }
             byte[] fixed = relocatable(original);
             out.addStream(name, new ByteArrayInputStream(fixed), fixed.length, s.mode());
-        } else if (EntryChecker.supports(s.entry())) { // copied still deflated, not recompressed
+        } else { // stored or deflated (WheelArchive admits no other method): copied as it is, not recompressed
             try (InputStream raw = s.wheel().zip().getRawInputStream(s.entry())) {
                 out.addRaw(name, s.entry(), raw, s.mode());
-            }
-        } else {
-            try (InputStream in = s.wheel().zip().getInputStream(s.entry())) {
-                out.addStream(name, in, s.entry().getSize(), s.mode());
             }
         }
     }

@@ -2,6 +2,7 @@ package io.github.pybundle.core.bundle;
 
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
+import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.source.PythonSourceTree;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,14 +52,27 @@ public final class PyFilesZipBuilder {
     /** Writes the project's code and the given pure wheels; wheels {@code memo} remembers are not checked again. */
     public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp,
                              WheelVerifier.Memo memo) throws IOException {
+        return build(sources, wheels, target, timestamp, WheelChecks.defaults().withMemo(memo));
+    }
+
+    /** Writes the project's code and the given pure wheels, checked as {@code checks} says. */
+    public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp,
+                             WheelChecks checks) throws IOException {
         Map<String, Item> entries = new TreeMap<>(); // a null item marks a directory
-        sources.files().forEach(f -> entries.put(f.archivePath(), new Item(f.file(), null, null, "the project")));
+        ArchivePaths folded = new ArchivePaths();
+        sources.files().forEach(f -> {
+            entries.put(f.archivePath(), new Item(f.file(), null, null, "the project"));
+            folded.collision(f.archivePath());
+        });
         List<WheelArchive> open = new ArrayList<>();
         try {
             List<String> native_ = new ArrayList<>();
+            long inflated = 0;
             for (Path w : wheels) {
-                WheelArchive wheel = WheelArchive.open(w);
+                WheelArchive wheel = checks.open(w);
                 open.add(wheel);
+                inflated += wheel.inflatedSize();
+                checks.checkTotal(inflated, "the py-files zip");
                 if (!wheel.isPure()) {
                     native_.add(wheel.filename() + " (" + wheel.nativeFile() + ")");
                     continue;
@@ -79,10 +93,16 @@ public final class PyFilesZipBuilder {
                                 + previous.origin(), "two packages ship different files at the same path; remove one of them from the"
                                 + " requirements");
                     }
+                    String other = folded.collision(dest);
+                    if (other != null) { // zipimport compares names exactly: a warning, not an error
+                        checks.listener().log(BuildListener.Level.WARN, wheel.filename() + ": '" + dest
+                                + "' differs from '" + other + "' only in case; both are in the py-files zip, but"
+                                + " they would be one file if it were unpacked on a case-insensitive file system");
+                    }
                 }
             }
             if (native_.isEmpty()) {
-                WheelVerifier.verifyAll(wheels, memo);
+                WheelVerifier.verifyAll(wheels, checks.memo());
             } else {
                 throw new PyBundleException("these packages contain compiled code, which Python cannot import from the"
                         + " py-files zip: " + String.join("; ", native_), List.of("use <layout>auto</layout> (the"

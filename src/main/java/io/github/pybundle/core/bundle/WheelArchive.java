@@ -1,10 +1,14 @@
 package io.github.pybundle.core.bundle;
 
 import io.github.pybundle.core.name.ProjectName;
+import io.github.pybundle.core.wheel.DistributionFilename;
 import io.github.pybundle.core.wheel.WheelFilename;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.archivers.zip.ZipMethod;
 
 /**
  * An opened, structurally checked wheel: entry names safe, no links, no duplicates, local headers agreeing with the
@@ -28,10 +33,15 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 public final class WheelArchive implements AutoCloseable {
     /** Largest uncompressed entry accepted (zip bomb guard). */
     public static final long MAX_ENTRY = 3L * 1024 * 1024 * 1024;
+    /** Largest total uncompressed size of one wheel accepted by default (zip bomb guard). */
+    public static final long DEFAULT_MAX_INFLATED = 8L * 1024 * 1024 * 1024;
     private static final int SYMLINK = 0120000;
+    // RECORD hash algorithms accepted: sha256 and stronger, as the wheel spec allows; md5 and sha1 are refused.
+    private static final Map<String, String> RECORD_ALGORITHMS = Map.of("sha256", "SHA-256", "sha384", "SHA-384",
+            "sha512", "SHA-512");
 
-    /** One RECORD row. */
-    record Recorded(String hash, long size) {
+    /** One RECORD row: the algorithm ({@code sha256}...), the urlsafe-base64 digest without padding, the size. */
+    record Recorded(String algorithm, String digest, long size) {
     }
 
     private final String filename;
@@ -41,20 +51,27 @@ public final class WheelArchive implements AutoCloseable {
     private final List<ZipArchiveEntry> files = new ArrayList<>();
     private final Map<String, Recorded> record = new HashMap<>();
     private final String nativeFile;
+    private final long inflatedSize;
+    private final List<String> warnings = new ArrayList<>();
 
-    private WheelArchive(Path file) throws IOException {
+    private WheelArchive(Path file, long maxInflated) throws IOException {
         this.filename = file.getFileName().toString();
-        this.zip = ZipFile.builder().setPath(file).get();
+        try {
+            this.zip = ZipFile.builder().setPath(file).get();
+        } catch (IOException e) {
+            throw fail("it is not a readable zip archive (" + e.getMessage() + ")");
+        }
         try {
             WheelFilename wf = WheelFilename.parse(filename);
             Set<String> names = new HashSet<>();
             String distInfoDir = null;
             String firstNative = null;
+            long total = 0;
             for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntriesInPhysicalOrder())) {
-                String name = rawName(e);
+                String name = checkedName(e);
                 String unsafe = WheelEntries.unsafeReason(name);
                 if (unsafe != null) {
-                    throw fail("entry '" + name + "' is " + unsafe + " and would escape the destination");
+                    throw fail("entry '" + printable(name) + "' is " + unsafe + " and would escape the destination");
                 }
                 if (e.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX && (e.getUnixMode() & 0170000) == SYMLINK) {
                     throw fail("entry '" + name + "' is a symbolic link, which pybundle never writes");
@@ -65,6 +82,19 @@ public final class WheelArchive implements AutoCloseable {
                 if (e.getSize() > MAX_ENTRY || e.getSize() < 0) {
                     throw fail("entry '" + name + "' declares " + e.getSize() + " bytes, over the " + MAX_ENTRY
                             + "-byte limit");
+                }
+                if (e.getGeneralPurposeBit().usesEncryption() || e.getGeneralPurposeBit().usesStrongEncryption()) {
+                    throw fail("entry '" + name + "' is encrypted, which no wheel may be");
+                }
+                if (e.getMethod() != ZipMethod.STORED.getCode() && e.getMethod() != ZipMethod.DEFLATED.getCode()) {
+                    throw fail("entry '" + name + "' is compressed with " + methodName(e.getMethod())
+                            + "; a wheel's entries must be stored or deflated, which every Python can read");
+                }
+                total += e.getSize();
+                if (total > maxInflated) {
+                    throw new UnsafeWheelException(filename, "it inflates to more than " + maxInflated
+                            + " bytes, the limit for one wheel", "if the wheel is genuine, raise"
+                            + " <maxInflatedWheelSize>; otherwise it is a zip bomb: do not use it");
                 }
                 if (e.isDirectory()) {
                     continue;
@@ -83,7 +113,9 @@ public final class WheelArchive implements AutoCloseable {
                     firstNative = name;
                 }
             }
+            this.inflatedSize = total;
             checkLocalHeaders(file);
+            checkBoundaries(file);
             if (distInfoDir == null) {
                 throw fail("it has no .dist-info directory");
             }
@@ -94,7 +126,9 @@ public final class WheelArchive implements AutoCloseable {
                 throw fail(distInfoDir + " does not match the file name's " + wf.name() + " " + wf.version());
             }
             this.distInfo = distInfoDir;
-            this.purelib = readWheelFile().lines().anyMatch(l -> l.replace(" ", "").equalsIgnoreCase(
+            String wheelFile = readWheelFile();
+            checkWheelVersion(wheelFile);
+            this.purelib = wheelFile.lines().anyMatch(l -> l.replace(" ", "").equalsIgnoreCase(
                     "Root-Is-Purelib:true"));
             readRecord();
             this.nativeFile = firstNative != null ? firstNative : purelib ? null : "Root-Is-Purelib: false";
@@ -179,9 +213,113 @@ public final class WheelArchive implements AutoCloseable {
         }
     }
 
-    /** Opens and checks a wheel. */
+    /** Opens and checks a wheel, with the default limit on its inflated size. */
     public static WheelArchive open(Path file) throws IOException {
-        return new WheelArchive(file);
+        return new WheelArchive(file, DEFAULT_MAX_INFLATED);
+    }
+
+    /** Opens and checks a wheel that may inflate to at most {@code maxInflated} bytes in all. */
+    public static WheelArchive open(Path file, long maxInflated) throws IOException {
+        return new WheelArchive(file, maxInflated);
+    }
+
+    /**
+     * The entry's name, decoded strictly: UTF-8 when the zip marks the name so (the language encoding flag), ASCII
+     * otherwise (a reader would decode other bytes as CP437 and see another name than we do). No control characters:
+     * a NUL would end the name for tar and unzip, so {@code victim/__init__.py\0} would shadow another wheel's file.
+     */
+    private String checkedName(ZipArchiveEntry e) {
+        byte[] raw = e.getRawName() == null ? e.getName().getBytes(StandardCharsets.UTF_8) : e.getRawName();
+        boolean ascii = true;
+        for (byte b : raw) {
+            ascii &= b >= 0;
+        }
+        if (!ascii && !e.getGeneralPurposeBit().usesUTF8ForNames()) {
+            throw fail("entry '" + printable(new String(raw, StandardCharsets.ISO_8859_1)) + "' has a non-ASCII"
+                    + " name not marked as UTF-8, which readers would decode differently");
+        }
+        String name;
+        try {
+            name = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException ex) {
+            throw fail("entry '" + printable(new String(raw, StandardCharsets.ISO_8859_1)) + "' has a name that is"
+                    + " not valid UTF-8");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (DistributionFilename.isControl(name.charAt(i))) {
+                throw fail("entry '" + printable(name) + "' has a control character in its name");
+            }
+        }
+        return name;
+    }
+
+    private static String printable(String name) {
+        return DistributionFilename.printable(name);
+    }
+
+    private static String methodName(int method) {
+        ZipMethod m = ZipMethod.getMethodByCode(method);
+        return m == null ? "compression method " + method : m.name() + " (method " + method + ")";
+    }
+
+    // Wheel-Version "1.0": a newer major version must be refused, a newer minor one warned about (wheel spec).
+    private void checkWheelVersion(String wheelFile) {
+        String value = wheelFile.lines().filter(l -> l.regionMatches(true, 0, "Wheel-Version:", 0, 14))
+                .map(l -> l.substring(14).strip()).findFirst().orElse(null);
+        java.util.regex.Matcher m = value == null ? null : java.util.regex.Pattern.compile("(\\d{1,9})\\.(\\d{1,9})")
+                .matcher(value);
+        if (m == null || !m.matches()) {
+            throw fail(distInfo + "/WHEEL has " + (value == null ? "no Wheel-Version"
+                    : "an unreadable Wheel-Version '" + printable(value) + "'"));
+        }
+        int major = Integer.parseInt(m.group(1));
+        if (major > 1) {
+            throw new UnsafeWheelException(filename, "its Wheel-Version " + value + " is newer than 1.x, the format"
+                    + " pybundle understands", "use an older version of the package, or a newer pybundle");
+        }
+        if (major == 1 && Integer.parseInt(m.group(2)) > 0) {
+            warnings.add(filename + ": Wheel-Version " + value + " is newer than 1.0; installing it as 1.0");
+        }
+    }
+
+    /**
+     * Refuses ambiguous archives, which different readers see differently: bytes before the first local header (a
+     * reader starting there sees another archive), bytes after the end-of-central-directory record, or a comment
+     * holding zip records (a second archive).
+     */
+    private void checkBoundaries(Path file) throws IOException {
+        long first = Long.MAX_VALUE;
+        for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntries())) {
+            first = Math.min(first, e.getLocalHeaderOffset());
+        }
+        if (first != 0 && first != Long.MAX_VALUE) {
+            throw fail("it has " + first + " bytes before its first entry (another archive or a program may hide"
+                    + " there)");
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long size = raf.length();
+            int tail = (int) Math.min(size, 22 + 65535);
+            byte[] b = new byte[tail];
+            raf.seek(size - tail);
+            raf.readFully(b);
+            for (int i = tail - 22; i >= 0; i--) {
+                if (b[i] == 0x50 && b[i + 1] == 0x4b && b[i + 2] == 5 && b[i + 3] == 6) {
+                    int commentLength = (b[i + 20] & 0xff) | (b[i + 21] & 0xff) << 8;
+                    if (i + 22 + commentLength != tail) {
+                        throw fail("it has data after its end-of-central-directory record");
+                    }
+                    for (int j = i + 22; j + 3 < tail; j++) {
+                        if (b[j] == 0x50 && b[j + 1] == 0x4b && (b[j + 2] == 1 || b[j + 2] == 3 || b[j + 2] == 5
+                                || b[j + 2] == 6)) {
+                            throw fail("its zip comment holds zip records (a second archive)");
+                        }
+                    }
+                    return;
+                }
+            }
+            throw fail("it has no end-of-central-directory record");
+        }
     }
 
     private UnsafeWheelException fail(String problem) {
@@ -242,7 +380,20 @@ public final class WheelArchive implements AutoCloseable {
             List<String> f = csv(line);
             String path = f.get(0);
             if (f.size() >= 3 && !f.get(1).isEmpty()) {
-                record.put(path, new Recorded(f.get(1), f.get(2).isEmpty() ? -1 : Long.parseLong(f.get(2))));
+                int eq = f.get(1).indexOf('=');
+                String algorithm = eq < 0 ? "" : f.get(1).substring(0, eq).toLowerCase(Locale.ROOT);
+                if (!RECORD_ALGORITHMS.containsKey(algorithm)) {
+                    throw fail("entry '" + printable(path) + "' has a RECORD hash of an unsupported algorithm: "
+                            + printable(f.get(1)) + " (sha256, sha384 and sha512 are accepted)");
+                }
+                long size;
+                try {
+                    size = f.get(2).isEmpty() ? -1 : Long.parseLong(f.get(2).strip());
+                } catch (NumberFormatException ex) {
+                    throw fail("entry '" + printable(path) + "' has an unreadable size in RECORD: '"
+                            + printable(f.get(2)) + "'");
+                }
+                record.put(path, new Recorded(algorithm, f.get(1).substring(eq + 1), size));
             } else {
                 record.put(path, null);
             }
@@ -287,22 +438,30 @@ public final class WheelArchive implements AutoCloseable {
     }
 
     /**
+     * The Java name of the digest algorithm that checks an entry against RECORD ({@code SHA-256} and stronger), or
+     * null for RECORD itself and its signatures, which are not hashed.
+     */
+    String recordAlgorithm(ZipArchiveEntry e) {
+        Recorded r = record.get(rawName(e));
+        return r == null ? null : RECORD_ALGORITHMS.get(r.algorithm());
+    }
+
+    /**
      * Checks what was streamed for an entry against RECORD.
      *
+     * @param digest the content's digest, in the {@link #recordAlgorithm} of the entry
      * @throws UnsafeWheelException on a digest or size mismatch
      */
-    public void verify(ZipArchiveEntry e, byte[] sha256, long size) {
+    public void verify(ZipArchiveEntry e, byte[] digest, long size) {
         String name = rawName(e);
         Recorded r = record.get(name);
         if (r == null) {
             return; // RECORD itself and its signatures
         }
-        String actual = "sha256=" + Base64.getUrlEncoder().withoutPadding().encodeToString(sha256);
-        if (!r.hash().toLowerCase(Locale.ROOT).startsWith("sha256=")) {
-            throw fail("entry '" + name + "' has a RECORD hash of an unsupported algorithm: " + r.hash());
-        }
-        if (!actual.equals(r.hash())) {
-            throw fail("entry '" + name + "' does not match its RECORD hash (" + r.hash() + ", content " + actual + ")");
+        String actual = Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        if (!actual.equals(r.digest())) {
+            throw fail("entry '" + name + "' does not match its RECORD hash (" + r.algorithm() + "=" + r.digest()
+                    + ", content " + r.algorithm() + "=" + actual + ")");
         }
         if (r.size() >= 0 && r.size() != size) {
             throw fail("entry '" + name + "' is " + size + " bytes, but RECORD says " + r.size());
@@ -317,7 +476,18 @@ public final class WheelArchive implements AutoCloseable {
     public boolean sameFile(ZipArchiveEntry e, WheelArchive other, ZipArchiveEntry o) {
         Recorded a = record.get(rawName(e));
         Recorded b = other.record.get(rawName(o));
-        return a != null && b != null && a.hash().equals(b.hash()) && a.size() == b.size() && a.size() >= 0;
+        return a != null && b != null && a.algorithm().equals(b.algorithm()) && a.digest().equals(b.digest())
+                && a.size() == b.size() && a.size() >= 0;
+    }
+
+    /** The total uncompressed size its zip directory declares (checked against the content by the verifier). */
+    public long inflatedSize() {
+        return inflatedSize;
+    }
+
+    /** What is not wrong enough to refuse the wheel but worth saying (a newer minor Wheel-Version). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     /** The wheel's file name. */

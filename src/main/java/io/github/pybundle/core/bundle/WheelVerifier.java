@@ -162,31 +162,9 @@ public final class WheelVerifier {
         try (WheelArchive w = WheelArchive.open(wheel);
              EntryChecker checker = new EntryChecker()) {
             for (ZipArchiveEntry e : w.files()) {
-                if (EntryChecker.supports(e)) {
-                    checker.check(w, e);
-                } else {
-                    inflateAndCheck(w, e);
-                }
+                checker.check(w, e); // WheelArchive admits stored and deflated entries only
             }
         }
-    }
-
-    /** Checks an entry of another compression method by inflating it with commons-compress. */
-    static void inflateAndCheck(WheelArchive wheel, ZipArchiveEntry e) throws IOException {
-        java.security.MessageDigest sha = FileCache.sha256();
-        long size = 0;
-        try (InputStream in = wheel.zip().getInputStream(e)) {
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                sha.update(buf, 0, n);
-                size += n;
-                if (size > WheelArchive.MAX_ENTRY) {
-                    throw new UnsafeWheelException(wheel.filename(), "entry '" + e.getName() + "' inflates beyond"
-                            + " the size limit", "the wheel is malformed or malicious; do not use it");
-                }
-            }
-        }
-        wheel.verify(e, sha.digest(), size);
     }
 
     private static long size(Path p) {

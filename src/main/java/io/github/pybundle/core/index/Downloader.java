@@ -134,7 +134,7 @@ public final class Downloader {
             return local;
         }
         PackageSource source = sources.apply(f.sourceId());
-        Credentials credentials = source == null ? null : source.credentials();
+        Credentials credentials = source == null ? null : source.credentialsFor(f.url());
         if (expected == null) {
             return fetchUnhashed(f, credentials);
         }

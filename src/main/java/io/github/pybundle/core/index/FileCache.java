@@ -1,9 +1,12 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.wheel.DistributionFilename;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -14,11 +17,14 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 /**
  * A content-addressed store of distribution files, shared by every project and Maven process of a user:
@@ -31,6 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FileCache {
     private static final ConcurrentHashMap<String, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    private static final Set<Path> STALE_PARTS_CHECKED = ConcurrentHashMap.newKeySet();
 
     private final Path root;
     private final BuildListener listener;
@@ -51,10 +58,29 @@ public final class FileCache {
         return root;
     }
 
-    /** Where the entry for a digest and file name lives. */
+    /**
+     * Where the entry for a digest and file name lives. Both come from outside (an index page, a lock), so both are
+     * checked before they become a path, and the result is checked to lie under the cache root, segment by segment.
+     *
+     * @throws InvalidDigestException when {@code sha256} is not 64 hex digits
+     * @throws io.github.pybundle.core.wheel.InvalidFilenameException when {@code filename} is not a plain
+     *     distribution file name
+     */
     public Path path(String sha256, String filename) {
+        if (!Digests.isSha256(sha256)) {
+            throw new InvalidDigestException("the cache entry for '" + DistributionFilename.printable(filename)
+                    + "'", "sha256", sha256);
+        }
+        DistributionFilename.check(filename);
         String h = sha256.toLowerCase(Locale.ROOT);
-        return root.resolve("files/sha256").resolve(h.substring(0, 2)).resolve(h).resolve(filename);
+        Path base = root.toAbsolutePath().normalize();
+        Path p = base.resolve("files").resolve("sha256").resolve(h.substring(0, 2)).resolve(h).resolve(filename)
+                .normalize();
+        if (!p.startsWith(base) || p.getNameCount() != base.getNameCount() + 5) {
+            throw new InvalidDigestException("the cache entry for '" + DistributionFilename.printable(filename)
+                    + "' (resolves outside the cache)", "sha256", sha256);
+        }
+        return p;
     }
 
     /** The verified entry, or null when absent (a corrupt entry is deleted and reported as absent). */
@@ -83,6 +109,7 @@ public final class FileCache {
      * @throws HashMismatchException when the produced content has another digest
      */
     public Path getOrProduce(String sha256, String filename, Producer producer) throws IOException {
+        cleanStalePartsOnce();
         String key = sha256.toLowerCase(Locale.ROOT);
         Path existing = lookup(key, filename);
         if (existing != null) {
@@ -111,6 +138,7 @@ public final class FileCache {
                 if (!actual.equals(key)) {
                     throw new HashMismatchException(filename, key, actual);
                 }
+                AtomicFile.readableByAll(temp);
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return target;
             } finally {
@@ -118,6 +146,35 @@ public final class FileCache {
             }
         } finally {
             jvmLock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the {@code .part} files that a killed build left behind (a download's temporary file lives beside its
+     * entry), once a day at most: a part older than a day belongs to no build still running.
+     */
+    private void cleanStalePartsOnce() {
+        if (!STALE_PARTS_CHECKED.add(root.toAbsolutePath().normalize())) {
+            return;
+        }
+        Path marker = root.resolve(".parts-cleaned");
+        Instant dayAgo = Instant.now().minus(Duration.ofDays(1));
+        try {
+            if (Files.isRegularFile(marker) && Files.getLastModifiedTime(marker).toInstant().isAfter(dayAgo)) {
+                return;
+            }
+            Files.createDirectories(root);
+            AtomicFile.write(marker, t -> Files.writeString(t, "pybundle removes stale .part files daily\n"));
+            try (Stream<Path> files = Files.find(root, 6, (p, a) -> a.isRegularFile()
+                    && p.getFileName().toString().endsWith(".part") && a.lastModifiedTime().toInstant()
+                    .isBefore(dayAgo))) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(p);
+                    listener.log(Level.DEBUG, "Removed stale partial download " + p);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            listener.log(Level.DEBUG, "Could not clean stale partial downloads in " + root + ": " + e.getMessage());
         }
     }
 

@@ -82,13 +82,14 @@ public final class HttpFetcher {
     /** GETs {@code uri} into memory. 200, 206, 304 and 404 are returned; other failures throw. */
     public Response get(URI uri, Credentials credentials, Map<String, String> headers) {
         return withRetries(uri, () -> {
+            long deadline = deadline();
             Exchange ex = open(uri, credentials, headers);
             try {
                 if (ex.status == 404 || ex.status == 304) {
                     return new Response(ex.status, new byte[0], ex.headers, ex.uri);
                 }
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                long n = copy(ex.body(), out, null);
+                long n = copy(ex, out, null, deadline);
                 checkLength(ex, n);
                 return new Response(ex.status, out.toByteArray(), ex.headers, ex.uri);
             } finally {
@@ -103,8 +104,10 @@ public final class HttpFetcher {
      */
     public Download download(URI uri, Credentials credentials, Path target) {
         return withRetries(uri, () -> {
+            long deadline = deadline();
             Exchange ex = open(uri, credentials, Map.of());
-            Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".download", ".part");
+            Path temp = local("cannot create a temporary file beside " + target, () -> Files.createTempFile(
+                    target.toAbsolutePath().getParent(), ".download", ".part"));
             try {
                 if (ex.status == 404) {
                     throw new FetchException("not found (404): " + Secrets.mask(ex.uri), 404,
@@ -113,10 +116,11 @@ public final class HttpFetcher {
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 long n;
                 try (OutputStream out = Files.newOutputStream(temp)) {
-                    n = copy(ex.body(), out, sha);
+                    n = copy(ex, out, sha, deadline);
                 }
                 checkLength(ex, n);
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                local("cannot move the download into " + target, () -> Files.move(temp, target,
+                        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
                 return new Download(target, sha.digest(), n);
             } finally {
                 ex.close();
@@ -135,13 +139,14 @@ public final class HttpFetcher {
      */
     public Range range(URI uri, Credentials credentials, String spec) {
         return withRetries(uri, () -> {
+            long deadline = deadline();
             Exchange ex = open(uri, credentials, Map.of("Range", "bytes=" + spec, "Accept-Encoding", "identity"));
             try {
                 if (ex.status != 206) {
                     return null;
                 }
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                long n = copy(ex.body(), out, null);
+                long n = copy(ex, out, null, deadline);
                 checkLength(ex, n);
                 String cr = ex.headers.get("content-range"); // bytes start-end/total
                 long start = 0;
@@ -163,15 +168,11 @@ public final class HttpFetcher {
     }
 
     /** Thrown inside an attempt for failures worth another try. */
-    private static final class Transient extends IOException {
+    private static final class Transient extends RetryPolicy.HttpStatusException {
         private static final long serialVersionUID = 1L;
-        private final int status;
-        private final long retryAfterMs;
 
         Transient(String message, int status, long retryAfterMs) {
-            super(message);
-            this.status = status;
-            this.retryAfterMs = retryAfterMs;
+            super(message, status, retryAfterMs);
         }
     }
 
@@ -187,15 +188,22 @@ public final class HttpFetcher {
                         "check the URL and your network or proxy settings (settings.xml <proxies>)");
             } catch (FileNotFoundException | NoSuchFileException e) {
                 throw new FetchException("not found: " + Secrets.mask(uri), 404, "check the path");
+            } catch (RetryPolicy.LocalIOException e) {
+                throw new FetchException(e.getMessage() + ": " + e.getCause().getMessage(), e,
+                        "free disk space or fix the permissions of the cache directory, then build again");
             } catch (IOException e) {
-                int status = e instanceof Transient ? ((Transient) e).status : 0;
+                int status = e instanceof Transient t ? t.status() : 0;
                 String why = Secrets.mask(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                if (!RetryPolicy.isTransient(e)) {
+                    throw new FetchException("failed to fetch " + Secrets.mask(uri) + ": " + why, e, e instanceof
+                            javax.net.ssl.SSLException ? "the server's certificate is not trusted by this JVM; set"
+                            + " pip's 'cert' (PIP_CERT) to your CA bundle" : "check the URL and the network");
+                }
                 if (tryNo >= settings.retries()) {
                     throw new FetchException("failed after " + (tryNo + 1) + " tries: " + Secrets.mask(uri) + ": "
                             + why, status, "the index or network is unreliable; try again, or raise the retries");
                 }
-                long wait = e instanceof Transient && ((Transient) e).retryAfterMs > 0
-                        ? ((Transient) e).retryAfterMs
+                long wait = e instanceof Transient t && t.retryAfterMs() > 0 ? t.retryAfterMs()
                         : (long) (backoff * (0.5 + ThreadLocalRandom.current().nextDouble()));
                 listener.log(Level.WARN, "Retrying " + Secrets.mask(uri) + " in " + wait + " ms (" + why + ")");
                 try {
@@ -270,7 +278,7 @@ public final class HttpFetcher {
             if (status >= 300 && status < 400 && status != 304 && h.containsKey("location")) {
                 URI next = uri.resolve(h.get("location"));
                 drain(c);
-                if (!sameOrigin(uri, next)) {
+                if (!Origin.same(uri, next)) {
                     creds = null; // never send credentials to another host
                 }
                 uri = next;
@@ -371,15 +379,6 @@ public final class HttpFetcher {
         return h;
     }
 
-    private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-                && port(a) == port(b);
-    }
-
-    private static int port(URI u) {
-        return u.getPort() != -1 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
-    }
-
     private static long retryAfter(String value) {
         if (value == null) {
             return 0;
@@ -401,15 +400,43 @@ public final class HttpFetcher {
         }
     }
 
-    private static long copy(InputStream in, OutputStream out, MessageDigest digest) throws IOException {
+    private long deadline() {
+        return System.nanoTime() + settings.deadline().toNanos();
+    }
+
+    private interface LocalOperation<T> {
+        T run() throws IOException;
+    }
+
+    // A file operation on this machine: its failure (ENOSPC, permissions) is not the network's and is not retried.
+    private static <T> T local(String what, LocalOperation<T> op) throws RetryPolicy.LocalIOException {
+        try {
+            return op.run();
+        } catch (IOException e) {
+            throw new RetryPolicy.LocalIOException(what, e);
+        }
+    }
+
+    // Streams the body; a write failure is local, and the whole transfer must end before the deadline.
+    private long copy(Exchange ex, OutputStream out, MessageDigest digest, long deadline) throws IOException {
+        InputStream in = ex.body();
         byte[] buf = new byte[64 * 1024];
         long total = 0;
         for (int n; (n = in.read(buf)) > 0; ) {
-            out.write(buf, 0, n);
+            int count = n;
+            local("cannot write a download to disk", () -> {
+                out.write(buf, 0, count);
+                return null;
+            });
             if (digest != null) {
                 digest.update(buf, 0, n);
             }
             total += n;
+            if (System.nanoTime() - deadline > 0) {
+                throw new FetchException("gave up on " + Secrets.mask(ex.uri) + " after "
+                        + settings.deadline().toSeconds() + " s (" + total + " bytes received)", 0,
+                        "the server sends too slowly; try again later, or raise <downloadDeadline> (seconds)");
+            }
         }
         return total;
     }

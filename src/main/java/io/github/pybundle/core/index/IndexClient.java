@@ -50,8 +50,18 @@ public final class IndexClient {
         if (page == null) {
             return null;
         }
-        return new ProjectPage(name, source.id(), SimplePageParser.parse(page.body(), page.contentType(), url,
-                source.id()));
+        List<String> ignored = new ArrayList<>();
+        List<DistributionFile> files = SimplePageParser.parse(page.body(), page.contentType(), url, source.id(),
+                ignored);
+        reportIgnored(url, ignored);
+        return new ProjectPage(name, source.id(), files);
+    }
+
+    private void reportIgnored(URI page, List<String> ignored) {
+        if (!ignored.isEmpty()) {
+            listener.log(Level.WARN, "Ignored " + ignored.size() + " unsafe link" + (ignored.size() == 1 ? "" : "s")
+                    + " on " + Secrets.mask(page) + ": " + String.join("; ", ignored));
+        }
     }
 
     private record Fetched(byte[] body, String contentType) {
@@ -76,7 +86,7 @@ public final class IndexClient {
                 headers.put("If-Modified-Since", cached.lastModified());
             }
         }
-        HttpFetcher.Response r = http.get(url, source.credentials(), headers);
+        HttpFetcher.Response r = http.get(url, source.credentialsFor(url), headers);
         if (r.status() == 304 && cached != null) {
             listener.log(Level.DEBUG, "Index page unchanged: " + Secrets.mask(url));
             return new Fetched(cached.body(), cached.contentType());
@@ -101,12 +111,22 @@ public final class IndexClient {
                 }
             }
         }
-        return files;
+        List<String> ignored = new ArrayList<>();
+        List<DistributionFile> usable = SimplePageParser.usable(files, source.url(), ignored);
+        reportIgnored(source.url(), ignored);
+        return usable;
     }
 
     private List<DistributionFile> flatPage(PackageSource source) throws IOException {
         Fetched page = fetchPage(source.url(), source);
-        return page == null ? List.of() : SimplePageParser.html(page.body(), source.url(), source.id());
+        if (page == null) {
+            return List.of();
+        }
+        List<String> ignored = new ArrayList<>();
+        List<DistributionFile> files = SimplePageParser.usable(SimplePageParser.html(page.body(), source.url(),
+                source.id()), source.url(), ignored);
+        reportIgnored(source.url(), ignored);
+        return files;
     }
 
     /** The normalised project of a distribution file name, or null when the name is not a distribution's. */

@@ -56,7 +56,7 @@ public final class MetadataFetcher {
         if (!settings.offline() && !"file".equals(wheel.url().getScheme())) {
             String prefix = distInfoPrefix(wheel.filename());
             byte[] body = RemoteZip.read(spec -> client.http().range(wheel.url(),
-                    source == null ? null : source.credentials(), spec),
+                    source == null ? null : source.credentialsFor(wheel.url()), spec),
                     n -> n.toLowerCase(Locale.ROOT).startsWith(prefix) && n.endsWith(".dist-info/METADATA")
                             && n.indexOf('/') == n.lastIndexOf('/'));
             if (body != null && body.length > 0) {

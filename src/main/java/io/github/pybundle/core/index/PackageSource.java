@@ -4,6 +4,8 @@ import io.github.pybundle.core.InvalidConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where distributions come from: a simple repository API index (PEP 503/691), or a find-links location (a local
@@ -13,8 +15,18 @@ import java.nio.file.Path;
  * @param url the index's base URL (ending in '/') or the find-links location; never carries user info
  * @param kind index or find-links
  * @param credentials credentials, or null
+ * @param credentialOrigins further origins (besides the source's own) that may receive the credentials, e.g. a
+ *     separate file host the index links to; empty by default
  */
-public record PackageSource(String id, URI url, Kind kind, Credentials credentials) {
+public record PackageSource(String id, URI url, Kind kind, Credentials credentials, List<Origin> credentialOrigins) {
+    public PackageSource {
+        credentialOrigins = List.copyOf(credentialOrigins);
+    }
+
+    public PackageSource(String id, URI url, Kind kind, Credentials credentials) {
+        this(id, url, kind, credentials, List.of());
+    }
+
     /** What kind of source. */
     public enum Kind { INDEX, FIND_LINKS }
 
@@ -56,7 +68,44 @@ public record PackageSource(String id, URI url, Kind kind, Credentials credentia
 
     /** This source with credentials (from settings.xml), unless the URL already carried some. */
     public PackageSource withCredentials(Credentials c) {
-        return credentials != null || c == null ? this : new PackageSource(id, url, kind, c);
+        return credentials != null || c == null ? this : new PackageSource(id, url, kind, c, credentialOrigins);
+    }
+
+    /**
+     * This source, whose credentials may also go to the given URLs' origins ({@code <credentialsFor>}).
+     *
+     * @param setting the pom element that lists them, for messages
+     * @throws InvalidConfigurationException when one is not an http(s) URL
+     */
+    public PackageSource withCredentialOrigins(List<String> urls, String setting) {
+        List<Origin> origins = new ArrayList<>(credentialOrigins);
+        for (String u : urls) {
+            Origin o;
+            try {
+                o = Origin.of(new URI(u.strip()));
+            } catch (URISyntaxException e) {
+                o = null;
+            }
+            if (o == null || !(o.scheme().equals("https") || o.scheme().equals("http"))) {
+                throw new InvalidConfigurationException(setting, u, "'" + u + "' is not an http(s) URL",
+                        "write the origin that may receive this index's credentials, e.g. https://files.example.com");
+            }
+            origins.add(o);
+        }
+        return new PackageSource(id, url, kind, credentials, origins);
+    }
+
+    /**
+     * The credentials to send with a request to {@code target}: this source's, when {@code target} has the source's
+     * own origin or one listed in {@link #credentialOrigins()}; else none. A page may link to any host, and a
+     * password must never travel to a host the user did not name (as pip: credentials go to their index only).
+     */
+    public Credentials credentialsFor(URI target) {
+        if (credentials == null) {
+            return null;
+        }
+        Origin o = Origin.of(target);
+        return o != null && (o.equals(Origin.of(url)) || credentialOrigins.contains(o)) ? credentials : null;
     }
 
     /** The URL of a project's page on this index: {@code <url>/<normalized-name>/}. */

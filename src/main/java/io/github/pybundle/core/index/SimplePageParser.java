@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import io.github.pybundle.core.wheel.DistributionFilename;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,14 +34,63 @@ public final class SimplePageParser {
     private SimplePageParser() {
     }
 
-    /** Parses a page by its content type; {@code pageUrl} resolves relative links. */
+    /** Parses a page by its content type; {@code pageUrl} resolves relative links. Unusable links are left out. */
     public static List<DistributionFile> parse(byte[] body, String contentType, URI pageUrl, String sourceId)
             throws IOException {
+        return parse(body, contentType, pageUrl, sourceId, new ArrayList<>());
+    }
+
+    /**
+     * Parses a page by its content type, leaving out (and describing in {@code ignored}) every link that is unsafe to
+     * use: a file name that is not a plain wheel or sdist name (path separators, control characters), a digest that
+     * is not the hex form of its algorithm, or a URL of a scheme the page may not point to ({@code file:} from a
+     * remote page, anything but http and https).
+     */
+    public static List<DistributionFile> parse(byte[] body, String contentType, URI pageUrl, String sourceId,
+                                               List<String> ignored) throws IOException {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        if (type.startsWith(JSON_TYPE) || type.startsWith("application/json")) {
-            return json(body, pageUrl, sourceId);
+        List<DistributionFile> all = type.startsWith(JSON_TYPE) || type.startsWith("application/json")
+                ? json(body, pageUrl, sourceId) : html(body, pageUrl, sourceId);
+        return usable(all, pageUrl, ignored);
+    }
+
+    /** The files that are safe to use; each other one is described in {@code ignored}. */
+    static List<DistributionFile> usable(List<DistributionFile> files, URI pageUrl, List<String> ignored) {
+        List<DistributionFile> out = new ArrayList<>();
+        for (DistributionFile f : files) {
+            String problem = problem(f, pageUrl);
+            if (problem == null) {
+                out.add(f);
+            } else {
+                ignored.add("'" + DistributionFilename.printable(f.filename()) + "': " + problem);
+            }
         }
-        return html(body, pageUrl, sourceId);
+        return out;
+    }
+
+    private static String problem(DistributionFile f, URI pageUrl) {
+        String nameProblem = DistributionFilename.problem(f.filename());
+        if (nameProblem != null) {
+            return nameProblem;
+        }
+        String scheme = f.url().getScheme() == null ? "" : f.url().getScheme().toLowerCase(Locale.ROOT);
+        boolean localPage = "file".equalsIgnoreCase(pageUrl.getScheme());
+        if (!(scheme.equals("https") || scheme.equals("http") || scheme.equals("file") && localPage)) {
+            return "its URL scheme '" + scheme + "' is not allowed on " + (localPage ? "a local" : "a remote")
+                    + " page";
+        }
+        for (Map<String, String> hashes : Arrays.asList(f.hashes(), f.metadataHashes())) {
+            if (hashes == null) {
+                continue;
+            }
+            for (Map.Entry<String, String> h : hashes.entrySet()) {
+                if (Digests.HEX_LENGTH.containsKey(h.getKey()) && !Digests.isHex(h.getKey(), h.getValue())) {
+                    return "its " + h.getKey() + " digest '" + DistributionFilename.printable(h.getValue())
+                            + "' is not " + Digests.HEX_LENGTH.get(h.getKey()) + " hex digits";
+                }
+            }
+        }
+        return null;
     }
 
     static List<DistributionFile> json(byte[] body, URI pageUrl, String sourceId) throws IOException {
@@ -75,7 +127,7 @@ public final class SimplePageParser {
     }
 
     static List<DistributionFile> html(byte[] body, URI pageUrl, String sourceId) {
-        Document doc = Jsoup.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8), pageUrl.toString());
+        Document doc = Jsoup.parse(new String(body, StandardCharsets.UTF_8), pageUrl.toString());
         List<DistributionFile> files = new ArrayList<>();
         for (Element a : doc.select("a[href]")) {
             String absolute = a.absUrl("href"); // honours <base href>

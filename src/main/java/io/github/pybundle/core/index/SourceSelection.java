@@ -18,8 +18,21 @@ public final class SourceSelection {
     /** The id of the index given by {@code <indexUrl>} (its settings.xml {@code <server>} id). */
     public static final String INDEX_URL_ID = "pybundle-index";
 
-    /** A pom {@code <index>}. */
-    public record IndexSpec(String id, String url) {
+    /**
+     * A pom {@code <index>}.
+     *
+     * @param id the id (its settings.xml server gives the credentials)
+     * @param url the simple-API URL
+     * @param credentialsFor further origins that may receive the index's credentials
+     */
+    public record IndexSpec(String id, String url, List<String> credentialsFor) {
+        public IndexSpec {
+            credentialsFor = credentialsFor == null ? List.of() : List.copyOf(credentialsFor);
+        }
+
+        public IndexSpec(String id, String url) {
+            this(id, url, List.of());
+        }
     }
 
     /** The chosen sources and a line saying where they came from. */
@@ -47,7 +60,8 @@ public final class SourceSelection {
                     throw new InvalidConfigurationException("indexes", s.id(), "two <index> elements have the id '"
                             + s.id() + "'", "give each index its own <id>");
                 }
-                indexes.add(PackageSource.of(s.id(), s.url(), PackageSource.Kind.INDEX, "indexes"));
+                indexes.add(PackageSource.of(s.id(), s.url(), PackageSource.Kind.INDEX, "indexes")
+                        .withCredentialOrigins(s.credentialsFor(), "indexes"));
             }
             origin = "<indexes>";
             noIndex = false;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.github.pybundle.core.archive.AtomicFile;
+import io.github.pybundle.core.index.Digests;
+import io.github.pybundle.core.wheel.DistributionFilename;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,13 +133,32 @@ public record Pylock(List<String> environments, String requiresPython, String cr
                 throw new InvalidLockException(file + ": the wheel of '" + name + "' has no sha256 hash",
                         "re-lock with -Dpybundle.updateLock");
             }
+            if (!Digests.isSha256(sha)) {
+                throw new InvalidLockException(file + ": the sha256 of '" + name + "' is not 64 hex digits: '"
+                        + DistributionFilename.printable(sha) + "'", "re-lock with -Dpybundle.updateLock");
+            }
             String url = w.hasNonNull("url") ? w.get("url").asText() : null;
+            String path = w.hasNonNull("path") ? w.get("path").asText() : null;
             String wheelName = w.hasNonNull("name") ? w.get("name").asText()
-                    : (url != null ? url : w.path("path").asText()).replaceFirst(".*/", "");
+                    : (url != null ? url : path == null ? "" : path).replaceFirst(".*/", "");
+            String problem = DistributionFilename.problem(wheelName);
+            if (problem == null && url != null && !url.matches("(?i)^https?://[^\\s]*$")) {
+                problem = "its url is not an http(s) URL";
+            }
+            if (problem == null && url == null && (path == null || path.chars().anyMatch(c -> DistributionFilename
+                    .isControl((char) c)) || !path.replace('\\', '/').endsWith("/" + wheelName)
+                    && !path.equals(wheelName))) {
+                problem = "it has neither a url nor a path ending in its file name";
+            }
+            if (problem != null) {
+                throw new InvalidLockException(file + ": the file of '" + name + "' ('"
+                        + DistributionFilename.printable(wheelName) + "') cannot be used: " + problem,
+                        "re-lock with -Dpybundle.updateLock");
+            }
             List<String> deps = new ArrayList<>();
             p.path("dependencies").forEach(d -> deps.add(d.path("name").asText()));
             packages.add(new LockedPackage(name, p.path("version").asText(null), p.path("index").asText(null),
-                    wheelName, url, w.hasNonNull("path") ? w.get("path").asText() : null, w.path("size").asLong(-1),
+                    wheelName, url, path, w.path("size").asLong(-1),
                     sha, deps, sdist));
         }
         Map<String, List<String>> inputs = new LinkedHashMap<>();

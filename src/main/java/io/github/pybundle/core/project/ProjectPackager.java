@@ -1,7 +1,11 @@
 package io.github.pybundle.core.project;
 
 import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
+import io.github.pybundle.core.bundle.WheelArchive;
+import io.github.pybundle.core.bundle.WheelChecks;
+import io.github.pybundle.core.bundle.WheelVerifier;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.launch.SparkSubmitScript;
@@ -26,16 +30,21 @@ import java.util.stream.Collectors;
  */
 public final class ProjectPackager {
     private final BuildListener listener;
-    private final io.github.pybundle.core.bundle.WheelVerifier.Memo checked;
+    private final WheelChecks checks;
 
     public ProjectPackager(BuildListener listener) {
-        this(listener, io.github.pybundle.core.bundle.WheelVerifier.Memo.none());
+        this(listener, WheelVerifier.Memo.none());
     }
 
     /** A packager that does not check again the wheels {@code checked} remembers. */
-    public ProjectPackager(BuildListener listener, io.github.pybundle.core.bundle.WheelVerifier.Memo checked) {
+    public ProjectPackager(BuildListener listener, WheelVerifier.Memo checked) {
+        this(listener, WheelChecks.defaults().withMemo(checked));
+    }
+
+    /** A packager that checks wheels as {@code checks} says (its listener is replaced by this packager's). */
+    public ProjectPackager(BuildListener listener, WheelChecks checks) {
         this.listener = listener;
-        this.checked = checked;
+        this.checks = new WheelChecks(checks.memo(), checks.maxInflatedWheel(), checks.maxInflatedArchive(), listener);
     }
 
     /**
@@ -155,7 +164,7 @@ public final class ProjectPackager {
      * @param format tar.gz or zip
      */
     public record EnvironmentSpec(int major, int minor, String interpreter,
-                                  io.github.pybundle.core.bundle.EnvironmentArchiveBuilder.Format format) {
+                                  EnvironmentArchiveBuilder.Format format) {
     }
 
     /** Where one wheel was placed, for the summary. */
@@ -256,27 +265,39 @@ public final class ProjectPackager {
         List<Path> toEnv = new java.util.ArrayList<>();
         List<Placement> placements = new java.util.ArrayList<>();
         for (Path w : request.wheels()) {
-            boolean pure = io.github.pybundle.core.bundle.WheelArchive.isPure(w); // checked in full by its archive
+            boolean pure = WheelArchive.isPure(w); // checked in full by its archive
             boolean env = request.layout() == Layout.ENVIRONMENT || request.layout() == Layout.AUTO && !pure;
             (env ? toEnv : toZip).add(w);
             placements.add(new Placement(w.getFileName().toString(), Files.size(w), pure,
                     env ? "environment archive" : "py-files zip"));
         }
-        Path zip = PyFilesZipBuilder.build(sources, toZip,
-                out.resolve(PyFilesZipBuilder.fileName(request.finalName())), request.timestamp(), checked);
-        Path envArchive = null;
-        if (!toEnv.isEmpty()) {
-            EnvironmentSpec e = request.environment();
-            envArchive = io.github.pybundle.core.bundle.EnvironmentArchiveBuilder.build(toEnv, e.major(), e.minor(),
-                    e.interpreter(), out.resolve(io.github.pybundle.core.bundle.EnvironmentArchiveBuilder.fileName(
-                            request.finalName(), e.format())), request.timestamp(), e.format(), checked);
-        }
+        Path zip = out.resolve(PyFilesZipBuilder.fileName(request.finalName()));
+        Path envArchive = toEnv.isEmpty() ? null : out.resolve(EnvironmentArchiveBuilder.fileName(
+                request.finalName(), request.environment().format()));
         Path launchDir = out.resolve("pybundle");
-        Files.createDirectories(launchDir);
         Path mainCopy = launchDir.resolve(main.getFileName().toString());
-        Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING);
         Path launcher = launchDir.resolve(SparkSubmitScript.FILE_NAME);
-        writeLaunch(request, launchDir, zip, envArchive, mainCopy);
+        // A failed bundle leaves none of its outputs: a half set (a new zip beside a stale launcher) would run.
+        try {
+            PyFilesZipBuilder.build(sources, toZip, zip, request.timestamp(), checks);
+            if (envArchive != null) {
+                EnvironmentSpec e = request.environment();
+                EnvironmentArchiveBuilder.build(toEnv, e.major(), e.minor(), e.interpreter(), envArchive,
+                        request.timestamp(), e.format(), checks);
+            }
+            Files.createDirectories(launchDir);
+            Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING);
+            writeLaunch(request, launchDir, zip, envArchive, mainCopy);
+        } catch (IOException | RuntimeException e) {
+            for (Path p : List.of(zip, launcher, mainCopy, launchDir.resolve("launch.json"),
+                    launchDir.resolve("livy-batch.json"), launchDir.resolve("spark-application.yaml"))) {
+                Files.deleteIfExists(p);
+            }
+            if (envArchive != null) {
+                Files.deleteIfExists(envArchive);
+            }
+            throw e;
+        }
         listener.log(Level.INFO, "Built py-files zip " + zip + " (" + sources.files().size() + " files; "
                 + (sources.topLevelNames().isEmpty() ? "no packages" : String.join(", ", sources.topLevelNames()))
                 + (toZip.isEmpty() ? "" : "; " + toZip.size() + " dependency wheels") + ")");

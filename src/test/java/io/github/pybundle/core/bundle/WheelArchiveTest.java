@@ -123,6 +123,9 @@ class WheelArchiveTest {
         org.junit.jupiter.api.Assertions.assertFalse(WheelArchive.isPure(nat));
         Path broken = dir.resolve("broken-1.0-py3-none-any.whl");
         Files.writeString(broken, "not a zip");
-        assertThrows(java.io.IOException.class, () -> WheelArchive.isPure(broken), "the full open reports it");
+        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> WheelArchive.isPure(broken),
+                "the full open reports it");
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("broken-1.0-py3-none-any.whl: it is not"
+                + " a readable zip archive"), e.getMessage());
     }
 }
