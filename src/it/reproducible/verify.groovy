@@ -15,4 +15,10 @@ import java.time.*
         }
     }
 }
+// The SBOM too: the same bytes, the build's timestamp, no random serial number.
+def bomA = new File(basedir, 'target/reproducible-1.0.0-bom.json')
+def bomB = new File(basedir, 'target-second/reproducible-1.0.0-bom.json')
+assert bomA.isFile() && bomB.isFile() : 'missing the SBOM'
+assert bomA.bytes == bomB.bytes : 'the SBOM differs between the two builds'
+assert new groovy.json.JsonSlurper().parse(bomA).metadata.timestamp == '2024-01-01T00:00:00Z'
 return true

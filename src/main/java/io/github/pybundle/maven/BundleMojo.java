@@ -12,6 +12,10 @@ import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Pylock;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.resolve.Target;
+import io.github.pybundle.core.sbom.Component;
+import io.github.pybundle.core.sbom.Purl;
+import io.github.pybundle.core.sbom.SbomWriter;
+import io.github.pybundle.core.sbom.WheelComponents;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -21,7 +25,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Builds the deployment bundle: <code>target/{finalName}-pyfiles.zip</code> for {@code spark-submit --py-files}
- * (attached with classifier {@code pyfiles}) and the launcher {@code target/pybundle/spark-submit.sh}.
+ * (attached with classifier {@code pyfiles}), the launcher {@code target/pybundle/spark-submit.sh}, and the CycloneDX
+ * SBOM <code>target/{finalName}-bom.json</code> (attached with type {@code json} and classifier {@code cyclonedx}).
  *
  * @since 0.1.0
  */
@@ -109,7 +114,8 @@ public class BundleMojo extends AbstractPyBundleMojo {
         Path zipFile = out.resolve(PyFilesZipBuilder.fileName(finalName));
         Path envFile = out.resolve(EnvironmentArchiveBuilder.fileName(finalName, format));
         Path state = out.resolve("pybundle");
-        List<Path> expected = new java.util.ArrayList<>(List.of(zipFile, state.resolve("spark-submit.sh")));
+        Path bomFile = out.resolve(SbomWriter.fileName(finalName));
+        List<Path> expected = new java.util.ArrayList<>(List.of(zipFile, state.resolve("spark-submit.sh"), bomFile));
         if (java.nio.file.Files.isRegularFile(envFile)) {
             expected.add(envFile);
         }
@@ -122,7 +128,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
                 expected))) {
             getLog().info("Bundle unchanged since the last build (same lock, sources and settings): reusing "
                     + zipFile.getFileName() + (expected.contains(envFile) ? " and " + envFile.getFileName() : ""));
-            attach(zipFile, expected.contains(envFile) ? envFile : null, format);
+            attach(zipFile, expected.contains(envFile) ? envFile : null, bomFile, format);
             return;
         }
         LockedWheels locked = null;
@@ -162,7 +168,11 @@ public class BundleMojo extends AbstractPyBundleMojo {
                 new ProjectPackager.BundleRequest(pythonSourceDirectory.toPath(), mainScript.toPath(),
                         project.getArtifactId(), outputDirectory.toPath(), finalName, timestamp(), wheels, placement,
                         environment, sparkSpec())));
-        attach(result.pyFilesZip(), result.environmentArchive(), format);
+        List<Component> packages = timer.time("sbom", () -> WheelComponents.of(wheels));
+        SbomWriter.write(bomFile, new SbomWriter.Sbom(sbomSubject(), sbomTool(), packages, timestamp()));
+        getLog().info("SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", " + packages.size()
+                + " Python packages)");
+        attach(result.pyFilesZip(), result.environmentArchive(), bomFile, format);
         BundleFingerprint.record(state, fingerprint);
         summary(result);
     }
@@ -177,7 +187,19 @@ public class BundleMojo extends AbstractPyBundleMojo {
                 "generator=" + io.github.pybundle.core.project.Generator.NAME, "maven-wheels=" + digests(mavenWheels),
                 "spark=" + sparkSpec(), "lock-inputs=" + (t == null ? "-" : io.github.pybundle.core.lock.Locker
                         .inputs(declared, t, providedPackages())), "target=" + (t == null ? "-" : t.describe()),
-                "prereleases=" + allowPrereleases));
+                "prereleases=" + allowPrereleases, "sbom=" + sbomSubject().purl()));
+    }
+
+    /** The SBOM's {@code metadata.component}: this Maven project. */
+    private Component sbomSubject() {
+        return Component.of(Component.Type.APPLICATION, project.getGroupId(), project.getArtifactId(),
+                project.getVersion(), Purl.maven(project.getGroupId(), project.getArtifactId(), project.getVersion()));
+    }
+
+    private static Component sbomTool() {
+        String version = io.github.pybundle.core.project.Generator.VERSION;
+        return Component.of(Component.Type.APPLICATION, "io.github.pybundle", "pybundle-maven-plugin", version,
+                Purl.maven("io.github.pybundle", "pybundle-maven-plugin", version));
     }
 
     /** Wheels the pom depends on ({@code <type>whl</type>}), resolved by Maven (the reactor or a repository). */
@@ -233,7 +255,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
                 c.args == null ? List.of() : c.args, c.remoteDir, c.image, c.version);
     }
 
-    private void attach(Path zip, Path env, EnvironmentArchiveBuilder.Format format) {
+    private void attach(Path zip, Path env, Path bom, EnvironmentArchiveBuilder.Format format) {
         if (attach) {
             Path launch = outputDirectory.toPath().resolve("pybundle");
             projectHelper.attachArtifact(project, "sh", "spark-submit", launch.resolve("spark-submit.sh").toFile());
@@ -249,6 +271,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
                 projectHelper.attachArtifact(project, format == EnvironmentArchiveBuilder.Format.ZIP ? "zip"
                         : "tar.gz", "pyenv", env.toFile());
             }
+            projectHelper.attachArtifact(project, "json", "cyclonedx", bom.toFile());
         }
     }
 

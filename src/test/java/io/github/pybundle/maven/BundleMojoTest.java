@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.pybundle.testing.SourceTrees;
+import io.github.pybundle.testing.TestWheels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.maven.api.plugin.testing.InjectMojo;
@@ -68,5 +71,56 @@ class BundleMojoTest {
         setVariableValueToObject(mojo, "mainScript", jar.toFile());
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
         assertTrue(e.getMessage().contains("does not end in .py"), e.getMessage());
+    }
+
+    private static Artifact attached(BundleMojo mojo, String classifier) {
+        return mojo.project.getAttachedArtifacts().stream().filter(a -> classifier.equals(a.getClassifier()))
+                .findFirst().orElseThrow(() -> new AssertionError("nothing attached as " + classifier));
+    }
+
+    @Test
+    @InjectMojo(goal = "bundle", pom = POM)
+    void execute_writesAndAttachesTheSbomAlsoWhenTheBundleIsReused(BundleMojo mojo) throws Exception {
+        pointAt(mojo, SourceTrees.sample(dir));
+        Path wheel = dir.resolve("repo/helpers-1.0.whl"); // as a Maven repository names it
+        java.nio.file.Files.createDirectories(wheel.getParent());
+        Files.write(wheel, TestWheels.build(TestWheels.pure("helpers", "1.0"), "License-Expression: MIT\n"));
+        org.apache.maven.artifact.DefaultArtifact dep = new org.apache.maven.artifact.DefaultArtifact("com.example",
+                "helpers", "1.0", "runtime", "whl", null, new org.apache.maven.artifact.handler.DefaultArtifactHandler(
+                "whl"));
+        dep.setFile(wheel.toFile());
+        mojo.project.setArtifacts(java.util.Set.of(dep));
+        TargetConfig target = new TargetConfig();
+        target.pythonVersion = "3.11";
+        setVariableValueToObject(mojo, "target", target);
+        mojo.execute();
+        Path bom = dir.resolve("target/wordcount-2.0-bom.json");
+        Artifact a = attached(mojo, "cyclonedx");
+        assertEquals("json", a.getType());
+        assertEquals(bom.toFile(), a.getFile());
+        JsonNode doc = new ObjectMapper().readTree(bom.toFile());
+        assertEquals("pkg:maven/io.github.pybundle.test/harness-project@1.0-SNAPSHOT",
+                doc.at("/metadata/component/purl").asText());
+        assertEquals("2024-01-01T00:00:00Z", doc.at("/metadata/timestamp").asText());
+        assertEquals(1, doc.get("components").size());
+        assertEquals("pkg:pypi/helpers@1.0", doc.at("/components/0/purl").asText());
+        assertEquals("MIT", doc.at("/components/0/licenses/0/expression").asText());
+        byte[] first = Files.readAllBytes(bom);
+
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(bom, old);
+        mojo.project.getAttachedArtifacts().clear();
+        mojo.execute(); // unchanged: the bundle and its SBOM are reused (not rewritten), and attached again
+        assertEquals(bom.toFile(), attached(mojo, "cyclonedx").getFile());
+        assertEquals(old, Files.getLastModifiedTime(bom));
+
+        Files.delete(bom);
+        mojo.project.getAttachedArtifacts().clear();
+        mojo.execute(); // a missing SBOM means a rebuild
+        assertEquals(-1L, Files.mismatch(bom, writeTo(dir.resolve("first.json"), first)));
+    }
+
+    private static Path writeTo(Path file, byte[] bytes) throws java.io.IOException {
+        return Files.write(file, bytes);
     }
 }

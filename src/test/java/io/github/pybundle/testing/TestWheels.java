@@ -46,9 +46,14 @@ public final class TestWheels {
 
     /** The wheel's bytes, with WHEEL, METADATA and a correct RECORD. */
     public static byte[] build(Spec spec) throws IOException {
+        return build(spec, "");
+    }
+
+    /** The wheel's bytes, with {@code extraMetadata} (header lines, e.g. {@code "License: MIT\n"}) in METADATA. */
+    public static byte[] build(Spec spec, String extraMetadata) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         spec.files().forEach((k, v) -> entries.put(k, v.getBytes(StandardCharsets.UTF_8)));
-        entries.put(spec.distInfo() + "METADATA", spec.metadata().getBytes(StandardCharsets.UTF_8));
+        entries.put(spec.distInfo() + "METADATA", (spec.metadata() + extraMetadata).getBytes(StandardCharsets.UTF_8));
         entries.put(spec.distInfo() + "WHEEL", ("Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: "
                 + spec.tag().endsWith("-none-any") + "\nTag: " + spec.tag() + "\n").getBytes(StandardCharsets.UTF_8));
         StringBuilder record = new StringBuilder();

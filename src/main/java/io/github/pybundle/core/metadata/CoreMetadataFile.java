@@ -207,15 +207,41 @@ public final class CoreMetadataFile {
             return body;
         }
         List<String> v = fields.get("description");
-        if (v == null) {
-            return null;
-        }
+        return v == null ? null : withoutMargin(v.get(0));
+    }
+
+    // A multi-line field keeps its line breaks; the continuation margin (white space, or 7-8 spaces and '|') goes.
+    private static String withoutMargin(String folded) {
         StringBuilder sb = new StringBuilder();
-        for (String line : v.get(0).split("\n", -1)) {
+        for (String line : folded.split("\n", -1)) {
             String l = line.replaceFirst("^ {7,8}\\|", "").replaceFirst("^\\s+", "");
             sb.append(sb.length() > 0 ? "\n" : "").append(l);
         }
         return sb.toString();
+    }
+
+    /**
+     * The {@code License-Expression} field (PEP 639, metadata 2.4): an SPDX license expression such as
+     * {@code MIT OR Apache-2.0}, or null when absent or blank.
+     */
+    public String licenseExpression() {
+        List<String> v = fields.get("license-expression");
+        return v == null || v.get(0).isBlank() ? null : unfold(v.get(0)).strip();
+    }
+
+    /**
+     * The {@code License} field: free text, a short name ({@code BSD}) or the whole licence on several lines (line
+     * breaks kept, continuation margins removed), or null when absent or blank. Deprecated by PEP 639 in favour of
+     * {@link #licenseExpression()}.
+     */
+    public String license() {
+        List<String> v = fields.get("license");
+        return v == null || v.get(0).isBlank() ? null : withoutMargin(v.get(0)).strip();
+    }
+
+    /** The {@code Classifier} values (Trove classifiers such as {@code License :: OSI Approved :: MIT License}). */
+    public List<String> classifiers() {
+        return all("classifier");
     }
 
     /** Every value of a field (case-insensitive name), unfolded; empty when absent. */

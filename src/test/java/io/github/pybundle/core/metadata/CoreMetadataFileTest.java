@@ -68,4 +68,19 @@ class CoreMetadataFileTest {
                 .getBytes(StandardCharsets.ISO_8859_1);
         assertThrows(InvalidMetadataException.class, () -> CoreMetadataFile.parse(bad, "METADATA"));
     }
+
+    @Test
+    void licenceFields_expressionTextAndClassifiers() {
+        CoreMetadataFile m = parse("Metadata-Version: 2.4\nName: x\nVersion: 1\nLicense-Expression: MIT OR"
+                + "\n Apache-2.0\nLicense: Copyright (c) 2020 X\n        |\n        |Permission is granted\n"
+                + "Classifier: License :: OSI Approved :: MIT License\nClassifier: Programming Language :: Python\n");
+        assertEquals("MIT OR Apache-2.0", m.licenseExpression());
+        assertEquals("Copyright (c) 2020 X\n\nPermission is granted", m.license());
+        assertEquals(List.of("License :: OSI Approved :: MIT License", "Programming Language :: Python"),
+                m.classifiers());
+        CoreMetadataFile none = parse("Metadata-Version: 2.1\nName: x\nVersion: 1\nLicense: \n");
+        assertNull(none.licenseExpression());
+        assertNull(none.license());
+        assertEquals(List.of(), none.classifiers());
+    }
 }
