@@ -289,6 +289,7 @@ public final class WheelArchive implements AutoCloseable {
      * holding zip records (a second archive).
      */
     private void checkBoundaries(Path file) throws IOException {
+        checkEnd(file);
         long first = Long.MAX_VALUE;
         for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntries())) {
             first = Math.min(first, e.getLocalHeaderOffset());
@@ -297,6 +298,10 @@ public final class WheelArchive implements AutoCloseable {
             throw fail("it has " + first + " bytes before its first entry (another archive or a program may hide"
                     + " there)");
         }
+    }
+
+    // The end-of-central-directory record must end the file, and its comment must not hold zip records.
+    private void checkEnd(Path file) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             long size = raf.length();
             int tail = (int) Math.min(size, 22 + 65535);
@@ -308,6 +313,12 @@ public final class WheelArchive implements AutoCloseable {
                     int commentLength = (b[i + 20] & 0xff) | (b[i + 21] & 0xff) << 8;
                     if (i + 22 + commentLength != tail) {
                         throw fail("it has data after its end-of-central-directory record");
+                    }
+                    for (int j = i - 1; j >= 0; j--) { // an earlier record whose "comment" reaches the end too
+                        if (b[j] == 0x50 && b[j + 1] == 0x4b && b[j + 2] == 5 && b[j + 3] == 6 && j + 22 <= tail
+                                && j + 22 + ((b[j + 20] & 0xff) | (b[j + 21] & 0xff) << 8) == tail) {
+                            throw fail("its zip comment holds zip records (a second archive)");
+                        }
                     }
                     for (int j = i + 22; j + 3 < tail; j++) {
                         if (b[j] == 0x50 && b[j + 1] == 0x4b && (b[j + 2] == 1 || b[j + 2] == 3 || b[j + 2] == 5
