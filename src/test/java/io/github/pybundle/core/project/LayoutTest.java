@@ -13,6 +13,7 @@ import io.github.pybundle.testing.TestWheels;
 import io.github.pybundle.testing.ZipContents;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -70,5 +71,38 @@ class LayoutTest {
                 new ProjectPackager.BundleRequest(src, src.resolve("main.py"), "app", dir.resolve("out"), "app",
                         Instant.parse("2024-01-01T00:00:00Z"), List.of(), ProjectPackager.Layout.AUTO, null));
         assertNull(r.environmentArchive());
+    }
+
+    @Test
+    void everyOutputHasTheUsualModeWhateverTheTemporaryFileDefaults() throws Exception {
+        ProjectPackager.BundleResult r = bundle(ProjectPackager.Layout.AUTO);
+        for (Path p : List.of(r.pyFilesZip(), r.environmentArchive(), r.mainScript(), r.launcher().resolveSibling(
+                "launch.json"))) {
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+        }
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(r.launcher())));
+    }
+
+    @Test
+    void aFailedEnvironmentArchiveLeavesNoOutputBehind() throws Exception {
+        Path src = SourceTrees.sample(dir.resolve("p"));
+        Path pure = dir.resolve("six-1.16.0-py3-none-any.whl");
+        Files.write(pure, TestWheels.build(TestWheels.pure("six", "1.16.0")));
+        // Two native wheels whose files differ only in case: refused by the environment archive, after the zip.
+        Path upper = dir.resolve("fast-1.0-cp311-cp311-manylinux_2_17_x86_64.whl");
+        Files.write(upper, TestWheels.build(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux_2_17_x86_64",
+                List.of(), null, Map.of("Shared/_c.cpython-311-x86_64-linux-gnu.so", "ELF"))));
+        Path lower = dir.resolve("slow-1.0-cp311-cp311-manylinux_2_17_x86_64.whl");
+        Files.write(lower, TestWheels.build(new TestWheels.Spec("slow", "1.0", "cp311-cp311-manylinux_2_17_x86_64",
+                List.of(), null, Map.of("shared/_c.cpython-311-x86_64-linux-gnu.so", "ELF2"))));
+        Path out = dir.resolve("out");
+        PyBundleException e = assertThrows(PyBundleException.class, () -> new ProjectPackager(BuildListener.silent()).bundle(
+                new ProjectPackager.BundleRequest(src, src.resolve("main.py"), "app", out, "app",
+                        Instant.parse("2024-01-01T00:00:00Z"), List.of(pure, upper, lower), ProjectPackager.Layout.AUTO,
+                        new ProjectPackager.EnvironmentSpec(3, 11, "python3", EnvironmentArchiveBuilder.Format.TAR_GZ))));
+        assertTrue(e.getMessage().contains("only in case"), e.getMessage());
+        try (java.util.stream.Stream<Path> left = Files.walk(out)) {
+            assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "no output, no temporary file");
+        }
     }
 }
