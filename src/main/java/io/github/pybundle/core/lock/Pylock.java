@@ -75,7 +75,9 @@ public record Pylock(List<String> environments, String requiresPython, String cr
             if (p.size() >= 0) {
                 sb.append(", size = ").append(p.size());
             }
-            sb.append(", hashes = {sha256 = ").append(str(p.sha256())).append(p.sdist() ? "}}\n" : "}}]\n");
+            sb.append(", hashes = {sha256 = ").append(str(p.sha256()));
+            p.otherHashes().forEach((a, h) -> sb.append(", ").append(a).append(" = ").append(str(h)));
+            sb.append(p.sdist() ? "}}\n" : "}}]\n");
         }
         if (!inputs.isEmpty()) {
             sb.append("\n[tool.pybundle]\n");
@@ -136,9 +138,18 @@ public record Pylock(List<String> environments, String requiresPython, String cr
                     : (url != null ? url : w.path("path").asText()).replaceFirst(".*/", "");
             List<String> deps = new ArrayList<>();
             p.path("dependencies").forEach(d -> deps.add(d.path("name").asText()));
+            Map<String, String> others = new LinkedHashMap<>();
+            w.path("hashes").fields().forEachRemaining(h -> {
+                // sha384 and sha512 (hash-checking mode records them); other tools' other digests are not used
+                if (!h.getKey().equals("sha256") && io.github.pybundle.core.requirements.HashPolicy.ALGORITHMS
+                        .containsKey(h.getKey().toLowerCase(java.util.Locale.ROOT)) && h.getValue().isTextual()) {
+                    others.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue().asText()
+                            .toLowerCase(java.util.Locale.ROOT));
+                }
+            });
             packages.add(new LockedPackage(name, p.path("version").asText(null), p.path("index").asText(null),
                     wheelName, url, w.hasNonNull("path") ? w.get("path").asText() : null, w.path("size").asLong(-1),
-                    sha, deps, sdist));
+                    sha, deps, sdist, others));
         }
         Map<String, List<String>> inputs = new LinkedHashMap<>();
         JsonNode tool = root.path("tool").path("pybundle");
