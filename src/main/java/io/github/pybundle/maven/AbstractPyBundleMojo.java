@@ -117,7 +117,8 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
 
     /**
      * Requirements in PEP 508 form, e.g. {@code <requirement>pandas>=2,<3</requirement>}. Published as Requires-Dist
-     * of the project wheel.
+     * of the project wheel. An entry may end in {@code --hash=sha256:<hex>} options, as a requirements file line may
+     * (since 0.2.0; the hashes are not published): that turns on hash-checking mode (see {@link #requireHashes}).
      *
      * @since 0.1.0
      */
@@ -126,6 +127,7 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
 
     /**
      * Constraints in PEP 508 form: they restrict the versions of packages that are required anyway, and add none.
+     * An entry may end in {@code --hash=sha256:<hex>} options (since 0.2.0): the files allowed for that package.
      *
      * @since 0.1.0
      */
@@ -140,6 +142,18 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
      */
     @Parameter
     protected List<File> requirementsFiles = new ArrayList<>();
+
+    /**
+     * pip's hash-checking mode ({@code pip install --require-hashes}) even when no requirement has a hash. The mode is
+     * also on when any requirement or constraint has {@code --hash}, or a requirements file says
+     * {@code --require-hashes}. Then every requirement of the pom and the requirements files must be pinned with
+     * {@code ==} and have hashes, every package resolved (dependencies included) must have hashes from a requirement
+     * or constraint, and only files that match them are locked and bundled; sha256, sha384 and sha512 are accepted.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = "pybundle.requireHashes", defaultValue = "false")
+    protected boolean requireHashes;
 
     /**
      * A pyproject.toml whose {@code [project]} dependencies, optional-dependencies, requires-python and
@@ -361,7 +375,7 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
         requirementsFiles.forEach(f -> files.add(f.toPath()));
         return DeclaredRequirements.collect(new DeclaredRequirements.Request(nonNull(requirements),
                 nonNull(constraints), files, pp, pyproject != null, nonNull(extras), nonNull(dependencyGroups),
-                System.getenv()));
+                System.getenv(), requireHashes));
     }
 
     private static List<String> nonNull(List<String> values) {

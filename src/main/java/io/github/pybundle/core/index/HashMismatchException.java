@@ -3,7 +3,10 @@ package io.github.pybundle.core.index;
 import io.github.pybundle.core.PyBundleException;
 import java.util.List;
 
-/** A downloaded file whose digest is not the one the index (or the lock) promised. Nothing is kept. */
+/**
+ * A downloaded file whose digest is not the one the index (or the lock) promised, or, in hash-checking mode, no
+ * file of a package that matches the hashes declared for it. Nothing is kept.
+ */
 public class HashMismatchException extends PyBundleException {
     private static final long serialVersionUID = 1L;
 
@@ -12,5 +15,10 @@ public class HashMismatchException extends PyBundleException {
                         + " discarded",
                 List.of("the download was altered (proxy, mirror out of sync, tampering); if the index legitimately"
                         + " changed the file, re-lock with -Dpybundle.updateLock"));
+    }
+
+    /** A mismatch described by the caller (hash-checking mode: which declaration, file, expected and actual hashes). */
+    public HashMismatchException(String message, List<String> hints) {
+        super(message, hints);
     }
 }

@@ -1,6 +1,8 @@
 package io.github.pybundle.core.lock;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One package of a lock: the version and the one wheel chosen for the target.
@@ -16,10 +18,27 @@ import java.util.List;
  * @param dependencies the names of the locked packages it depends on
  * @param sdist whether the file is a source distribution, built into a pure wheel when bundling
  *     ({@code <allowSourceBuilds>}); {@code wheelName} is then the sdist's file name
+ * @param otherHashes digests of the file in other algorithms ({@code sha512} → hex), recorded in hash-checking mode
+ *     when the declared hashes use them; possibly empty
  */
 public record LockedPackage(String name, String version, String index, String wheelName, String url, String path,
-                            long size, String sha256, List<String> dependencies, boolean sdist) {
+                            long size, String sha256, List<String> dependencies, boolean sdist,
+                            Map<String, String> otherHashes) {
     public LockedPackage {
         dependencies = List.copyOf(dependencies);
+        otherHashes = java.util.Collections.unmodifiableMap(new TreeMap<>(otherHashes));
+    }
+
+    /** A package with its sha256 only. */
+    public LockedPackage(String name, String version, String index, String wheelName, String url, String path,
+                         long size, String sha256, List<String> dependencies, boolean sdist) {
+        this(name, version, index, wheelName, url, path, size, sha256, dependencies, sdist, Map.of());
+    }
+
+    /** Every recorded digest: {@code sha256} and the others, algorithm → hex. */
+    public Map<String, String> hashes() {
+        Map<String, String> all = new TreeMap<>(otherHashes);
+        all.put("sha256", sha256);
+        return all;
     }
 }

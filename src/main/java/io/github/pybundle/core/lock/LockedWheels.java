@@ -4,9 +4,12 @@ import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.index.DistributionFile;
 import io.github.pybundle.core.index.Downloader;
+import io.github.pybundle.core.index.HashMismatchException;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.index.PackageSource;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.requirements.HashPolicy;
+import io.github.pybundle.core.requirements.HashesRequiredException;
 import io.github.pybundle.core.resolve.Target;
 import io.github.pybundle.core.wheel.WheelFilename;
 import java.io.IOException;
@@ -49,6 +52,7 @@ public final class LockedWheels {
                             "re-lock for this target with -Dpybundle.updateLock");
                 }
             }
+            checkHashes(lock, lockFile, declared.hashes().forTarget(target.markers()), provided);
             listener.log(Level.INFO, "Using " + lockFile + " (" + lock.packages().size() + " packages, created by "
                     + lock.createdBy() + ")");
             return lock;
@@ -59,6 +63,49 @@ public final class LockedWheels {
         listener.log(Level.INFO, (update ? "Re-locked " : "Locked ") + lockFile + " (" + r.lock().packages().size()
                 + " packages for " + target.describe() + ")");
         return r.lock();
+    }
+
+    // Hash-checking mode with an existing lock: the lock must hold only files the declared hashes allow. (A lock this
+    // build made is checked as it is made; one made before a hash changed is out of date already, by its inputs.)
+    private static void checkHashes(Pylock lock, Path lockFile, HashPolicy hashes, Map<String, String> provided) {
+        if (!hashes.enabled()) {
+            return;
+        }
+        hashes.validate(provided.keySet());
+        List<String> unhashed = new ArrayList<>();
+        for (LockedPackage p : lock.packages()) {
+            if (!hashes.covers(p.name())) {
+                unhashed.add(p.name() + "==" + p.version() + " --hash=sha256:" + p.sha256());
+                continue;
+            }
+            HashPolicy.Verdict v = hashes.check(p.name(), p.hashes());
+            if (v == HashPolicy.Verdict.MISMATCH) {
+                throw new InvalidLockException(lockFile + " is out of date: it locks " + p.wheelName() + " ("
+                        + String.join(", ", p.hashes().entrySet().stream().filter(h -> hashes.algorithms(p.name())
+                        .contains(h.getKey())).map(h -> h.getKey() + ":" + h.getValue()).toList())
+                        + "), which the hashes declared for " + p.name()
+                        + " do not allow: " + hashes.describe(p.name()) + " allows " + hashes.allowed(p.name()),
+                        "re-lock with mvn pybundle:lock, or add -Dpybundle.updateLock to this build: the new lock"
+                                + " takes only files that match the hashes");
+            }
+            if (v == HashPolicy.Verdict.UNKNOWN) {
+                throw new InvalidLockException(lockFile + " records no " + hashes.algorithms(p.name())
+                        + " digest of " + p.wheelName() + ", which the hashes declared for " + p.name() + " ("
+                        + hashes.describe(p.name()) + ") need", "re-lock with mvn pybundle:lock, or add"
+                        + " -Dpybundle.updateLock to this build: the lock then records those digests too");
+            }
+        }
+        if (!unhashed.isEmpty()) {
+            throw new HashesRequiredException("Hashes are required in hash-checking mode (on because of "
+                    + hashes.trigger() + "), but no requirement or constraint gives hashes for these packages of "
+                    + lockFile + ":\n  " + String.join("\n  ", unhashed), List.of("add the lines to a requirements"
+                    + " or constraints file once you have checked the hashes against a source you trust"));
+        }
+    }
+
+    private static String hashList(Map<String, String> digests) {
+        return String.join(", ", new java.util.TreeMap<>(digests).entrySet().stream().map(e -> e.getKey() + ":"
+                + e.getValue()).toList());
     }
 
     /** Downloads (or finds in the cache) every locked wheel; returns their paths in lock order. */
@@ -91,6 +138,14 @@ public final class LockedWheels {
         List<Path> wheels = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             LockedPackage p = lock.packages().get(i);
+            if (!p.otherHashes().isEmpty()) { // the download was checked against the sha256; these must agree too
+                Map<String, String> actual = HashPolicy.digests(files.get(i), p.otherHashes().keySet());
+                if (!actual.equals(p.otherHashes())) {
+                    throw new HashMismatchException(p.wheelName() + " has " + hashList(actual) + ", but " + lockFile
+                            + " records " + hashList(p.otherHashes()) + "; the file was not used", List.of("the lock"
+                            + " was edited by hand or made from another file: re-lock with -Dpybundle.updateLock"));
+                }
+            }
             if (!p.sdist()) {
                 wheels.add(files.get(i));
             } else if (builder == null) {

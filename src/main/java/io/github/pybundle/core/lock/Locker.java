@@ -3,6 +3,7 @@ package io.github.pybundle.core.lock;
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.index.HashMismatchException;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.name.ProjectName;
 import io.github.pybundle.core.pep440.Specifier;
@@ -10,6 +11,8 @@ import io.github.pybundle.core.pep508.Requirement;
 import io.github.pybundle.core.project.Generator;
 import io.github.pybundle.core.requirements.DeclaredRequirement;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.requirements.HashPolicy;
+import io.github.pybundle.core.requirements.HashesRequiredException;
 import io.github.pybundle.core.resolve.IndexProvider;
 import io.github.pybundle.core.resolve.Resolution;
 import io.github.pybundle.core.resolve.Resolver;
@@ -79,6 +82,9 @@ public final class Locker {
         List<String> p = new ArrayList<>();
         provided.forEach((k, v) -> p.add(v.isEmpty() ? k : k + "==" + v));
         m.put("provided", p);
+        if (declared.hashes().enabled()) {
+            m.put("hashes", declared.hashes().inputs()); // editing a hash makes the lock out of date
+        }
         return m;
     }
 
@@ -115,6 +121,8 @@ public final class Locker {
     public Result lock(DeclaredRequirements declared, Target target, Map<String, String> provided,
                        boolean allowPrereleases, IndexConfiguration config, Path lockFile,
                        io.github.pybundle.core.resolve.SourceBuilder builder) throws IOException {
+        HashPolicy hashes = declared.hashes().forTarget(target.markers());
+        hashes.validate(provided.keySet());
         IndexConfiguration.Repository repo = config.open(listener);
         List<Resolver.Root> roots = new ArrayList<>();
         for (DeclaredRequirement d : declared.requirements()) {
@@ -125,20 +133,37 @@ public final class Locker {
             constraints.add(new Resolver.Root(d.requirement(), d.source()));
         }
         long start = System.nanoTime();
-        Resolution r = new Resolver(new IndexProvider(repo, target, builder)).resolve(new Resolver.Request(roots, constraints,
-                provided, allowPrereleases, target.markers(), target.describe()));
+        IndexProvider provider = new IndexProvider(repo, target, builder, hashes);
+        Resolution r = new Resolver(provider).resolve(new Resolver.Request(roots, constraints, provided,
+                allowPrereleases, target.markers(), target.describe()));
         listener.log(Level.INFO, String.format(java.util.Locale.ROOT, "Resolved %d packages for %s in %.1f s",
                 r.pins().size(), target.describe(), (System.nanoTime() - start) / 1e9));
         Map<String, String> indexUrls = new LinkedHashMap<>();
         config.indexes().forEach(s -> indexUrls.put(s.id(), s.url().toString()));
         List<LockedPackage> packages = new ArrayList<>();
+        List<String> unhashed = new ArrayList<>();
         for (Resolution.Pin pin : r.pins()) {
             var c = pin.candidate();
             var f = c.file();
-            String sha = f.sha256();
+            String sha = provider.digestsOf(f).get("sha256");
             if (sha == null) { // an index without digests: fetch once to record one
                 sha = io.github.pybundle.core.index.FileCache.sha256Hex(repo.downloader().fetch(
                         new io.github.pybundle.core.index.Downloader.Request(f, null)));
+            }
+            Map<String, String> otherHashes = new TreeMap<>();
+            if (hashes.enabled() && !hashes.covers(c.name())) {
+                unhashed.add(c.name() + "==" + c.version() + " --hash=sha256:" + sha + "    # required by "
+                        + String.join(", ", pin.requiredBy().stream().map(x -> x.parent() == null ? x.source()
+                        : x.parent() + " " + x.parentVersion()).distinct().toList()));
+            } else if (hashes.enabled()) {
+                // The resolver was offered only matching files; this is the last look before the lock records one.
+                String problem = provider.hashProblem(c);
+                if (problem != null) {
+                    throw new HashMismatchException(problem, IndexProvider.MISMATCH_HINTS);
+                }
+                Map<String, String> known = provider.digestsOf(f);
+                hashes.algorithms(c.name()).stream().filter(a -> !a.equals("sha256") && known.containsKey(a))
+                        .forEach(a -> otherHashes.put(a, known.get(a)));
             }
             boolean local = "file".equals(f.url().getScheme());
             List<String> deps = pin.dependencies().stream().map(Requirement::normalizedName)
@@ -146,7 +171,16 @@ public final class Locker {
                             .equals(n))).distinct().sorted().toList();
             packages.add(new LockedPackage(c.name(), c.version().toString(), indexUrls.get(f.sourceId()),
                     f.filename(), local ? null : stripUserInfo(f.url()), local ? relative(lockFile, Path.of(f.url()))
-                    : null, f.size(), sha, deps, !f.isWheel()));
+                    : null, f.size(), sha, deps, !f.isWheel(), otherHashes));
+        }
+        if (!unhashed.isEmpty()) {
+            unhashed.sort(null);
+            throw new HashesRequiredException("Hashes are required in hash-checking mode (on because of "
+                    + hashes.trigger() + "), but they are missing for packages the resolution needs: no requirement"
+                    + " or constraint gives hashes for them. These lines would allow the files chosen (check the"
+                    + " hashes against a source you trust first):\n  " + String.join("\n  ", unhashed),
+                    List.of("add the lines to a requirements file, or to a constraints file (-c) to allow the files"
+                            + " without requiring the packages directly"));
         }
         Pylock lock = new Pylock(List.of(target.environmentMarker()), "==" + target.major() + "." + target.minor()
                 + ".*", "pybundle " + Generator.VERSION, packages, inputs(declared, target, provided));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.index.Digests;
+import io.github.pybundle.core.requirements.HashPolicy;
 import io.github.pybundle.core.wheel.DistributionFilename;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -77,7 +79,9 @@ public record Pylock(List<String> environments, String requiresPython, String cr
             if (p.size() >= 0) {
                 sb.append(", size = ").append(p.size());
             }
-            sb.append(", hashes = {sha256 = ").append(str(p.sha256())).append(p.sdist() ? "}}\n" : "}}]\n");
+            sb.append(", hashes = {sha256 = ").append(str(p.sha256()));
+            p.otherHashes().forEach((a, h) -> sb.append(", ").append(a).append(" = ").append(str(h)));
+            sb.append(p.sdist() ? "}}\n" : "}}]\n");
         }
         if (!inputs.isEmpty()) {
             sb.append("\n[tool.pybundle]\n");
@@ -157,9 +161,18 @@ public record Pylock(List<String> environments, String requiresPython, String cr
             }
             List<String> deps = new ArrayList<>();
             p.path("dependencies").forEach(d -> deps.add(d.path("name").asText()));
+            Map<String, String> others = new LinkedHashMap<>();
+            w.path("hashes").fields().forEachRemaining(h -> {
+                // sha384 and sha512 (hash-checking mode records them); other tools' other digests are not used
+                if (!h.getKey().equals("sha256") && HashPolicy.ALGORITHMS
+                        .containsKey(h.getKey().toLowerCase(Locale.ROOT)) && h.getValue().isTextual()) {
+                    others.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()
+                            .toLowerCase(Locale.ROOT));
+                }
+            });
             packages.add(new LockedPackage(name, p.path("version").asText(null), p.path("index").asText(null),
                     wheelName, url, path, w.path("size").asLong(-1),
-                    sha, deps, sdist));
+                    sha, deps, sdist, others));
         }
         Map<String, List<String>> inputs = new LinkedHashMap<>();
         JsonNode tool = root.path("tool").path("pybundle");

@@ -28,10 +28,18 @@ public final class DeclaredRequirements {
      * @param extras optional-dependency groups of the pyproject to include ({@code <extras>})
      * @param dependencyGroups PEP 735 groups of the pyproject to include ({@code <dependencyGroups>})
      * @param environment variables for {@code ${VAR}} in requirements files
+     * @param requireHashes turn hash-checking mode on even when no requirement has a hash ({@code <requireHashes>})
      */
     public record Request(List<String> requirements, List<String> constraints, List<Path> requirementsFiles,
                          Path pyproject, boolean pyprojectExplicit, List<String> extras,
-                         List<String> dependencyGroups, Map<String, String> environment) {
+                         List<String> dependencyGroups, Map<String, String> environment, boolean requireHashes) {
+        /** A request without {@code requireHashes}. */
+        public Request(List<String> requirements, List<String> constraints, List<Path> requirementsFiles,
+                       Path pyproject, boolean pyprojectExplicit, List<String> extras,
+                       List<String> dependencyGroups, Map<String, String> environment) {
+            this(requirements, constraints, requirementsFiles, pyproject, pyprojectExplicit, extras, dependencyGroups,
+                    environment, false);
+        }
     }
 
     private final List<DeclaredRequirement> requirements;
@@ -40,16 +48,18 @@ public final class DeclaredRequirements {
     private final List<RequirementsFile> files;
     private final SpecifierSet requiresPython;
     private final PyprojectFile pyproject;
+    private final HashPolicy hashes;
 
     private DeclaredRequirements(List<DeclaredRequirement> requirements, List<DeclaredRequirement> constraints,
                                  List<DeclaredRequirement> published, List<RequirementsFile> files,
-                                 SpecifierSet requiresPython, PyprojectFile pyproject) {
+                                 SpecifierSet requiresPython, PyprojectFile pyproject, HashPolicy hashes) {
         this.requirements = List.copyOf(requirements);
         this.constraints = List.copyOf(constraints);
         this.published = List.copyOf(published);
         this.files = List.copyOf(files);
         this.requiresPython = requiresPython;
         this.pyproject = pyproject;
+        this.hashes = hashes;
     }
 
     /**
@@ -67,6 +77,11 @@ public final class DeclaredRequirements {
         published.addAll(fromPom);
         constraints.addAll(pomEntries(request.constraints(), "constraints"));
 
+        // The top-level requirements pip's hash-checking rules apply to: the pom's and the requirements files'. The
+        // pyproject's are the project's own abstract dependencies, like those of the project pip installs: their
+        // packages need hashes from some requirement or constraint, but no pin of their own.
+        List<DeclaredRequirement> hashRoots = new ArrayList<>(fromPom);
+        String requireHashes = request.requireHashes() ? "<requireHashes>" : null;
         List<RequirementsFile> files = new ArrayList<>();
         RequirementsFileParser parser = new RequirementsFileParser(request.environment());
         for (Path f : request.requirementsFiles()) {
@@ -79,6 +94,10 @@ public final class DeclaredRequirements {
             files.add(parsed);
             requirements.addAll(parsed.requirements());
             constraints.addAll(parsed.constraints());
+            hashRoots.addAll(parsed.requirements());
+            if (requireHashes == null && parsed.requireHashes() != null) {
+                requireHashes = "--require-hashes in " + parsed.requireHashes();
+            }
         }
 
         PyprojectFile pyproject = null;
@@ -113,7 +132,11 @@ public final class DeclaredRequirements {
             }
             requirements.addAll(reqs);
         }
-        return new DeclaredRequirements(requirements, constraints, published, files, requiresPython, pyproject);
+        List<DeclaredRequirement> others = new ArrayList<>(requirements);
+        others.removeAll(hashRoots);
+        others.addAll(constraints);
+        return new DeclaredRequirements(requirements, constraints, published, files, requiresPython, pyproject,
+                HashPolicy.of(requireHashes, hashRoots, others));
     }
 
     private static List<DeclaredRequirement> pomEntries(List<String> entries, String element) {
@@ -122,7 +145,7 @@ public final class DeclaredRequirements {
             String text = entries.get(i) == null ? "" : entries.get(i).strip();
             String where = "<" + element + "> entry " + (i + 1);
             try {
-                out.add(new DeclaredRequirement(RequirementsFileParser.requirement(where, text), where, List.of()));
+                out.add(RequirementsFileParser.declared(where, text));
             } catch (InvalidRequirementsFileException e) {
                 String detail = e.getMessage().substring(where.length() + 2);
                 throw new InvalidConfigurationException(element, text, "entry " + (i + 1) + ": " + detail,
@@ -152,7 +175,7 @@ public final class DeclaredRequirements {
                 }
             }
         }
-        return new DeclaredRequirements(more, constraints, published, files, requiresPython, pyproject);
+        return new DeclaredRequirements(more, constraints, published, files, requiresPython, pyproject, hashes);
     }
 
     /** Everything to install, in declaration order. */
@@ -163,6 +186,14 @@ public final class DeclaredRequirements {
     /** Constraints: they restrict versions of packages that are required anyway, and add none. */
     public List<DeclaredRequirement> constraints() {
         return constraints;
+    }
+
+    /**
+     * Hash-checking mode: whether it is on, and the hashes of each package (see {@link HashPolicy}). The requirements
+     * that wheels supplied by the build tool add ({@link #withRequirementsOf}) are treated as dependencies.
+     */
+    public HashPolicy hashes() {
+        return hashes;
     }
 
     /** The requirements files read, for their index options. */

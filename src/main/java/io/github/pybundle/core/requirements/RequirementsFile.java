@@ -16,6 +16,7 @@ public final class RequirementsFile {
     final List<String> findLinks = new ArrayList<>();
     boolean noIndex;
     boolean pre;
+    String requireHashes;
     final Set<String> onlyBinary = new LinkedHashSet<>();
     final Set<String> noBinary = new LinkedHashSet<>();
     final List<String> warnings = new ArrayList<>();
@@ -53,6 +54,11 @@ public final class RequirementsFile {
     /** Whether {@code --pre} was given. */
     public boolean pre() {
         return pre;
+    }
+
+    /** Where {@code --require-hashes} was given first ({@code file:line}), or null when it was not. */
+    public String requireHashes() {
+        return requireHashes;
     }
 
     /** Normalised names (or {@code :all:}) from {@code --only-binary}. */

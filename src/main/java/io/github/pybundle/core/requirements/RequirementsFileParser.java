@@ -27,8 +27,10 @@ import java.util.regex.Pattern;
 public final class RequirementsFileParser {
     private static final Pattern COMMENT = Pattern.compile("(^|\\s+)#.*$");
     private static final Pattern ENV_VAR = Pattern.compile("\\$\\{([A-Z0-9_]+)\\}");
-    private static final Pattern HASH = Pattern.compile("(sha256|sha384|sha512):([0-9a-fA-F]+)");
-    private static final Map<String, Integer> HASH_HEX_LENGTH = Map.of("sha256", 64, "sha384", 96, "sha512", 128);
+    private static final Pattern HASH = Pattern.compile("([A-Za-z0-9_-]+):(\\S+)");
+    private static final java.util.Set<String> WEAK = java.util.Set.of("md5", "sha1", "sha224");
+    // Where the per-requirement options start: the first word that begins with '-'.
+    private static final Pattern OPTION_START = Pattern.compile("(?<=^|\\s)-");
 
     private final Map<String, String> environment;
     private final Deque<Path> including = new ArrayDeque<>();
@@ -133,14 +135,23 @@ public final class RequirementsFileParser {
             parseOption(file, where, tokens(where, text), constraint, out);
             return;
         }
-        // The requirement runs up to the first word that starts with '-'; the rest are per-requirement options.
-        String[] words = text.split(" ", -1);
-        int k = 0;
-        while (k < words.length && !words[k].startsWith("-")) {
-            k++;
-        }
-        String requirement = String.join(" ", java.util.Arrays.copyOfRange(words, 0, k));
-        List<String> options = tokens(where, String.join(" ", java.util.Arrays.copyOfRange(words, k, words.length)));
+        DeclaredRequirement declared = declared(where, text);
+        (constraint ? out.constraints : out.requirements).add(declared);
+    }
+
+    /**
+     * A requirement with its per-requirement options, as one line of a requirements file or one pom entry gives it:
+     * the requirement runs up to the first word that starts with {@code -}; the rest may only be {@code --hash}
+     * options ({@code --hash=sha256:<hex>} or {@code --hash sha256:<hex>}, any number).
+     *
+     * @param where the location, for messages
+     * @throws InvalidRequirementsFileException naming {@code where} on a bad requirement, option or hash
+     */
+    static DeclaredRequirement declared(String where, String text) {
+        Matcher start = OPTION_START.matcher(text);
+        int cut = start.find() ? start.start() : text.length();
+        String requirement = PyText.strip(text.substring(0, cut));
+        List<String> options = tokens(where, text.substring(cut));
         List<String> hashes = new ArrayList<>();
         for (int i = 0; i < options.size(); i++) {
             String opt = options.get(i);
@@ -153,19 +164,37 @@ public final class RequirementsFileParser {
                 throw new InvalidRequirementsFileException(where, "the option " + opt
                         + " is not supported after a requirement", "only --hash=sha256:... may follow a requirement");
             }
-            hashes.add(hash(where, value));
+            String hash = hash(where, value);
+            if (!hashes.contains(hash)) {
+                hashes.add(hash);
+            }
         }
-        DeclaredRequirement declared = new DeclaredRequirement(requirement(where, requirement), where, hashes);
-        (constraint ? out.constraints : out.requirements).add(declared);
+        return new DeclaredRequirement(requirement(where, requirement), where, hashes);
     }
 
+    // pip's hash-checking mode accepts these only (pip's STRONG_HASHES); md5 and sha1 are refused as too weak.
     private static String hash(String where, String value) {
         Matcher m = HASH.matcher(value);
-        if (!m.matches() || m.group(2).length() != HASH_HEX_LENGTH.get(m.group(1))) {
+        if (!m.matches()) {
             throw new InvalidRequirementsFileException(where, "'" + value + "' is not a valid --hash value",
                     "write --hash=sha256:<64 hex digits> (sha384 and sha512 are accepted too)");
         }
-        return m.group(1) + ":" + m.group(2).toLowerCase(java.util.Locale.ROOT);
+        String algorithm = m.group(1).toLowerCase(java.util.Locale.ROOT);
+        String digest = m.group(2).toLowerCase(java.util.Locale.ROOT);
+        Integer length = HashPolicy.ALGORITHMS.get(algorithm);
+        if (length == null) {
+            throw new InvalidRequirementsFileException(where, "--hash=" + value + ": " + algorithm + " hashes are not"
+                    + " accepted (" + (WEAK.contains(algorithm) ? algorithm + " is too weak to protect a download; "
+                    : "") + "allowed: sha256, sha384, sha512, as in pip)", "use the file's sha256: pip hash FILE,"
+                    + " sha256sum FILE, or the digest the index lists for it");
+        }
+        if (!digest.matches("[0-9a-f]+") || digest.length() != length) {
+            throw new InvalidRequirementsFileException(where, "'" + value + "' is not a valid --hash value: a "
+                    + algorithm + " digest is " + length + " hex digits, not " + (digest.matches("[0-9a-f]+")
+                    ? digest.length() + "" : "'" + m.group(2) + "'"),
+                    "write --hash=" + algorithm + ":<" + length + " hex digits>");
+        }
+        return algorithm + ":" + digest;
     }
 
     static Requirement requirement(String where, String text) {
@@ -227,8 +256,13 @@ public final class RequirementsFileParser {
                         }
                     }
                 }
-                case "--prefer-binary", "--require-hashes" -> out.warnings.add(where + ": " + name
-                        + " is implied: pybundle uses wheels only and checks every hash it knows");
+                case "--prefer-binary" -> out.warnings.add(where + ": " + name
+                        + " is implied: pybundle uses wheels only");
+                case "--require-hashes" -> {
+                    if (out.requireHashes == null) {
+                        out.requireHashes = where;
+                    }
+                }
                 case "--trusted-host" -> {
                     if (value == null) {
                         argument(where, tokens, ++i, name);
@@ -241,7 +275,7 @@ public final class RequirementsFileParser {
                                 + " that, or list its own requirements instead");
                 default -> throw new InvalidRequirementsFileException(where, "unknown or unsupported option '" + tok
                         + "'", "supported: -r, -c, -i/--index-url, --extra-index-url, -f/--find-links, --no-index,"
-                        + " --pre, --only-binary, --no-binary, --hash");
+                        + " --pre, --only-binary, --no-binary, --require-hashes, --hash");
             }
         }
     }

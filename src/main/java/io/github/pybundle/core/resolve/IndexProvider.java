@@ -2,11 +2,14 @@ package io.github.pybundle.core.resolve;
 
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.index.DistributionFile;
+import io.github.pybundle.core.index.Downloader;
+import io.github.pybundle.core.index.HashMismatchException;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.index.ProjectPage;
 import io.github.pybundle.core.metadata.CoreMetadataFile;
 import io.github.pybundle.core.pep440.SpecifierSet;
 import io.github.pybundle.core.pep440.Version;
+import io.github.pybundle.core.requirements.HashPolicy;
 import io.github.pybundle.core.wheel.SdistFilename;
 import io.github.pybundle.core.wheel.WheelFilename;
 import java.io.IOException;
@@ -31,15 +34,34 @@ public final class IndexProvider implements ResolutionProvider {
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.Future<ProjectPage>> pages =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ThreadPoolExecutor prefetch = prefetchPool();
+    private final HashPolicy hashes;
+    // Digests computed here (hash-checking mode), by file URL: algorithm → hex.
+    private final java.util.concurrent.ConcurrentHashMap<java.net.URI, Map<String, String>> digests =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    // Per hashed package: the usable versions the declarations with hashes admit and not yet found to mismatch, and
+    // the files found not to match (for the message when none is left).
+    private final Map<String, java.util.Set<Version>> hashAdmitted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<String>> hashMismatches = new java.util.concurrent.ConcurrentHashMap<>();
 
     public IndexProvider(IndexConfiguration.Repository repository, Target target) {
         this(repository, target, null);
     }
 
     public IndexProvider(IndexConfiguration.Repository repository, Target target, SourceBuilder builder) {
+        this(repository, target, builder, HashPolicy.off());
+    }
+
+    /**
+     * A provider that, in hash-checking mode, offers only files that match the hashes declared for their package.
+     *
+     * @param hashes the policy for this target ({@link HashPolicy#forTarget})
+     */
+    public IndexProvider(IndexConfiguration.Repository repository, Target target, SourceBuilder builder,
+                         HashPolicy hashes) {
         this.repository = repository;
         this.target = target;
         this.builder = builder;
+        this.hashes = hashes;
     }
 
     private static java.util.concurrent.ThreadPoolExecutor prefetchPool() {
@@ -89,13 +111,18 @@ public final class IndexProvider implements ResolutionProvider {
                 byVersion.computeIfAbsent(v, k -> new ArrayList<>()).add(f);
             }
         }
+        boolean hashed = hashes.covers(name);
+        List<String> mismatchedInRange = new ArrayList<>(); // files of versions the hashed declarations admit
+        List<String> mismatched = new ArrayList<>();
         List<Candidate> usable = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
         for (Map.Entry<Version, List<DistributionFile>> e : byVersion.entrySet()) {
             DistributionFile best = null;
             int bestRank = Integer.MAX_VALUE;
+            boolean bestVerified = false; // in hash-checking mode: whether best is known to match the hashes
             boolean anyWheel = false;
             String pythonMismatch = null;
+            List<String> hashMismatch = new ArrayList<>();
             for (DistributionFile f : e.getValue()) {
                 if (!f.isWheel()) {
                     continue;
@@ -109,13 +136,34 @@ public final class IndexProvider implements ResolutionProvider {
                     pythonMismatch = f.requiresPython();
                     continue;
                 }
-                if (rank.get() < bestRank) {
+                // pip picks among the files that match the hashes; a file the index gives no comparable digest for
+                // is a fallback, hashed when the resolver gets to it.
+                boolean verified = true;
+                if (hashed) {
+                    HashPolicy.Verdict v = verdict(name, f, admittedByHashedDeclarations(name, e.getKey()));
+                    if (v == HashPolicy.Verdict.MISMATCH) {
+                        hashMismatch.add(hashes.describeFile(name, f.filename(), digestsOf(f)));
+                        continue;
+                    }
+                    verified = v == HashPolicy.Verdict.MATCH;
+                }
+                if (verified && !bestVerified || verified == bestVerified && rank.get() < bestRank) {
                     best = f;
                     bestRank = rank.get();
+                    bestVerified = verified;
+                }
+            }
+            if (!hashMismatch.isEmpty()) {
+                mismatched.addAll(hashMismatch);
+                if (admittedByHashedDeclarations(name, e.getKey())) {
+                    mismatchedInRange.addAll(hashMismatch);
                 }
             }
             if (best != null) {
                 usable.add(new Candidate(name, e.getKey(), best, best.isYanked(), false));
+            } else if (!hashMismatch.isEmpty()) {
+                rejected.add(new Rejected(e.getKey(), "no file matches the allowed hashes: "
+                        + String.join("; ", hashMismatch)));
             } else if (pythonMismatch != null) {
                 rejected.add(new Rejected(e.getKey(), "requires Python " + pythonMismatch));
             } else if (anyWheel) {
@@ -123,13 +171,20 @@ public final class IndexProvider implements ResolutionProvider {
                         + e.getValue().stream().filter(DistributionFile::isWheel).limit(3)
                         .map(f -> f.filename().replaceFirst("^[^-]+-[^-]+-", "").replaceFirst("\\.whl$", ""))
                         .toList() + ")"));
-            } else if (builder != null && e.getValue().stream().anyMatch(f -> f.filename().endsWith(".tar.gz")
-                    || f.filename().endsWith(".zip"))) {
+            } else if (builderWouldBuild(e.getValue())) {
                 DistributionFile sdist = e.getValue().stream().filter(f -> !f.isWheel()).findFirst().orElseThrow();
-                if (admitsTarget(sdist.requiresPython())) {
-                    usable.add(new Candidate(name, e.getKey(), sdist, sdist.isYanked(), false));
-                } else {
+                if (!admitsTarget(sdist.requiresPython())) {
                     rejected.add(new Rejected(e.getKey(), "requires Python " + sdist.requiresPython()));
+                } else if (hashed && verdict(name, sdist, admittedByHashedDeclarations(name, e.getKey()))
+                        == HashPolicy.Verdict.MISMATCH) {
+                    String file = hashes.describeFile(name, sdist.filename(), digestsOf(sdist));
+                    mismatched.add(file);
+                    if (admittedByHashedDeclarations(name, e.getKey())) {
+                        mismatchedInRange.add(file);
+                    }
+                    rejected.add(new Rejected(e.getKey(), "no file matches the allowed hashes: " + file));
+                } else {
+                    usable.add(new Candidate(name, e.getKey(), sdist, sdist.isYanked(), false));
                 }
             } else {
                 rejected.add(new Rejected(e.getKey(), "only a source distribution ("
@@ -137,7 +192,98 @@ public final class IndexProvider implements ResolutionProvider {
                         + " <findLinks> directory or ask the maintainers for one"));
             }
         }
+        if (hashed) {
+            java.util.Set<Version> admitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            usable.stream().map(Candidate::version).filter(v -> admittedByHashedDeclarations(name, v))
+                    .forEach(admitted::add);
+            hashAdmitted.put(name, admitted);
+            hashMismatches.put(name, new java.util.concurrent.CopyOnWriteArrayList<>(
+                    mismatchedInRange.isEmpty() ? mismatched : mismatchedInRange));
+            if (admitted.isEmpty() && !mismatched.isEmpty()) {
+                throw hashMismatch(name);
+            }
+        }
         return new Versions(usable, rejected);
+    }
+
+    // Nothing can satisfy the declarations that carry the hashes: said plainly, not as a version conflict.
+    private HashMismatchException hashMismatch(String name) {
+        List<String> shown = hashMismatches.getOrDefault(name, List.of());
+        return new HashMismatchException(hashes.mismatch(name, shown.size() <= 3 ? shown : List.of(String.join(
+                "; ", shown.subList(0, 3)) + "; and " + (shown.size() - 3) + " more")), MISMATCH_HINTS);
+    }
+
+    /** What to do about a file that does not match its declared hashes. */
+    public static final List<String> MISMATCH_HINTS = List.of(
+            "if the hash was taken from another file (another version or platform), replace it with the digest of the"
+                    + " file for the target: pip hash FILE, or the sha256 the index lists",
+            "if the hash is right, the index serves another file than the one that was hashed (a rebuilt wheel, an"
+                    + " out-of-sync mirror, tampering): do not change the hash before you know why");
+
+    private boolean builderWouldBuild(List<DistributionFile> files) {
+        return builder != null && files.stream().noneMatch(DistributionFile::isWheel) && files.stream()
+                .anyMatch(f -> f.filename().endsWith(".tar.gz") || f.filename().endsWith(".zip"));
+    }
+
+    private boolean admittedByHashedDeclarations(String name, Version v) {
+        return hashes.rules(name).stream().allMatch(d -> d.requirement().specifier().contains(v, true));
+    }
+
+    /** The digests known of a file: those the index states, and those computed here (algorithm → hex). */
+    public Map<String, String> digestsOf(DistributionFile f) {
+        Map<String, String> computed = digests.get(f.url());
+        if (computed == null) {
+            return f.hashes();
+        }
+        Map<String, String> all = new java.util.HashMap<>(f.hashes());
+        all.putAll(computed);
+        return all;
+    }
+
+    // How a file compares with its package's hashes from what is known now; with hashLocal, a local file (find-links)
+    // the index gives no digest for is hashed at once (only for versions the resolver may choose: a directory of large
+    // wheels is not read in full for versions the declarations rule out anyway).
+    private HashPolicy.Verdict verdict(String name, DistributionFile f, boolean hashLocal) throws IOException {
+        HashPolicy.Verdict v = hashes.check(name, digestsOf(f));
+        if (v == HashPolicy.Verdict.UNKNOWN && hashLocal && "file".equals(f.url().getScheme())) {
+            hashFile(name, f, java.nio.file.Path.of(f.url()));
+            v = hashes.check(name, digestsOf(f));
+        }
+        return v;
+    }
+
+    private void hashFile(String name, DistributionFile f, java.nio.file.Path local) throws IOException {
+        java.util.Set<String> algorithms = new java.util.TreeSet<>(hashes.algorithms(name));
+        algorithms.add("sha256");
+        digests.put(f.url(), HashPolicy.digests(local, algorithms));
+    }
+
+    /**
+     * In hash-checking mode, why a candidate's file may not be used (it does not match the hashes declared for its
+     * package), or null when it may. A file the index gives no comparable digest for is downloaded and hashed.
+     */
+    public String hashProblem(Candidate c) throws IOException {
+        if (c.file() == null || !hashes.covers(c.name())) {
+            return null;
+        }
+        DistributionFile f = c.file();
+        HashPolicy.Verdict v = verdict(c.name(), f, true);
+        if (v == HashPolicy.Verdict.UNKNOWN) {
+            hashFile(c.name(), f, repository.downloader().fetch(new Downloader.Request(f, null)));
+            v = hashes.check(c.name(), digestsOf(f));
+        }
+        if (v == HashPolicy.Verdict.MATCH) {
+            return null;
+        }
+        String file = hashes.describeFile(c.name(), f.filename(), digestsOf(f));
+        java.util.Set<Version> admitted = hashAdmitted.get(c.name());
+        if (admitted != null && admitted.remove(c.version())) {
+            hashMismatches.computeIfAbsent(c.name(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(file);
+            if (admitted.isEmpty()) {
+                throw hashMismatch(c.name()); // no other version can satisfy the declarations with the hashes
+            }
+        }
+        return hashes.mismatch(c.name(), List.of(file));
     }
 
     // Whether a dependency applies on the target without extras: only those pages are fetched ahead (an extra's
@@ -176,6 +322,10 @@ public final class IndexProvider implements ResolutionProvider {
 
     @Override
     public Dependencies dependencies(Candidate c) throws IOException {
+        String hashProblem = hashProblem(c);
+        if (hashProblem != null) {
+            return new Dependencies(List.of(), hashProblem);
+        }
         CoreMetadataFile md;
         if (!c.file().isWheel()) { // an sdist, allowed by <allowSourceBuilds>: its metadata is the built wheel's
             java.nio.file.Path sdist = repository.downloader().fetch(new io.github.pybundle.core.index.Downloader

@@ -67,4 +67,43 @@ class DeclaredRequirementsTest {
                         List.of(dir.resolve("nope.txt")), null, false, List.of(), List.of(), Map.of())));
         assertEquals("requirementsFiles", missing.setting());
     }
+
+    private static final String SHA = "ab".repeat(32);
+
+    @Test
+    void collect_readsHashesOfPomEntriesAndTurnsHashCheckingOn() throws Exception {
+        DeclaredRequirements d = DeclaredRequirements.collect(new DeclaredRequirements.Request(
+                List.of("six==1.16.0 --hash=sha256:" + SHA.toUpperCase() + "\n      --hash sha256:" + "c".repeat(64)),
+                List.of("urllib3==2.0.7 --hash=sha512:" + "d".repeat(128)), List.of(), null, false, List.of(),
+                List.of(), Map.of()));
+        assertEquals("six==1.16.0", d.requirements().get(0).requirement().toString());
+        assertEquals(List.of("sha256:" + SHA, "sha256:" + "c".repeat(64)), d.requirements().get(0).hashes());
+        assertEquals(List.of("sha512:" + "d".repeat(128)), d.constraints().get(0).hashes());
+        assertTrue(d.hashes().enabled());
+        assertEquals("--hash in <requirements> entry 1", d.hashes().trigger());
+        assertEquals(List.of("six sha256:" + SHA, "six sha256:" + "c".repeat(64), "urllib3 sha512:" + "d".repeat(128)),
+                d.hashes().inputs());
+        // The hashes are a deployment input: the project wheel's Requires-Dist does not carry them.
+        assertEquals(List.of("six==1.16.0"), d.publishedRequirements().stream().map(Object::toString).toList());
+    }
+
+    @Test
+    void collect_hashCheckingIsOffWithoutHashesAndOnWhenAskedFor() throws Exception {
+        assertTrue(!collect(List.of("six"), List.of(), List.of(), false).hashes().enabled());
+        DeclaredRequirements d = DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of("six"),
+                List.of(), List.of(), null, false, List.of(), List.of(), Map.of(), true));
+        assertEquals("<requireHashes>", d.hashes().trigger());
+        SourceTrees.write(dir, "requirements.txt", "--require-hashes\nsix==1.16.0\n");
+        DeclaredRequirements f = DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of(),
+                List.of(), List.of(dir.resolve("requirements.txt")), null, false, List.of(), List.of(), Map.of()));
+        assertEquals("--require-hashes in " + dir.resolve("requirements.txt") + ":1", f.hashes().trigger());
+    }
+
+    @Test
+    void collect_refusesAWeakHashInAPomEntryNamingTheElement() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> collect(
+                List.of("six==1.16.0 --hash=md5:" + "0".repeat(32)), List.of(), List.of(), false));
+        assertEquals("requirements", e.setting());
+        assertTrue(e.getMessage().contains("md5 hashes are not accepted"), e.getMessage());
+    }
 }

@@ -46,6 +46,23 @@ class RequirementsFileParserTest {
     }
 
     @Test
+    void parse_acceptsSha384AndSha512AndRecordsRequireHashes() throws Exception {
+        RequirementsFile f = parse("six==1.16.0 --hash=sha384:" + "C".repeat(96) + " --hash=sha512:" + "d".repeat(128)
+                + " --hash=sha512:" + "d".repeat(128) + "\n--require-hashes\n");
+        assertEquals(List.of("sha384:" + "c".repeat(96), "sha512:" + "d".repeat(128)), f.requirements().get(0).hashes());
+        assertEquals(dir.resolve("requirements.txt") + ":2", f.requireHashes());
+        assertTrue(f.warnings().isEmpty(), f.warnings().toString());
+    }
+
+    @Test
+    void parse_readsHashesOfConstraints() throws Exception {
+        SourceTrees.write(dir, "constraints.txt", "urllib3==2.0.7 --hash=sha256:" + SHA + "\n");
+        RequirementsFile f = parse("-c constraints.txt\nrequests\n");
+        assertEquals(List.of("sha256:" + SHA), f.constraints().get(0).hashes());
+        assertEquals(null, f.requireHashes());
+    }
+
+    @Test
     void parse_followsIncludesAndConstraintsRelativeToTheIncludingFile() throws Exception {
         SourceTrees.write(dir, "sub/base.txt", "-c ../constraints.txt\nrequests\n");
         SourceTrees.write(dir, "constraints.txt", "urllib3<2\n");
@@ -75,7 +92,11 @@ class RequirementsFileParserTest {
         "./dist/y-1.0-py3-none-any.whl | is a path or URL without a project name",
         "--frobnicate | unknown or unsupported option '--frobnicate'",
         "requests --global-option=x | the option --global-option=x is not supported after a requirement",
-        "requests --hash=md5:abc | 'md5:abc' is not a valid --hash value",
+        "requests --hash=md5:" + "0123456789abcdef0123456789abcdef | md5 hashes are not accepted (md5 is too weak",
+        "requests --hash=sha1:abc | sha1 hashes are not accepted (sha1 is too weak",
+        "requests --hash=sha256:abc | a sha256 digest is 64 hex digits, not 3",
+        "requests --hash=sha512:" + "ab" + " | a sha512 digest is 128 hex digits, not 2",
+        "requests --hash=sha256 | 'sha256' is not a valid --hash value",
         "pandas >=2,< | 'pandas >=2,<' is not a valid requirement",
         "-r | -r needs a value",
         "-r missing.txt | does not exist",
