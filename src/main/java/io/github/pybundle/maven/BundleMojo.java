@@ -5,13 +5,13 @@ import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.bundle.BundleFingerprint;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
-import io.github.pybundle.core.bundle.WheelChecks;
+import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.source.PythonSourceTree;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Pylock;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
-import io.github.pybundle.core.resolve.Target;
+import io.github.pybundle.core.target.Target;
 import io.github.pybundle.core.sbom.Component;
 import io.github.pybundle.core.sbom.Purl;
 import io.github.pybundle.core.sbom.SbomWriter;
@@ -144,9 +144,9 @@ public class BundleMojo extends AbstractPyBundleMojo {
         String fingerprint = fingerprint(declared, tt, placement, format, interpreter, mavenWheels);
         java.nio.file.Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
         // Which wheels were checked (RECORD, CRC-32, deflate streams): cache entries across builds, others in this one.
-        io.github.pybundle.core.bundle.WheelVerifier.Memo checked = config == null
-                ? io.github.pybundle.core.bundle.WheelVerifier.Memo.none()
-                : io.github.pybundle.core.bundle.WheelVerifier.Memo.inCache(config.cacheRoot());
+        io.github.pybundle.core.wheel.WheelVerifier.Memo checked = config == null
+                ? io.github.pybundle.core.wheel.WheelVerifier.Memo.none()
+                : io.github.pybundle.core.wheel.WheelVerifier.Memo.inCache(config.cacheRoot());
         List<Path> wheels = new java.util.ArrayList<>(mavenWheels);
         if (lock != null) {
             LockedWheels lw = locked;
@@ -154,7 +154,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
             IndexConfiguration c = config;
             // Each wheel is checked as soon as it arrives, while others download; the archive then only copies it.
             wheels.addAll(timer.time("download", () -> lw.fetch(l, lockFile.toPath(), c,
-                    w -> io.github.pybundle.core.bundle.WheelVerifier.verify(w, checked))));
+                    w -> io.github.pybundle.core.wheel.WheelVerifier.verify(w, checked))));
         }
         if (t == null && !mavenWheels.isEmpty()) {
             t = resolvedTarget(); // the environment archive needs the target when a Maven wheel is native
@@ -184,7 +184,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
                 mainScript.toPath(), t == null ? null : lockFile.toPath(), List.of(
                 "layout=" + placement, "format=" + format, "finalName=" + finalName, "interpreter=" + interpreter,
                 "timestamp=" + timestamp().getEpochSecond(), "excludes=" + excludes, "app=" + project.getArtifactId(),
-                "generator=" + io.github.pybundle.core.project.Generator.NAME, "maven-wheels=" + digests(mavenWheels),
+                "generator=" + io.github.pybundle.core.Generator.NAME, "maven-wheels=" + digests(mavenWheels),
                 "spark=" + sparkSpec(), "lock-inputs=" + (t == null ? "-" : io.github.pybundle.core.lock.Locker
                         .inputs(declared, t, providedPackages())), "target=" + (t == null ? "-" : t.describe()),
                 "prereleases=" + allowPrereleases, "sbom=" + sbomSubject().purl()));
@@ -197,7 +197,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
     }
 
     private static Component sbomTool() {
-        String version = io.github.pybundle.core.project.Generator.VERSION;
+        String version = io.github.pybundle.core.Generator.VERSION;
         return Component.of(Component.Type.APPLICATION, "io.github.pybundle", "pybundle-maven-plugin", version,
                 Purl.maven("io.github.pybundle", "pybundle-maven-plugin", version));
     }
@@ -222,11 +222,11 @@ public class BundleMojo extends AbstractPyBundleMojo {
     // A repository stores artifactId-version.whl; the bundle needs the wheel under its own name.
     private Path pep427Named(Path f) throws java.io.IOException {
         try {
-            io.github.pybundle.core.wheel.WheelFilename.parse(f.getFileName().toString());
+            io.github.pybundle.core.spec.dist.WheelFilename.parse(f.getFileName().toString());
             return f;
         } catch (io.github.pybundle.core.PyBundleException notAWheelName) {
             Path dir = java.nio.file.Files.createDirectories(outputDirectory.toPath().resolve("pybundle/maven-wheels"));
-            Path named = dir.resolve(io.github.pybundle.core.bundle.WheelArchive.properName(f));
+            Path named = dir.resolve(io.github.pybundle.core.wheel.WheelArchive.properName(f));
             java.nio.file.Files.copy(f, named, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return named;
         }
@@ -235,7 +235,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
     private static String digests(List<Path> files) throws java.io.IOException {
         StringBuilder sb = new StringBuilder();
         for (Path f : files) {
-            sb.append(io.github.pybundle.core.index.FileCache.sha256Hex(f)).append(',');
+            sb.append(io.github.pybundle.core.cache.FileCache.sha256Hex(f)).append(',');
         }
         return sb.toString();
     }
@@ -303,7 +303,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
             return lock;
         }
         java.util.Set<String> names = new java.util.HashSet<>();
-        excludes.forEach(e -> names.add(io.github.pybundle.core.name.ProjectName.normalize(e.strip())));
+        excludes.forEach(e -> names.add(io.github.pybundle.core.spec.name.ProjectName.normalize(e.strip())));
         List<io.github.pybundle.core.lock.LockedPackage> kept = new java.util.ArrayList<>();
         for (io.github.pybundle.core.lock.LockedPackage p : lock.packages()) {
             if (names.contains(p.name())) {

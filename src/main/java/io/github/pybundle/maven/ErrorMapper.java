@@ -4,7 +4,7 @@ import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.PyBundleException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.github.pybundle.core.index.Secrets;
+import io.github.pybundle.core.net.Secrets;
 import java.util.Set;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;

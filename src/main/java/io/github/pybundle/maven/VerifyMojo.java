@@ -3,7 +3,7 @@ package io.github.pybundle.maven;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.resolve.SourceBuilder;
-import io.github.pybundle.core.resolve.Target;
+import io.github.pybundle.core.target.Target;
 import io.github.pybundle.core.verify.BundleVerifier;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.pybundle.core.index.Credentials;
+import io.github.pybundle.core.net.Credentials;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.index.PackageSource;
 import java.net.URI;

@@ -2,10 +2,10 @@ package io.github.pybundle.testing;
 
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.index.Downloader;
-import io.github.pybundle.core.index.FileCache;
-import io.github.pybundle.core.index.HttpFetcher;
+import io.github.pybundle.core.cache.FileCache;
+import io.github.pybundle.core.net.HttpFetcher;
 import io.github.pybundle.core.index.IndexClient;
-import io.github.pybundle.core.index.NetworkSettings;
+import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.index.PackageSource;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.github.pybundle.core.bundle;
 
-import io.github.pybundle.core.index.FileCache;
+import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.source.PythonSourceTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

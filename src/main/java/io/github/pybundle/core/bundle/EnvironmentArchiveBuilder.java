@@ -1,5 +1,12 @@
 package io.github.pybundle.core.bundle;
 
+import io.github.pybundle.core.wheel.EntryPoints;
+import io.github.pybundle.core.wheel.UnsafeWheelException;
+import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelChecks;
+import io.github.pybundle.core.wheel.WheelEntries;
+import io.github.pybundle.core.wheel.WheelVerifier;
+
 import io.github.pybundle.core.archive.ArchiveWriter;
 import io.github.pybundle.core.archive.ReproducibleTarWriter;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;

@@ -1,5 +1,11 @@
 package io.github.pybundle.core.bundle;
 
+import io.github.pybundle.core.wheel.UnsafeWheelException;
+import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelChecks;
+import io.github.pybundle.core.wheel.WheelEntries;
+import io.github.pybundle.core.wheel.WheelVerifier;
+
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
 import io.github.pybundle.core.event.BuildListener;

@@ -1,5 +1,13 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.cache.FileCache;
+import io.github.pybundle.core.cache.HashMismatchException;
+import io.github.pybundle.core.cache.OfflineMissException;
+import io.github.pybundle.core.net.Credentials;
+import io.github.pybundle.core.net.HttpFetcher;
+import io.github.pybundle.core.net.NetworkSettings;
+import io.github.pybundle.core.net.Secrets;
+
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;

@@ -1,8 +1,12 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.cache.FileCache;
+import io.github.pybundle.core.cache.HashMismatchException;
+import io.github.pybundle.core.net.NetworkSettings;
+
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
-import io.github.pybundle.core.metadata.CoreMetadataFile;
+import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.github.pybundle.core.index;
 
 import io.github.pybundle.core.InvalidConfigurationException;
-import io.github.pybundle.core.name.ProjectName;
+import io.github.pybundle.core.spec.name.ProjectName;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

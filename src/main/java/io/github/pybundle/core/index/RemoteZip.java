@@ -1,5 +1,7 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.net.HttpFetcher;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -3,12 +3,12 @@ package io.github.pybundle.core.lock;
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
-import io.github.pybundle.core.index.HashMismatchException;
+import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.index.IndexConfiguration;
-import io.github.pybundle.core.name.ProjectName;
-import io.github.pybundle.core.pep440.Specifier;
-import io.github.pybundle.core.pep508.Requirement;
-import io.github.pybundle.core.project.Generator;
+import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.spec.pep440.Specifier;
+import io.github.pybundle.core.spec.pep508.Requirement;
+import io.github.pybundle.core.Generator;
 import io.github.pybundle.core.requirements.DeclaredRequirement;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.requirements.HashPolicy;
@@ -16,7 +16,7 @@ import io.github.pybundle.core.requirements.HashesRequiredException;
 import io.github.pybundle.core.resolve.IndexProvider;
 import io.github.pybundle.core.resolve.Resolution;
 import io.github.pybundle.core.resolve.Resolver;
-import io.github.pybundle.core.resolve.Target;
+import io.github.pybundle.core.target.Target;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -147,7 +147,7 @@ public final class Locker {
             var f = c.file();
             String sha = provider.digestsOf(f).get("sha256");
             if (sha == null) { // an index without digests: fetch once to record one
-                sha = io.github.pybundle.core.index.FileCache.sha256Hex(repo.downloader().fetch(
+                sha = io.github.pybundle.core.cache.FileCache.sha256Hex(repo.downloader().fetch(
                         new io.github.pybundle.core.index.Downloader.Request(f, null)));
             }
             Map<String, String> otherHashes = new TreeMap<>();

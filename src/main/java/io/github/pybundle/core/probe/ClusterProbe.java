@@ -3,7 +3,7 @@ package io.github.pybundle.core.probe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.pybundle.core.InvalidConfigurationException;
-import io.github.pybundle.core.resolve.Target;
+import io.github.pybundle.core.target.Target;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.github.pybundle.core.project;
 
 import io.github.pybundle.core.InvalidConfigurationException;
-import io.github.pybundle.core.pep440.Version;
+import io.github.pybundle.core.spec.pep440.Version;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,21 +1,23 @@
 package io.github.pybundle.core.project;
 
+import io.github.pybundle.core.Generator;
+
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
-import io.github.pybundle.core.bundle.WheelArchive;
-import io.github.pybundle.core.bundle.WheelChecks;
-import io.github.pybundle.core.bundle.WheelVerifier;
+import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelChecks;
+import io.github.pybundle.core.wheel.WheelVerifier;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.launch.SparkSubmitScript;
-import io.github.pybundle.core.name.ProjectName;
-import io.github.pybundle.core.pep440.InvalidVersionException;
-import io.github.pybundle.core.pep440.Version;
+import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.spec.pep440.InvalidVersionException;
+import io.github.pybundle.core.spec.pep440.Version;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.source.PythonSourceTree;
-import io.github.pybundle.core.wheel.CoreMetadata;
-import io.github.pybundle.core.wheel.ProjectWheelBuilder;
+import io.github.pybundle.core.spec.metadata.CoreMetadata;
+import io.github.pybundle.core.project.ProjectWheelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -215,7 +217,7 @@ public final class ProjectPackager {
         for (Path p : env == null ? List.of(zip, main) : List.of(zip, env, main)) {
             uploads.add(new String[] {p.toString(), remote + "/" + p.getFileName()});
         }
-        String envSha = env == null ? null : io.github.pybundle.core.index.FileCache.sha256Hex(env);
+        String envSha = env == null ? null : io.github.pybundle.core.cache.FileCache.sha256Hex(env);
         io.github.pybundle.core.launch.SparkLaunch launch = new io.github.pybundle.core.launch.SparkLaunch(
                 request.appName(), s.master(), s.deployMode(), where.apply(main), List.of(where.apply(zip)),
                 env == null ? null : where.apply(env), envSha, files, s.conf(), s.args(), remote != null);

@@ -1,6 +1,6 @@
 package io.github.pybundle.core.requirements;
 
-import io.github.pybundle.core.pep508.Requirement;
+import io.github.pybundle.core.spec.pep508.Requirement;
 import java.util.List;
 
 /**

@@ -1,10 +1,10 @@
 package io.github.pybundle.core.requirements;
 
 import io.github.pybundle.core.InvalidConfigurationException;
-import io.github.pybundle.core.name.ProjectName;
-import io.github.pybundle.core.pep440.SpecifierSet;
-import io.github.pybundle.core.pep508.InvalidRequirementException;
-import io.github.pybundle.core.pep508.Requirement;
+import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.spec.pep440.SpecifierSet;
+import io.github.pybundle.core.spec.pep508.InvalidRequirementException;
+import io.github.pybundle.core.spec.pep508.Requirement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,7 +165,7 @@ public final class DeclaredRequirements {
         }
         List<DeclaredRequirement> more = new ArrayList<>(requirements);
         for (Path w : wheels) {
-            io.github.pybundle.core.metadata.CoreMetadataFile md = io.github.pybundle.core.metadata.CoreMetadataFile
+            io.github.pybundle.core.spec.metadata.CoreMetadataFile md = io.github.pybundle.core.spec.metadata.CoreMetadataFile
                     .parse(io.github.pybundle.core.index.MetadataFetcher.readWheelMetadata(w),
                             w.getFileName() + "!METADATA");
             for (Requirement r : md.requiresDist()) {

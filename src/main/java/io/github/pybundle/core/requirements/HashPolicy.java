@@ -1,8 +1,8 @@
 package io.github.pybundle.core.requirements;
 
 import io.github.pybundle.core.PyBundleException;
-import io.github.pybundle.core.pep440.Specifier;
-import io.github.pybundle.core.pep508.MarkerEnvironment;
+import io.github.pybundle.core.spec.pep440.Specifier;
+import io.github.pybundle.core.spec.pep508.MarkerEnvironment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

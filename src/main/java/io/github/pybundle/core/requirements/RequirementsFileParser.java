@@ -1,9 +1,9 @@
 package io.github.pybundle.core.requirements;
 
-import io.github.pybundle.core.name.ProjectName;
-import io.github.pybundle.core.pep508.InvalidRequirementException;
-import io.github.pybundle.core.pep508.Requirement;
-import io.github.pybundle.core.text.PyText;
+import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.spec.pep508.InvalidRequirementException;
+import io.github.pybundle.core.spec.pep508.Requirement;
+import io.github.pybundle.core.spec.text.PyText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.github.pybundle.core.resolve;
 
 import io.github.pybundle.core.index.DistributionFile;
-import io.github.pybundle.core.pep440.Version;
+import io.github.pybundle.core.spec.pep440.Version;
 
 /**
  * One version of a project that can be installed on the target, with the file chosen for it.

@@ -1,17 +1,19 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.core.target.Target;
+
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.index.DistributionFile;
 import io.github.pybundle.core.index.Downloader;
-import io.github.pybundle.core.index.HashMismatchException;
+import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.index.ProjectPage;
-import io.github.pybundle.core.metadata.CoreMetadataFile;
-import io.github.pybundle.core.pep440.SpecifierSet;
-import io.github.pybundle.core.pep440.Version;
+import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
+import io.github.pybundle.core.spec.pep440.SpecifierSet;
+import io.github.pybundle.core.spec.pep440.Version;
 import io.github.pybundle.core.requirements.HashPolicy;
-import io.github.pybundle.core.wheel.SdistFilename;
-import io.github.pybundle.core.wheel.WheelFilename;
+import io.github.pybundle.core.spec.dist.SdistFilename;
+import io.github.pybundle.core.spec.dist.WheelFilename;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -76,7 +78,7 @@ public final class IndexProvider implements ResolutionProvider {
     }
 
     private java.util.concurrent.Future<ProjectPage> page(String name) {
-        return pages.computeIfAbsent(io.github.pybundle.core.name.ProjectName.normalize(name),
+        return pages.computeIfAbsent(io.github.pybundle.core.spec.name.ProjectName.normalize(name),
                 n -> prefetch.submit(() -> repository.finder().find(n)));
     }
 
@@ -288,7 +290,7 @@ public final class IndexProvider implements ResolutionProvider {
 
     // Whether a dependency applies on the target without extras: only those pages are fetched ahead (an extra's
     // dependencies are fetched when the resolver gets to the extra, if it is requested at all).
-    private boolean appliesSomehow(io.github.pybundle.core.pep508.Requirement r) {
+    private boolean appliesSomehow(io.github.pybundle.core.spec.pep508.Requirement r) {
         try {
             return !r.marker().mentionsExtra() && r.appliesTo(target.markers(), null);
         } catch (PyBundleException e) {
@@ -341,14 +343,14 @@ public final class IndexProvider implements ResolutionProvider {
         } else {
             md = repository.metadata().metadata(c.file());
         }
-        if (!io.github.pybundle.core.name.ProjectName.normalize(md.name()).equals(c.name())
+        if (!io.github.pybundle.core.spec.name.ProjectName.normalize(md.name()).equals(c.name())
                 || !md.version().equals(c.version())) {
             return new Dependencies(List.of(), "its metadata says " + md.name() + " " + md.version());
         }
         if (md.requiresPython() != null && !md.requiresPython().contains(target.pythonVersion(), true)) {
             return new Dependencies(List.of(), "requires Python " + md.requiresPython());
         }
-        for (io.github.pybundle.core.pep508.Requirement r : md.requiresDist()) {
+        for (io.github.pybundle.core.spec.pep508.Requirement r : md.requiresDist()) {
             if (r.url() == null && (r.marker() == null || appliesSomehow(r))) {
                 page(r.name()); // in the background; versions() waits for it if it is not there yet
             }

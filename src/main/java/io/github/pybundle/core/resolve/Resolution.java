@@ -1,6 +1,6 @@
 package io.github.pybundle.core.resolve;
 
-import io.github.pybundle.core.pep508.Requirement;
+import io.github.pybundle.core.spec.pep508.Requirement;
 import java.util.List;
 import java.util.Set;
 

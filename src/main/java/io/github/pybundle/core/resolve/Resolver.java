@@ -1,12 +1,12 @@
 package io.github.pybundle.core.resolve;
 
-import io.github.pybundle.core.pep440.Specifier;
-import io.github.pybundle.core.pep440.SpecifierSet;
-import io.github.pybundle.core.pep440.Version;
-import io.github.pybundle.core.pep508.Marker;
-import io.github.pybundle.core.pep508.MarkerEnvironment;
-import io.github.pybundle.core.pep508.MarkerEvaluationException;
-import io.github.pybundle.core.pep508.Requirement;
+import io.github.pybundle.core.spec.pep440.Specifier;
+import io.github.pybundle.core.spec.pep440.SpecifierSet;
+import io.github.pybundle.core.spec.pep440.Version;
+import io.github.pybundle.core.spec.pep508.Marker;
+import io.github.pybundle.core.spec.pep508.MarkerEnvironment;
+import io.github.pybundle.core.spec.pep508.MarkerEvaluationException;
+import io.github.pybundle.core.spec.pep508.Requirement;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,11 +1,13 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.core.target.Target;
+
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
-import io.github.pybundle.core.index.FileCache;
-import io.github.pybundle.core.tags.Tag;
-import io.github.pybundle.core.wheel.WheelFilename;
+import io.github.pybundle.core.cache.FileCache;
+import io.github.pybundle.core.spec.tags.Tag;
+import io.github.pybundle.core.spec.dist.WheelFilename;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.github.pybundle.core.sbom;
 
-import io.github.pybundle.core.name.ProjectName;
+import io.github.pybundle.core.spec.name.ProjectName;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.pybundle.core.archive.AtomicFile;
-import io.github.pybundle.core.name.ProjectName;
+import io.github.pybundle.core.spec.name.ProjectName;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.github.pybundle.core.sbom;
 
-import io.github.pybundle.core.index.FileCache;
+import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.index.MetadataFetcher;
-import io.github.pybundle.core.metadata.CoreMetadataFile;
+import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

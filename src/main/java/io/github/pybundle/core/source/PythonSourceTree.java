@@ -1,7 +1,7 @@
 package io.github.pybundle.core.source;
 
 import io.github.pybundle.core.InvalidConfigurationException;
-import io.github.pybundle.core.text.PyText;
+import io.github.pybundle.core.spec.text.PyText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

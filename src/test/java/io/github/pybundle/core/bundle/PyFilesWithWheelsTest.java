@@ -1,5 +1,7 @@
 package io.github.pybundle.core.bundle;
 
+import io.github.pybundle.core.wheel.UnsafeWheelException;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,9 @@
 package io.github.pybundle.core.bundle;
+import io.github.pybundle.core.wheel.WheelVerifier;
+import io.github.pybundle.core.wheel.UnsafeWheelException;
+import io.github.pybundle.core.wheel.WheelArchive;
+
+import io.github.pybundle.core.bundle.EnvironmentArchiveBuilderTest;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.cache.FileCache;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.pybundle.testing.FetchOnce;

@@ -1,5 +1,10 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.cache.HashMismatchException;
+import io.github.pybundle.core.cache.OfflineMissException;
+import io.github.pybundle.core.net.Credentials;
+import io.github.pybundle.core.net.FetchException;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,9 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.net.Credentials;
+import io.github.pybundle.core.net.NetworkSettings;
+import io.github.pybundle.core.net.ProxySpec;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

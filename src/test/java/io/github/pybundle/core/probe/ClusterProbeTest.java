@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.resolve.SourceBuilder;
-import io.github.pybundle.core.resolve.Target;
+import io.github.pybundle.core.target.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,17 +1,19 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.core.target.Target;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.index.IndexConfiguration;
-import io.github.pybundle.core.index.NetworkSettings;
+import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.index.PackageSource;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.lock.Pylock;
-import io.github.pybundle.core.pep508.Requirement;
+import io.github.pybundle.core.spec.pep508.Requirement;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.testing.TestIndexServer;
 import java.io.ByteArrayOutputStream;

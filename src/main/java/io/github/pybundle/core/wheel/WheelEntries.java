@@ -1,0 +1,55 @@
+package io.github.pybundle.core.wheel;
+
+import java.util.Locale;
+
+/** Rules for the entry names of wheels: what is safe to extract, and where it lands. */
+public final class WheelEntries {
+    private WheelEntries() {
+    }
+
+    /**
+     * Checks that an entry stays inside the destination: no absolute, drive, UNC or backslash paths, no {@code ..} or
+     * {@code .} segments, no empty segments. Segments are compared, not string prefixes.
+     */
+    public static String unsafeReason(String name) {
+        if (name.isEmpty()) {
+            return "an empty entry name";
+        }
+        if (name.startsWith("/") || name.contains("\\") || name.matches("^[A-Za-z]:.*")) {
+            return "an absolute, drive or backslash path";
+        }
+        String[] parts = name.split("/", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (p.equals("..") || p.equals(".") || p.isEmpty() && i < parts.length - 1) {
+                return "a '" + p + "' path segment";
+            }
+        }
+        return null;
+    }
+
+    /** Whether the entry is compiled code that Python cannot import from a zip. */
+    public static boolean isExtensionModule(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".so") || n.contains(".so.") || n.endsWith(".pyd") || n.endsWith(".dylib")
+                || n.endsWith(".dll");
+    }
+
+    /**
+     * Where an entry goes in site-packages (or at a py-files zip's root): root entries as they are,
+     * {@code .data/purelib} and {@code .data/platlib} contents at the root; null for the other {@code .data}
+     * kinds (scripts, headers, data), which are installed elsewhere or not at all.
+     */
+    public static String siteDestination(String name) {
+        int slash = name.indexOf('/');
+        String top = slash < 0 ? name : name.substring(0, slash);
+        if (!top.endsWith(".data")) {
+            return name;
+        }
+        String rest = name.substring(slash + 1);
+        if (rest.startsWith("purelib/") || rest.startsWith("platlib/")) {
+            return rest.substring(rest.indexOf('/') + 1);
+        }
+        return null;
+    }
+}
