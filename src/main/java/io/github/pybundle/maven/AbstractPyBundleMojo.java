@@ -1,5 +1,7 @@
 package io.github.pybundle.maven;
 
+import io.github.pybundle.core.event.PhaseTimer;
+
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.project.BuildTimestamp;
 import io.github.pybundle.core.project.ProjectPackager;
@@ -299,7 +301,7 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     protected SettingsDecrypter settingsDecrypter;
 
     /** Times this execution and its phases; reported when the goal ends. */
-    protected io.github.pybundle.core.event.PhaseTimer timer = new io.github.pybundle.core.event.PhaseTimer();
+    protected PhaseTimer timer = new PhaseTimer();
 
     /** Passwords read for this build; masked wherever text reaches the user. */
     protected final Set<String> secrets = new HashSet<>();
@@ -310,7 +312,7 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
             getLog().info("Skipping " + goal() + ": pybundle.skip is true");
             return;
         }
-        timer = new io.github.pybundle.core.event.PhaseTimer();
+        timer = new PhaseTimer();
         try {
             doExecute();
             String line = "Time in " + goal() + ": " + timer.summary();

@@ -1,5 +1,16 @@
 package io.github.pybundle.maven;
 
+import io.github.pybundle.core.Generator;
+import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.spec.dist.Digests;
+import io.github.pybundle.core.index.Downloader;
+import io.github.pybundle.core.lock.LockedPackage;
+import io.github.pybundle.core.lock.Locker;
+import io.github.pybundle.core.spec.dist.WheelFilename;
+import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelVerifier;
+
 import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.bundle.BundleFingerprint;
@@ -144,9 +155,9 @@ public class BundleMojo extends AbstractPyBundleMojo {
         String fingerprint = fingerprint(declared, tt, placement, format, interpreter, mavenWheels);
         java.nio.file.Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
         // Which wheels were checked (RECORD, CRC-32, deflate streams): cache entries across builds, others in this one.
-        io.github.pybundle.core.wheel.WheelVerifier.Memo checked = config == null
-                ? io.github.pybundle.core.wheel.WheelVerifier.Memo.none()
-                : io.github.pybundle.core.wheel.WheelVerifier.Memo.inCache(config.cacheRoot());
+        WheelVerifier.Memo checked = config == null
+                ? WheelVerifier.Memo.none()
+                : WheelVerifier.Memo.inCache(config.cacheRoot());
         List<Path> wheels = new java.util.ArrayList<>(mavenWheels);
         if (lock != null) {
             LockedWheels lw = locked;
@@ -154,7 +165,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
             IndexConfiguration c = config;
             // Each wheel is checked as soon as it arrives, while others download; the archive then only copies it.
             wheels.addAll(timer.time("download", () -> lw.fetch(l, lockFile.toPath(), c,
-                    w -> io.github.pybundle.core.wheel.WheelVerifier.verify(w, checked))));
+                    w -> WheelVerifier.verify(w, checked))));
         }
         if (t == null && !mavenWheels.isEmpty()) {
             t = resolvedTarget(); // the environment archive needs the target when a Maven wheel is native
@@ -184,8 +195,8 @@ public class BundleMojo extends AbstractPyBundleMojo {
                 mainScript.toPath(), t == null ? null : lockFile.toPath(), List.of(
                 "layout=" + placement, "format=" + format, "finalName=" + finalName, "interpreter=" + interpreter,
                 "timestamp=" + timestamp().getEpochSecond(), "excludes=" + excludes, "app=" + project.getArtifactId(),
-                "generator=" + io.github.pybundle.core.Generator.NAME, "maven-wheels=" + digests(mavenWheels),
-                "spark=" + sparkSpec(), "lock-inputs=" + (t == null ? "-" : io.github.pybundle.core.lock.Locker
+                "generator=" + Generator.NAME, "maven-wheels=" + digests(mavenWheels),
+                "spark=" + sparkSpec(), "lock-inputs=" + (t == null ? "-" : Locker
                         .inputs(declared, t, providedPackages())), "target=" + (t == null ? "-" : t.describe()),
                 "prereleases=" + allowPrereleases, "sbom=" + sbomSubject().purl()));
     }
@@ -197,7 +208,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
     }
 
     private static Component sbomTool() {
-        String version = io.github.pybundle.core.Generator.VERSION;
+        String version = Generator.VERSION;
         return Component.of(Component.Type.APPLICATION, "io.github.pybundle", "pybundle-maven-plugin", version,
                 Purl.maven("io.github.pybundle", "pybundle-maven-plugin", version));
     }
@@ -222,11 +233,11 @@ public class BundleMojo extends AbstractPyBundleMojo {
     // A repository stores artifactId-version.whl; the bundle needs the wheel under its own name.
     private Path pep427Named(Path f) throws java.io.IOException {
         try {
-            io.github.pybundle.core.spec.dist.WheelFilename.parse(f.getFileName().toString());
+            WheelFilename.parse(f.getFileName().toString());
             return f;
-        } catch (io.github.pybundle.core.PyBundleException notAWheelName) {
+        } catch (PyBundleException notAWheelName) {
             Path dir = java.nio.file.Files.createDirectories(outputDirectory.toPath().resolve("pybundle/maven-wheels"));
-            Path named = dir.resolve(io.github.pybundle.core.wheel.WheelArchive.properName(f));
+            Path named = dir.resolve(WheelArchive.properName(f));
             java.nio.file.Files.copy(f, named, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return named;
         }
@@ -235,7 +246,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
     private static String digests(List<Path> files) throws java.io.IOException {
         StringBuilder sb = new StringBuilder();
         for (Path f : files) {
-            sb.append(io.github.pybundle.core.cache.FileCache.sha256Hex(f)).append(',');
+            sb.append(Digests.sha256Hex(f)).append(',');
         }
         return sb.toString();
     }
@@ -303,9 +314,9 @@ public class BundleMojo extends AbstractPyBundleMojo {
             return lock;
         }
         java.util.Set<String> names = new java.util.HashSet<>();
-        excludes.forEach(e -> names.add(io.github.pybundle.core.spec.name.ProjectName.normalize(e.strip())));
-        List<io.github.pybundle.core.lock.LockedPackage> kept = new java.util.ArrayList<>();
-        for (io.github.pybundle.core.lock.LockedPackage p : lock.packages()) {
+        excludes.forEach(e -> names.add(ProjectName.normalize(e.strip())));
+        List<LockedPackage> kept = new java.util.ArrayList<>();
+        for (LockedPackage p : lock.packages()) {
             if (names.contains(p.name())) {
                 List<String> needers = lock.packages().stream().filter(q -> q.dependencies().contains(p.name())
                         && !names.contains(q.name())).map(q -> q.name() + " " + q.version()).toList();
@@ -327,7 +338,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
         getLog().info(String.format("%-58s %10s  %-6s  %s", "Wheel", "Size", "Kind", "Placed in"));
         for (ProjectPackager.Placement p : r.placements()) {
             getLog().info(String.format("%-58s %10s  %-6s  %s", p.wheel(),
-                    io.github.pybundle.core.index.Downloader.humanSize(p.size()), p.pure() ? "pure" : "native",
+                    Downloader.humanSize(p.size()), p.pure() ? "pure" : "native",
                     p.placedIn()));
         }
         providedPackages().forEach((name, version) -> getLog().info(String.format("%-58s %10s  %-6s  %s",
@@ -335,9 +346,9 @@ public class BundleMojo extends AbstractPyBundleMojo {
         if (excludes != null) {
             excludes.forEach(e -> getLog().info(String.format("%-58s %10s  %-6s  %s", e, "-", "-", "excluded")));
         }
-        String outputs = r.pyFilesZip().getFileName() + " (" + io.github.pybundle.core.index.Downloader.humanSize(
+        String outputs = r.pyFilesZip().getFileName() + " (" + Downloader.humanSize(
                 java.nio.file.Files.size(r.pyFilesZip())) + ")" + (r.environmentArchive() == null ? ""
-                : ", " + r.environmentArchive().getFileName() + " (" + io.github.pybundle.core.index.Downloader
+                : ", " + r.environmentArchive().getFileName() + " (" + Downloader
                 .humanSize(java.nio.file.Files.size(r.environmentArchive())) + ")");
         getLog().info("Outputs: " + outputs);
     }

@@ -1,5 +1,7 @@
 package io.github.pybundle.maven;
 
+import io.github.pybundle.core.InvalidConfigurationException;
+
 import io.github.pybundle.core.net.Credentials;
 import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.index.IndexConfiguration;
@@ -98,7 +100,7 @@ final class IndexSettings {
             SettingsDecryptionResult r = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
             for (SettingsProblem problem : r.getProblems()) {
                 if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
-                    throw new io.github.pybundle.core.InvalidConfigurationException("settings.xml", id,
+                    throw new InvalidConfigurationException("settings.xml", id,
                             "the password of <server> '" + id + "' in settings.xml cannot be decrypted: "
                                     + problem.getMessage(), "check settings-security.xml and the encrypted password");
                 }

@@ -1,5 +1,8 @@
 package io.github.pybundle.maven;
 
+import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.PyBundleException;
+
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.resolve.SourceBuilder;
@@ -59,7 +62,7 @@ public class VerifyMojo extends AbstractPyBundleMojo {
         Path out = outputDirectory.toPath();
         Path zip = out.resolve(PyFilesZipBuilder.fileName(finalName));
         if (!Files.isRegularFile(zip)) {
-            throw new io.github.pybundle.core.PyBundleException("there is no bundle to verify: " + zip
+            throw new PyBundleException("there is no bundle to verify: " + zip
                     + " is missing", java.util.List.of("run pybundle:bundle before pybundle:verify (both run in"
                     + " mvn verify when the plugin's executions include them)"));
         }
@@ -84,7 +87,7 @@ public class VerifyMojo extends AbstractPyBundleMojo {
             String message = "Skipped verification: no " + wanted + " on PATH or in pyenv; set <verifyInterpreter>"
                     + " to check the bundle with the cluster's Python version";
             if (strict) {
-                throw new io.github.pybundle.core.PyBundleException(message, java.util.List.of(
+                throw new PyBundleException(message, java.util.List.of(
                         "install " + wanted + " (e.g. with pyenv) or drop -Dpybundle.verify.strict"));
             }
             getLog().warn(message);
@@ -98,7 +101,7 @@ public class VerifyMojo extends AbstractPyBundleMojo {
         VerifyConfig v = verify == null ? new VerifyConfig() : verify;
         Path sparkHome = v.sparkHome != null ? v.sparkHome.toPath() : importablePyspark(python);
         if (v.sparkHome != null && !Files.isExecutable(sparkHome.resolve("bin/spark-submit"))) {
-            throw new io.github.pybundle.core.InvalidConfigurationException("verify", sparkHome.toString(),
+            throw new InvalidConfigurationException("verify", sparkHome.toString(),
                     "<verify><sparkHome> " + sparkHome + " has no bin/spark-submit", "point it at a Spark"
                     + " installation, or at the directory of an installed pyspark package");
         }

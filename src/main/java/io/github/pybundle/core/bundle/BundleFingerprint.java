@@ -1,6 +1,7 @@
 package io.github.pybundle.core.bundle;
 
-import io.github.pybundle.core.cache.FileCache;
+import io.github.pybundle.core.spec.dist.Digests;
+
 import io.github.pybundle.core.source.PythonSourceTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +25,12 @@ public final class BundleFingerprint {
     /** The digest of everything the outputs depend on. */
     public static String of(PythonSourceTree sources, Path mainScript, Path lockFile, List<String> settings)
             throws IOException {
-        MessageDigest sha = FileCache.sha256();
+        MessageDigest sha = Digests.sha256();
         for (PythonSourceTree.SourceFile f : sources.files()) {
-            sha.update((f.archivePath() + "\0" + FileCache.sha256Hex(f.file()) + "\n").getBytes(StandardCharsets.UTF_8));
+            sha.update((f.archivePath() + "\0" + Digests.sha256Hex(f.file()) + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        sha.update(("main\0" + FileCache.sha256Hex(mainScript) + "\n").getBytes(StandardCharsets.UTF_8));
-        sha.update(("lock\0" + (lockFile != null && Files.isRegularFile(lockFile) ? FileCache.sha256Hex(lockFile)
+        sha.update(("main\0" + Digests.sha256Hex(mainScript) + "\n").getBytes(StandardCharsets.UTF_8));
+        sha.update(("lock\0" + (lockFile != null && Files.isRegularFile(lockFile) ? Digests.sha256Hex(lockFile)
                 : "-") + "\n").getBytes(StandardCharsets.UTF_8));
         for (String s : settings) {
             sha.update(("setting\0" + s + "\n").getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.cache;
 
+import io.github.pybundle.core.spec.dist.InvalidFilenameException;
+
 import io.github.pybundle.core.spec.dist.Digests;
 
 import io.github.pybundle.core.archive.AtomicFile;
@@ -65,7 +67,7 @@ public final class FileCache {
      * checked before they become a path, and the result is checked to lie under the cache root, segment by segment.
      *
      * @throws InvalidDigestException when {@code sha256} is not 64 hex digits
-     * @throws io.github.pybundle.core.spec.dist.InvalidFilenameException when {@code filename} is not a plain
+     * @throws InvalidFilenameException when {@code filename} is not a plain
      *     distribution file name
      */
     public Path path(String sha256, String filename) {
@@ -91,7 +93,7 @@ public final class FileCache {
         if (!Files.isRegularFile(p)) {
             return null;
         }
-        if (!sha256Hex(p).equals(sha256.toLowerCase(Locale.ROOT))) {
+        if (!Digests.sha256Hex(p).equals(sha256.toLowerCase(Locale.ROOT))) {
             listener.log(Level.WARN, "Cache entry " + p + " is corrupt (sha256 differs); fetching it again");
             Files.deleteIfExists(p);
             return null;
@@ -201,27 +203,6 @@ public final class FileCache {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted waiting for " + filename, e);
             }
-        }
-    }
-
-    /** The sha256 of a file, hex. */
-    public static String sha256Hex(Path file) throws IOException {
-        MessageDigest sha = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                sha.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    /** A new SHA-256 digest. */
-    public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

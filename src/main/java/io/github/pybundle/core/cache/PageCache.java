@@ -1,5 +1,7 @@
 package io.github.pybundle.core.cache;
 
+import io.github.pybundle.core.spec.dist.Digests;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +31,7 @@ public final class PageCache {
     }
 
     private Path file(String url) {
-        byte[] h = FileCache.sha256().digest(url.getBytes(StandardCharsets.UTF_8));
+        byte[] h = Digests.sha256().digest(url.getBytes(StandardCharsets.UTF_8));
         return root.resolve(HexFormat.of().formatHex(h) + ".json");
     }
 

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.spec.dist.Digests;
+
 import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.cache.OfflineMissException;
@@ -136,8 +138,8 @@ public final class Downloader {
         String expected = r.expectedSha256() != null ? r.expectedSha256() : indexHash;
         if ("file".equals(f.url().getScheme())) {
             Path local = Path.of(f.url());
-            if (expected != null && !FileCache.sha256Hex(local).equals(expected.toLowerCase(Locale.ROOT))) {
-                throw new HashMismatchException(local.toString(), expected, FileCache.sha256Hex(local));
+            if (expected != null && !Digests.sha256Hex(local).equals(expected.toLowerCase(Locale.ROOT))) {
+                throw new HashMismatchException(local.toString(), expected, Digests.sha256Hex(local));
             }
             return local;
         }

@@ -1,6 +1,9 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.cache.FileCache;
+import io.github.pybundle.core.wheel.WheelArchive;
+
+import io.github.pybundle.core.spec.dist.Digests;
+
 import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.net.NetworkSettings;
 
@@ -49,7 +52,7 @@ public final class MetadataFetcher {
             byte[] body = client.small(wheel.metadataUrl(), source);
             String expected = wheel.metadataHashes().get("sha256");
             if (expected != null) {
-                String actual = HexFormat.of().formatHex(FileCache.sha256().digest(body));
+                String actual = HexFormat.of().formatHex(Digests.sha256().digest(body));
                 if (!actual.equals(expected.toLowerCase(Locale.ROOT))) {
                     throw new HashMismatchException(wheel.filename() + ".metadata", expected, actual);
                 }
@@ -72,32 +75,12 @@ public final class MetadataFetcher {
         }
         Path file = downloader.fetch(new Downloader.Request(wheel, null));
         wholeWheels.incrementAndGet();
-        return CoreMetadataFile.parse(readMetadata(file, distInfoPrefix(wheel.filename())), where);
+        return CoreMetadataFile.parse(WheelArchive.readMetadata(file), where);
     }
 
     // The .dist-info directory of a wheel starts with its escaped name: "{name}-{version}.dist-info".
     private static String distInfoPrefix(String filename) {
         return filename.substring(0, filename.indexOf('-')).toLowerCase(Locale.ROOT) + "-";
-    }
-
-    /** The METADATA of a local wheel file. */
-    public static byte[] readWheelMetadata(Path wheel) throws IOException {
-        return readMetadata(wheel, distInfoPrefix(wheel.getFileName().toString()));
-    }
-
-    static byte[] readMetadata(Path wheel, String prefix) throws IOException {
-        try (ZipFile zip = new ZipFile(wheel.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
-                String n = e.getName();
-                if (n.toLowerCase(Locale.ROOT).startsWith(prefix) && n.endsWith(".dist-info/METADATA")
-                        && n.indexOf('/') == n.lastIndexOf('/')) {
-                    try (InputStream in = zip.getInputStream(e)) {
-                        return in.readNBytes(50 * 1024 * 1024);
-                    }
-                }
-            }
-        }
-        throw new IOException(wheel.getFileName() + " has no .dist-info/METADATA");
     }
 
     /** How many metadata reads used a PEP 658 file. */

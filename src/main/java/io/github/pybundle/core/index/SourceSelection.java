@@ -1,5 +1,6 @@
 package io.github.pybundle.core.index;
 
+
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.requirements.RequirementsFile;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.lock;
 
+import io.github.pybundle.core.resolve.SourceBuilder;
+
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.index.DistributionFile;
@@ -27,9 +29,9 @@ import java.util.Map;
  */
 public final class LockedWheels {
     private final BuildListener listener;
-    private final io.github.pybundle.core.resolve.SourceBuilder builder; // null: locked sdists are an error
+    private final SourceBuilder builder; // null: locked sdists are an error
 
-    public LockedWheels(BuildListener listener, io.github.pybundle.core.resolve.SourceBuilder builder) {
+    public LockedWheels(BuildListener listener, SourceBuilder builder) {
         this.listener = listener;
         this.builder = builder;
     }

@@ -1,5 +1,10 @@
 package io.github.pybundle.core.lock;
 
+import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.spec.dist.Digests;
+import io.github.pybundle.core.index.Downloader;
+import io.github.pybundle.core.resolve.SourceBuilder;
+
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
@@ -51,7 +56,7 @@ public final class Locker {
             Requirement r;
             try {
                 r = Requirement.parse(e);
-            } catch (io.github.pybundle.core.PyBundleException ex) {
+            } catch (PyBundleException ex) {
                 throw new InvalidConfigurationException("target", e, "<target><provided> entry '" + e
                         + "' is not a requirement: " + ex.getMessage(), "write name==version, e.g. numpy==1.24.4");
             }
@@ -120,7 +125,7 @@ public final class Locker {
     /** Resolves, building pure-Python sdists with {@code builder} when it is not null. */
     public Result lock(DeclaredRequirements declared, Target target, Map<String, String> provided,
                        boolean allowPrereleases, IndexConfiguration config, Path lockFile,
-                       io.github.pybundle.core.resolve.SourceBuilder builder) throws IOException {
+                       SourceBuilder builder) throws IOException {
         HashPolicy hashes = declared.hashes().forTarget(target.markers());
         hashes.validate(provided.keySet());
         IndexConfiguration.Repository repo = config.open(listener);
@@ -147,8 +152,8 @@ public final class Locker {
             var f = c.file();
             String sha = provider.digestsOf(f).get("sha256");
             if (sha == null) { // an index without digests: fetch once to record one
-                sha = io.github.pybundle.core.cache.FileCache.sha256Hex(repo.downloader().fetch(
-                        new io.github.pybundle.core.index.Downloader.Request(f, null)));
+                sha = Digests.sha256Hex(repo.downloader().fetch(
+                        new Downloader.Request(f, null)));
             }
             Map<String, String> otherHashes = new TreeMap<>();
             if (hashes.enabled() && !hashes.covers(c.name())) {

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.net;
 
+import io.github.pybundle.core.Generator;
+
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
 import java.io.ByteArrayOutputStream;
@@ -361,7 +363,7 @@ public final class HttpFetcher {
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout((int) settings.connectTimeout().toMillis());
         c.setReadTimeout((int) settings.readTimeout().toMillis());
-        c.setRequestProperty("User-Agent", "pybundle/" + io.github.pybundle.core.Generator.VERSION);
+        c.setRequestProperty("User-Agent", "pybundle/" + Generator.VERSION);
         headers.forEach(c::setRequestProperty);
         if (creds != null) {
             c.setRequestProperty("Authorization", creds.basicAuthorization());

@@ -1,5 +1,9 @@
 package io.github.pybundle.core.project;
 
+import io.github.pybundle.core.spec.dist.Digests;
+import io.github.pybundle.core.launch.LaunchDescriptors;
+import io.github.pybundle.core.launch.SparkLaunch;
+
 import io.github.pybundle.core.Generator;
 
 import io.github.pybundle.core.InvalidConfigurationException;
@@ -217,23 +221,23 @@ public final class ProjectPackager {
         for (Path p : env == null ? List.of(zip, main) : List.of(zip, env, main)) {
             uploads.add(new String[] {p.toString(), remote + "/" + p.getFileName()});
         }
-        String envSha = env == null ? null : io.github.pybundle.core.cache.FileCache.sha256Hex(env);
-        io.github.pybundle.core.launch.SparkLaunch launch = new io.github.pybundle.core.launch.SparkLaunch(
+        String envSha = env == null ? null : Digests.sha256Hex(env);
+        SparkLaunch launch = new SparkLaunch(
                 request.appName(), s.master(), s.deployMode(), where.apply(main), List.of(where.apply(zip)),
                 env == null ? null : where.apply(env), envSha, files, s.conf(), s.args(), remote != null);
         new SparkSubmitScript(launch, env == null ? null : launchDir.relativize(env).toString().replace('\\', '/'),
                 Generator.NAME).write(launchDir.resolve(SparkSubmitScript.FILE_NAME));
-        Files.writeString(launchDir.resolve("launch.json"), io.github.pybundle.core.launch.LaunchDescriptors
+        Files.writeString(launchDir.resolve("launch.json"), LaunchDescriptors
                 .launchJson(launch));
         if (remote != null) {
-            Files.writeString(launchDir.resolve("livy-batch.json"), io.github.pybundle.core.launch.LaunchDescriptors
+            Files.writeString(launchDir.resolve("livy-batch.json"), LaunchDescriptors
                     .livyBatch(launch));
             Files.writeString(launchDir.resolve("spark-application.yaml"), io.github.pybundle.core.launch
                     .LaunchDescriptors.sparkApplication(launch, s.image() != null ? s.image()
                             : s.conf().getOrDefault("spark.kubernetes.container.image", "apache/spark-py"),
                             s.sparkVersion()));
             listener.log(Level.INFO, "The launch refers to " + remote + "; upload the outputs with:");
-            io.github.pybundle.core.launch.LaunchDescriptors.uploadCommands(remote, uploads)
+            LaunchDescriptors.uploadCommands(remote, uploads)
                     .forEach(c -> listener.log(Level.INFO, "  " + c));
         }
     }

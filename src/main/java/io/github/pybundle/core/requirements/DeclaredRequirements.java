@@ -1,5 +1,9 @@
 package io.github.pybundle.core.requirements;
 
+import io.github.pybundle.core.wheel.WheelArchive;
+
+import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
+
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.spec.pep440.SpecifierSet;
@@ -165,8 +169,8 @@ public final class DeclaredRequirements {
         }
         List<DeclaredRequirement> more = new ArrayList<>(requirements);
         for (Path w : wheels) {
-            io.github.pybundle.core.spec.metadata.CoreMetadataFile md = io.github.pybundle.core.spec.metadata.CoreMetadataFile
-                    .parse(io.github.pybundle.core.index.MetadataFetcher.readWheelMetadata(w),
+            CoreMetadataFile md = CoreMetadataFile
+                    .parse(WheelArchive.readMetadata(w),
                             w.getFileName() + "!METADATA");
             for (Requirement r : md.requiresDist()) {
                 if (r.marker() == null || !r.marker().mentionsExtra()) {

@@ -1,5 +1,10 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.core.wheel.WheelArchive;
+
+import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.spec.pep508.Requirement;
+
 import io.github.pybundle.core.target.Target;
 
 import io.github.pybundle.core.PyBundleException;
@@ -78,7 +83,7 @@ public final class IndexProvider implements ResolutionProvider {
     }
 
     private java.util.concurrent.Future<ProjectPage> page(String name) {
-        return pages.computeIfAbsent(io.github.pybundle.core.spec.name.ProjectName.normalize(name),
+        return pages.computeIfAbsent(ProjectName.normalize(name),
                 n -> prefetch.submit(() -> repository.finder().find(n)));
     }
 
@@ -290,7 +295,7 @@ public final class IndexProvider implements ResolutionProvider {
 
     // Whether a dependency applies on the target without extras: only those pages are fetched ahead (an extra's
     // dependencies are fetched when the resolver gets to the extra, if it is requested at all).
-    private boolean appliesSomehow(io.github.pybundle.core.spec.pep508.Requirement r) {
+    private boolean appliesSomehow(Requirement r) {
         try {
             return !r.marker().mentionsExtra() && r.appliesTo(target.markers(), null);
         } catch (PyBundleException e) {
@@ -330,7 +335,7 @@ public final class IndexProvider implements ResolutionProvider {
         }
         CoreMetadataFile md;
         if (!c.file().isWheel()) { // an sdist, allowed by <allowSourceBuilds>: its metadata is the built wheel's
-            java.nio.file.Path sdist = repository.downloader().fetch(new io.github.pybundle.core.index.Downloader
+            java.nio.file.Path sdist = repository.downloader().fetch(new Downloader
                     .Request(c.file(), null));
             java.nio.file.Path wheel;
             try {
@@ -338,19 +343,19 @@ public final class IndexProvider implements ResolutionProvider {
             } catch (PyBundleException e) {
                 return new Dependencies(List.of(), e.getMessage());
             }
-            md = CoreMetadataFile.parse(io.github.pybundle.core.index.MetadataFetcher.readWheelMetadata(wheel),
+            md = CoreMetadataFile.parse(WheelArchive.readMetadata(wheel),
                     wheel.getFileName() + "!METADATA");
         } else {
             md = repository.metadata().metadata(c.file());
         }
-        if (!io.github.pybundle.core.spec.name.ProjectName.normalize(md.name()).equals(c.name())
+        if (!ProjectName.normalize(md.name()).equals(c.name())
                 || !md.version().equals(c.version())) {
             return new Dependencies(List.of(), "its metadata says " + md.name() + " " + md.version());
         }
         if (md.requiresPython() != null && !md.requiresPython().contains(target.pythonVersion(), true)) {
             return new Dependencies(List.of(), "requires Python " + md.requiresPython());
         }
-        for (io.github.pybundle.core.spec.pep508.Requirement r : md.requiresDist()) {
+        for (Requirement r : md.requiresDist()) {
             if (r.url() == null && (r.marker() == null || appliesSomehow(r))) {
                 page(r.name()); // in the background; versions() waits for it if it is not there yet
             }

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.core.spec.pep440.Version;
+
 import io.github.pybundle.core.spec.pep508.Requirement;
 import java.io.IOException;
 import java.util.List;
@@ -18,7 +20,7 @@ public interface ResolutionProvider {
     }
 
     /** A version that exists but cannot be used on the target, and why. */
-    record Rejected(io.github.pybundle.core.spec.pep440.Version version, String reason) {
+    record Rejected(Version version, String reason) {
     }
 
     /**

@@ -1,11 +1,12 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.core.spec.dist.Digests;
+
 import io.github.pybundle.core.target.Target;
 
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
-import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.spec.tags.Tag;
 import io.github.pybundle.core.spec.dist.WheelFilename;
 import java.io.File;
@@ -88,7 +89,7 @@ public final class SourceBuilder {
      * @throws PyBundleException when no interpreter exists, the build fails, or the result is not pure Python
      */
     public Path build(Path sdist, String filename) throws IOException {
-        Path out = workDir.resolve("sdist-builds").resolve(FileCache.sha256Hex(sdist));
+        Path out = workDir.resolve("sdist-builds").resolve(Digests.sha256Hex(sdist));
         Path built = wheelIn(out);
         if (built != null) {
             return built;

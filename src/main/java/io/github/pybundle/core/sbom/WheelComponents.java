@@ -1,7 +1,9 @@
 package io.github.pybundle.core.sbom;
 
-import io.github.pybundle.core.cache.FileCache;
-import io.github.pybundle.core.index.MetadataFetcher;
+import io.github.pybundle.core.wheel.WheelArchive;
+
+import io.github.pybundle.core.spec.dist.Digests;
+
 import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,10 +61,10 @@ public final class WheelComponents {
     /** The component of one wheel file. */
     public static Component of(Path wheel) throws IOException {
         String file = wheel.getFileName().toString();
-        CoreMetadataFile m = CoreMetadataFile.parse(MetadataFetcher.readWheelMetadata(wheel), file + "!METADATA");
+        CoreMetadataFile m = CoreMetadataFile.parse(WheelArchive.readMetadata(wheel), file + "!METADATA");
         String version = m.version().toString();
         return new Component(Component.Type.LIBRARY, null, m.name(), version, Purl.pypi(m.name(), version),
-                FileCache.sha256Hex(wheel), licenses(m), sboms(wheel), List.of(new Component.Property(WHEEL_PROPERTY,
+                Digests.sha256Hex(wheel), licenses(m), sboms(wheel), List.of(new Component.Property(WHEEL_PROPERTY,
                 file)));
     }
 
@@ -123,7 +125,7 @@ public final class WheelComponents {
     }
 
     private static String sha256(ZipFile zip, ZipEntry e) throws IOException {
-        MessageDigest sha = FileCache.sha256();
+        MessageDigest sha = Digests.sha256();
         try (InputStream in = zip.getInputStream(e)) {
             byte[] buf = new byte[64 * 1024];
             for (int n; (n = in.read(buf)) > 0; ) {

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.wheel;
 
+import io.github.pybundle.core.spec.pep440.Version;
+
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.spec.dist.DistributionFilename;
 import io.github.pybundle.core.spec.dist.WheelFilename;
@@ -121,8 +123,8 @@ public final class WheelArchive implements AutoCloseable {
             }
             String[] nv = distInfoDir.substring(0, distInfoDir.length() - ".dist-info".length()).split("-", 2);
             if (nv.length != 2 || !ProjectName.normalize(nv[0]).equals(wf.name())
-                    || !io.github.pybundle.core.spec.pep440.Version.isValid(nv[1])
-                    || !io.github.pybundle.core.spec.pep440.Version.parse(nv[1]).equals(wf.version())) {
+                    || !Version.isValid(nv[1])
+                    || !Version.parse(nv[1]).equals(wf.version())) {
                 throw fail(distInfoDir + " does not match the file name's " + wf.name() + " " + wf.version());
             }
             this.distInfo = distInfoDir;
@@ -211,6 +213,27 @@ public final class WheelArchive implements AutoCloseable {
         try (WheelArchive w = open(file)) {
             return w.isPure();
         }
+    }
+
+    /**
+     * The {@code .dist-info/METADATA} of a local wheel file, read from its zip directory and that one entry (for
+     * resolution, before the wheel is checked in full).
+     */
+    public static byte[] readMetadata(Path wheel) throws IOException {
+        String prefix = wheel.getFileName().toString();
+        prefix = prefix.substring(0, Math.max(0, prefix.indexOf('-'))).toLowerCase(Locale.ROOT) + "-";
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(wheel.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                String n = e.getName();
+                if (n.toLowerCase(Locale.ROOT).startsWith(prefix) && n.endsWith(".dist-info/METADATA")
+                        && n.indexOf('/') == n.lastIndexOf('/')) {
+                    try (InputStream in = zip.getInputStream(e)) {
+                        return in.readNBytes(50 * 1024 * 1024);
+                    }
+                }
+            }
+        }
+        throw new IOException(wheel.getFileName() + " has no .dist-info/METADATA");
     }
 
     /** Opens and checks a wheel, with the default limit on its inflated size. */

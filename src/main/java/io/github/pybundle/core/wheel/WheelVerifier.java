@@ -1,5 +1,7 @@
 package io.github.pybundle.core.wheel;
 
+import io.github.pybundle.core.archive.AtomicFile;
+
 import io.github.pybundle.core.cache.FileCache;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,7 +75,7 @@ public final class WheelVerifier {
                     thisBuild.add(wheel.toAbsolutePath().normalize());
                     Path m = marker(wheel);
                     if (m != null) {
-                        io.github.pybundle.core.archive.AtomicFile.write(m, t -> Files.writeString(t, "checked\n"));
+                        AtomicFile.write(m, t -> Files.writeString(t, "checked\n"));
                     }
                 }
             };

@@ -1,7 +1,6 @@
 package io.github.pybundle.core.bundle;
 import io.github.pybundle.core.wheel.WheelVerifier;
 import io.github.pybundle.core.wheel.UnsafeWheelException;
-import io.github.pybundle.core.wheel.WheelArchive;
 
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilderTest;
 

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.differential;
 
+import io.github.pybundle.core.spec.pep440.Version;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -188,9 +190,9 @@ final class Generators {
             var = "extra";
             value = pick(List.of("test", "Test_Extra", "test-extra", "dev", "", "a.b"));
         }
-        if (op.equals("~=") && io.github.pybundle.core.spec.pep440.Version.isValid(value)) {
+        if (op.equals("~=") && Version.isValid(value)) {
             // Non-normalised "~=" spellings are a documented difference from the reference (docs/standards.md).
-            value = io.github.pybundle.core.spec.pep440.Version.parse(value).toString();
+            value = Version.parse(value).toString();
         }
         String q = chance(0.5) ? "'" : "\"";
         String quoted = q + value + q;

@@ -1,6 +1,7 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.cache.FileCache;
+import io.github.pybundle.core.spec.dist.Digests;
+
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -38,7 +39,7 @@ class CrossProcessCacheTest {
                 outputs.add(out);
             }
             assertEquals(outputs.get(0), outputs.get(1));
-            assertEquals(TestWheels.sha256Hex(f.content), FileCache.sha256Hex(Path.of(outputs.get(0))));
+            assertEquals(TestWheels.sha256Hex(f.content), Digests.sha256Hex(Path.of(outputs.get(0))));
             assertEquals(1, server.count("/files/shared-1.0-py3-none-any.whl"), "one download for both processes");
         }
     }

@@ -1,6 +1,5 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.net.Credentials;
 import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.net.ProxySpec;
 

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.spec.dist.Digests;
+
 import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.net.FetchException;
 import io.github.pybundle.core.net.HttpFetcher;
@@ -63,7 +65,7 @@ class PublicIndexTest {
         assertEquals("six", md.name());
         assertEquals("1.16.0", md.version().toString());
         Path file = downloader.fetch(new Downloader.Request(wheel, null));
-        assertEquals(wheel.sha256(), FileCache.sha256Hex(file));
+        assertEquals(wheel.sha256(), Digests.sha256Hex(file));
         assertEquals("six", WheelFilename.parse(file.getFileName().toString()).name());
 
         NetworkSettings offline = settings.withOffline(true);

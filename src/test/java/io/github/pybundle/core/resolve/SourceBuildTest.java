@@ -1,5 +1,9 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.lock.InvalidLockException;
+import io.github.pybundle.testing.TestWheels;
+
 import io.github.pybundle.core.target.Target;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,7 +78,7 @@ class SourceBuildTest {
         Target t = target();
         try (TestIndexServer server = new TestIndexServer()) {
             server.addFile("srconly", "srconly-0.3.tar.gz", sdist("srconly", "0.3", Map.of()));
-            server.add(io.github.pybundle.testing.TestWheels.pure("six", "1.16.0"));
+            server.add(TestWheels.pure("six", "1.16.0"));
             IndexConfiguration config = new IndexConfiguration(List.of(PackageSource.of("test", server.indexUrl(),
                     PackageSource.Kind.INDEX, "indexUrl")), List.of(), Map.of(), NetworkSettings.defaults(),
                     dir.resolve("cache"), 2);
@@ -90,7 +94,7 @@ class SourceBuildTest {
             List<Path> wheels = new LockedWheels(BuildListener.silent(), builder).fetch(Pylock.read(lockFile),
                     lockFile, config);
             assertEquals("srconly-0.3-py3-none-any.whl", wheels.get(1).getFileName().toString());
-            Assertions.assertThrows(io.github.pybundle.core.lock.InvalidLockException.class, () ->
+            Assertions.assertThrows(InvalidLockException.class, () ->
                     new LockedWheels(BuildListener.silent(), null).fetch(Pylock.read(lockFile), lockFile, config));
         }
     }
@@ -103,7 +107,7 @@ class SourceBuildTest {
                 + "from setuptools.dist import Distribution\n\nclass Binary(Distribution):\n"
                 + "    def has_ext_modules(self):\n        return True\n\nsetup(distclass=Binary)\n")));
         SourceBuilder builder = new SourceBuilder(t, dir.resolve("cache"), System.getenv(), BuildListener.silent());
-        io.github.pybundle.core.PyBundleException e = assertThrows(io.github.pybundle.core.PyBundleException.class,
+        PyBundleException e = assertThrows(PyBundleException.class,
                 () -> builder.build(sdist, "binary-1.0.tar.gz"));
         assertTrue(e.getMessage().contains("which is not pure Python"), e.getMessage());
     }

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.wheel;
 
+import io.github.pybundle.testing.Bytes;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,7 +76,7 @@ class WheelArchiveTest {
         byte[] b = Files.readAllBytes(p);
         byte[] name = "six/__init__.py".getBytes(StandardCharsets.UTF_8);
         // Patch the first local header's name (it follows the 30-byte fixed part): same length, other file.
-        int at = io.github.pybundle.testing.Bytes.indexOf(b, name);
+        int at = Bytes.indexOf(b, name);
         assertTrue(at >= 0, "the entry name is in the wheel");
         System.arraycopy("six/__evil__.py".getBytes(StandardCharsets.UTF_8), 0, b, at, name.length);
         Files.write(p, b);

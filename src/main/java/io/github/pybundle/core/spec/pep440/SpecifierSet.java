@@ -1,5 +1,7 @@
 package io.github.pybundle.core.spec.pep440;
 
+import io.github.pybundle.core.spec.text.PyText;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,7 @@ public final class SpecifierSet {
     public static SpecifierSet parse(String text) {
         Map<Specifier, Boolean> distinct = new LinkedHashMap<>();
         for (String item : text.split(",", -1)) {
-            if (!io.github.pybundle.core.spec.text.PyText.strip(item).isEmpty()) {
+            if (!PyText.strip(item).isEmpty()) {
                 distinct.putIfAbsent(Specifier.parse(item), Boolean.TRUE);
             }
         }
