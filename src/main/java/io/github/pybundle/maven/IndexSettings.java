@@ -35,7 +35,7 @@ final class IndexSettings {
     private IndexSettings() {
     }
 
-    static IndexConfiguration build(AbstractPyBundleMojo m, List<RequirementsFile> files, Set<String> secrets)
+    static IndexConfiguration build(AbstractDependencyMojo m, List<RequirementsFile> files, Set<String> secrets)
             throws IOException {
         Map<String, String> env = System.getenv();
         PipConfiguration pip = PipConfiguration.load(env, System.getProperty("user.home"));

@@ -1,6 +1,6 @@
 package io.github.pybundle.maven;
 
-import io.github.pybundle.core.lock.Locker;
+import io.github.pybundle.core.app.LockService;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
@@ -10,13 +10,10 @@ import org.apache.maven.plugins.annotations.Mojo;
  * @since 0.1.0
  */
 @Mojo(name = "lock", threadSafe = true)
-public class LockMojo extends AbstractPyBundleMojo {
+public class LockMojo extends AbstractDependencyMojo {
     @Override
     protected void doExecute() throws Exception {
-        Locker.Result r = resolveForTarget();
-        boolean changed = r.lock().write(lockFile.toPath());
-        getLog().info((changed ? "Wrote " : "Up to date: ") + lockFile + " (" + r.lock().packages().size()
-                + " packages for " + resolvedTarget().describe() + ")");
+        new LockService(listener()).lock(dependencyRequest(), indexSource());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.github.pybundle.maven;
 
-import io.github.pybundle.core.probe.ClusterProbe;
-import java.nio.file.Path;
+import io.github.pybundle.core.app.ProbeService;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 
@@ -16,11 +15,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 public class ProbeMojo extends AbstractPyBundleMojo {
     @Override
     protected void doExecute() throws Exception {
-        Path script = ClusterProbe.write(outputDirectory.toPath().resolve("pybundle").resolve(ClusterProbe.SCRIPT));
-        getLog().info("Wrote " + script);
-        getLog().info("On an edge node:    python3 probe.py > cluster.json");
-        getLog().info("On the executors:   spark-submit probe.py --executors 4 > cluster.json");
-        getLog().info("Then in the pom:    <target><environmentFile>cluster.json</environmentFile></target>");
+        new ProbeService(listener()).write(outputDirectory.toPath());
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.github.pybundle.maven;
 
-import io.github.pybundle.core.resolve.TreeRenderer;
+import io.github.pybundle.core.app.TreeService;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
@@ -10,12 +10,10 @@ import org.apache.maven.plugins.annotations.Mojo;
  * @since 0.1.0
  */
 @Mojo(name = "tree", threadSafe = true)
-public class TreeMojo extends AbstractPyBundleMojo {
+public class TreeMojo extends AbstractDependencyMojo {
     @Override
     protected void doExecute() throws Exception {
-        var r = resolveForTarget();
-        getLog().info("Dependencies for " + resolvedTarget().describe() + ":");
-        TreeRenderer.render(r.resolution()).forEach(getLog()::info);
+        new TreeService(listener()).tree(dependencyRequest(), indexSource());
     }
 
     @Override

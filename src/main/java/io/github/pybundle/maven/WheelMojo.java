@@ -1,7 +1,6 @@
 package io.github.pybundle.maven;
 
-import io.github.pybundle.core.project.ProjectPackager;
-import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.app.WheelService;
 import java.nio.file.Path;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -13,19 +12,15 @@ import org.apache.maven.plugins.annotations.Mojo;
  * @since 0.1.0
  */
 @Mojo(name = "wheel", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class WheelMojo extends AbstractPyBundleMojo {
+public class WheelMojo extends AbstractProjectMojo {
     @Override
     protected void doExecute() throws Exception {
-        DeclaredRequirements declared = declaredRequirements();
-        String license = project.getLicenses() == null || project.getLicenses().isEmpty()
-                ? null
+        String license = project.getLicenses() == null || project.getLicenses().isEmpty() ? null
                 : project.getLicenses().get(0).getName();
-        Path wheel = packager().buildWheel(new ProjectPackager.WheelRequest(pythonSourceDirectory.toPath(),
+        Path wheel = new WheelService(listener()).build(new WheelService.Request(pythonSourceDirectory.toPath(),
                 mainScript.toPath(), identity(), project.getDescription(), license, project.getUrl(),
-                outputDirectory.toPath(), timestamp(), declared));
-        if (attach) {
-            projectHelper.attachArtifact(project, "whl", null, wheel.toFile());
-        }
+                outputDirectory.toPath(), timestamp(), dependencyRequest().requirements()));
+        attach("whl", null, wheel.toFile());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.bundle;
 
+import io.github.pybundle.core.InvalidConfigurationException;
+
 import io.github.pybundle.core.wheel.EntryPoints;
 import io.github.pybundle.core.wheel.UnsafeWheelException;
 import io.github.pybundle.core.wheel.WheelArchive;
@@ -43,7 +45,26 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
  */
 public final class EnvironmentArchiveBuilder {
     /** The archive format. */
-    public enum Format { TAR_GZ, ZIP }
+    public enum Format {
+        TAR_GZ, ZIP;
+
+        /**
+         * The format a user wrote: {@code tar.gz} or {@code zip}.
+         *
+         * @throws InvalidConfigurationException for anything else
+         */
+        public static Format parse(String value) {
+            switch (value.strip()) {
+                case "tar.gz":
+                    return TAR_GZ;
+                case "zip":
+                    return ZIP;
+                default:
+                    throw new InvalidConfigurationException("archiveFormat", value, "<archiveFormat> must be tar.gz or"
+                            + " zip, not '" + value + "'", "YARN, Kubernetes and standalone Spark unpack both");
+            }
+        }
+    }
 
     // A script that sh runs with the environment's python, and Python reads as a string literal and skips.
     private static final String RELOCATABLE_SHEBANG = "#!/bin/sh\n'''exec' \"$(dirname -- \"$0\")/python\" \"$0\""

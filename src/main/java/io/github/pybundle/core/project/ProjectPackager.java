@@ -146,6 +146,19 @@ public final class ProjectPackager {
      */
     public record SparkSpec(String master, String deployMode, java.util.Map<String, String> conf, List<String> files,
                             List<String> args, String remoteDir, String image, String sparkVersion) {
+        /** Checks the deploy mode and fills defaults for absent values. */
+        public SparkSpec {
+            master = master == null ? "local[*]" : master;
+            deployMode = deployMode == null ? "client" : deployMode;
+            if (!"client".equals(deployMode) && !"cluster".equals(deployMode)) {
+                throw new InvalidConfigurationException("spark", deployMode, "<spark><deployMode> must be client or"
+                        + " cluster, not '" + deployMode + "'", "client runs the driver where the launcher runs");
+            }
+            conf = conf == null ? java.util.Map.of() : new java.util.TreeMap<>(conf);
+            files = files == null ? List.of() : List.copyOf(files);
+            args = args == null ? List.of() : List.copyOf(args);
+        }
+
         public static SparkSpec defaults() {
             return new SparkSpec("local[*]", "client", java.util.Map.of(), List.of(), List.of(), null, null, null);
         }
@@ -158,7 +171,22 @@ public final class ProjectPackager {
         /** Everything in the py-files zip; compiled code is an error. */
         PYFILES,
         /** Every dependency in the environment archive (the project's own code stays in the py-files zip). */
-        ENVIRONMENT
+        ENVIRONMENT;
+
+        /**
+         * The layout a user wrote ({@code auto}, {@code pyfiles}, {@code environment}).
+         *
+         * @throws InvalidConfigurationException for anything else
+         */
+        public static Layout parse(String value) {
+            try {
+                return valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException("layout", value, "<layout> must be auto, pyfiles or"
+                        + " environment, not '" + value + "'", "auto puts compiled packages in the environment archive"
+                        + " and the rest in the py-files zip");
+            }
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.core.target.Interpreters;
+
 import io.github.pybundle.core.spec.dist.Digests;
 
 import io.github.pybundle.core.target.Target;
@@ -45,44 +47,6 @@ public final class SourceBuilder {
         this.listener = listener;
     }
 
-    /** A local {@code pythonX.Y}, or null when there is none. */
-    public static Path findInterpreter(int major, int minor, Map<String, String> env) {
-        String exe = "python" + major + "." + minor;
-        List<Path> candidates = new ArrayList<>();
-        for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!dir.isBlank()) {
-                candidates.add(Path.of(dir, exe));
-            }
-        }
-        String pyenv = env.getOrDefault("PYENV_ROOT", System.getProperty("user.home") + "/.pyenv");
-        Path versions = Path.of(pyenv, "versions");
-        if (Files.isDirectory(versions)) {
-            try (Stream<Path> s = Files.list(versions)) {
-                s.filter(p -> p.getFileName().toString().startsWith(major + "." + minor + "."))
-                        .sorted(Comparator.reverseOrder()).forEach(p -> candidates.add(p.resolve("bin").resolve(exe)));
-            } catch (IOException ignored) {
-                // no pyenv versions to offer
-            }
-        }
-        for (Path c : candidates) {
-            if (Files.isExecutable(c) && reportsVersion(c, major + "." + minor)) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    private static boolean reportsVersion(Path python, String expected) {
-        try {
-            Process p = new ProcessBuilder(python.toString(), "-c",
-                    "import sys; print('%d.%d' % sys.version_info[:2])").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && out.equals(expected);
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
     /**
      * Builds (or finds already built) the wheel of an sdist.
      *
@@ -94,7 +58,7 @@ public final class SourceBuilder {
         if (built != null) {
             return built;
         }
-        Path python = findInterpreter(major, minor, env);
+        Path python = Interpreters.find(major, minor, env);
         if (python == null) {
             throw new PyBundleException("building " + filename + " needs a local Python " + major + "." + minor
                     + ", and none was found on PATH or among pyenv's versions", List.of("install one (e.g. pyenv"

@@ -1,11 +1,12 @@
 package io.github.pybundle.core.probe;
 
+import io.github.pybundle.core.target.Interpreters;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.InvalidConfigurationException;
-import io.github.pybundle.core.resolve.SourceBuilder;
 import io.github.pybundle.core.target.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class ClusterProbeTest {
     @ValueSource(strings = {"2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"})
     void probe_runsUnderEachLocalPythonAndBecomesATarget(String version) throws Exception {
         String[] mm = version.split("\\.");
-        Path python = SourceBuilder.findInterpreter(Integer.parseInt(mm[0]), Integer.parseInt(mm[1]),
+        Path python = Interpreters.find(Integer.parseInt(mm[0]), Integer.parseInt(mm[1]),
                 System.getenv());
         Assumptions.assumeTrue(python != null, "Skipped: no python" + version + " on PATH or in pyenv");
         Path script = ClusterProbe.write(dir.resolve("probe.py"));

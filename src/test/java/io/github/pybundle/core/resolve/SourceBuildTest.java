@@ -1,5 +1,7 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.core.target.Interpreters;
+
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.lock.InvalidLockException;
 import io.github.pybundle.testing.TestWheels;
@@ -68,7 +70,7 @@ class SourceBuildTest {
     private Target target() {
         Target t = Target.of(new Target.Spec("3.11", null, null, null, null, null));
         // A test that needs another Python version skips, with the reason, where it is absent.
-        Assumptions.assumeTrue(SourceBuilder.findInterpreter(3, 11, System.getenv()) != null,
+        Assumptions.assumeTrue(Interpreters.find(3, 11, System.getenv()) != null,
                 "Skipped: no python3.11 on PATH or in pyenv to build sdists with");
         return t;
     }

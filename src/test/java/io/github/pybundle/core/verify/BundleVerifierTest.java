@@ -1,12 +1,13 @@
 package io.github.pybundle.core.verify;
 
+import io.github.pybundle.core.target.Interpreters;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
-import io.github.pybundle.core.resolve.SourceBuilder;
 import io.github.pybundle.core.source.PythonSourceTree;
 import io.github.pybundle.testing.SourceTrees;
 import io.github.pybundle.testing.TestWheels;
@@ -26,7 +27,7 @@ class BundleVerifierTest {
     Path dir;
 
     private Path python311() {
-        Path p = SourceBuilder.findInterpreter(3, 11, System.getenv());
+        Path p = Interpreters.find(3, 11, System.getenv());
         Assumptions.assumeTrue(p != null, "Skipped: no python3.11 on PATH or in pyenv");
         return p;
     }

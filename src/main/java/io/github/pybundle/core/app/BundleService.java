@@ -1,0 +1,261 @@
+package io.github.pybundle.core.app;
+
+import io.github.pybundle.core.Generator;
+import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.bundle.BundleFingerprint;
+import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
+import io.github.pybundle.core.bundle.PyFilesZipBuilder;
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.event.PhaseTimer;
+import io.github.pybundle.core.index.Downloader;
+import io.github.pybundle.core.index.IndexConfiguration;
+import io.github.pybundle.core.lock.LockedPackage;
+import io.github.pybundle.core.lock.LockedWheels;
+import io.github.pybundle.core.lock.Locker;
+import io.github.pybundle.core.lock.Pylock;
+import io.github.pybundle.core.project.ProjectPackager;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.sbom.Component;
+import io.github.pybundle.core.sbom.Purl;
+import io.github.pybundle.core.sbom.SbomWriter;
+import io.github.pybundle.core.sbom.WheelComponents;
+import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.spec.dist.Digests;
+import io.github.pybundle.core.spec.dist.WheelFilename;
+import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.target.Target;
+import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelChecks;
+import io.github.pybundle.core.wheel.WheelVerifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code bundle} goal: from the declared requirements, the lock and the project's code to the py-files zip, the
+ * environment archive, the launchers and the SBOM, reusing the last outputs when nothing they depend on changed.
+ */
+public final class BundleService {
+    private final BuildListener listener;
+    private final PhaseTimer timer;
+
+    public BundleService(BuildListener listener, PhaseTimer timer) {
+        this.listener = listener;
+        this.timer = timer;
+    }
+
+    /**
+     * What the bundle is made of and how.
+     *
+     * @param dependencies the declared requirements, the target and the lock
+     * @param sourceDirectory where the project's Python packages are
+     * @param mainScript the application's entry point
+     * @param appName the name Spark shows
+     * @param outputDirectory the build directory
+     * @param finalName the base name of the outputs
+     * @param timestamp the time of every archive entry
+     * @param layout where dependency wheels go
+     * @param format the environment archive's format
+     * @param excludes packages the lock has that the bundle leaves out
+     * @param spark how the launchers run the application
+     * @param wheelDependencies wheels the build tool resolved as dependencies (any file name)
+     * @param updateLock whether to re-resolve instead of failing on an outdated lock
+     * @param maxInflatedWheel the zip-bomb limit for one wheel, in bytes
+     * @param maxInflatedBundle the zip-bomb limit for the wheels of one output, in bytes
+     * @param subject the SBOM's subject (the project)
+     */
+    public record Request(DependencyRequest dependencies, Path sourceDirectory, Path mainScript, String appName,
+                          Path outputDirectory, String finalName, Instant timestamp, ProjectPackager.Layout layout,
+                          EnvironmentArchiveBuilder.Format format, List<String> excludes,
+                          ProjectPackager.SparkSpec spark, List<Path> wheelDependencies, boolean updateLock,
+                          long maxInflatedWheel, long maxInflatedBundle, Component subject) {
+        public Request {
+            excludes = excludes == null ? List.of() : List.copyOf(excludes);
+            wheelDependencies = List.copyOf(wheelDependencies);
+        }
+    }
+
+    /**
+     * The outputs.
+     *
+     * @param pyFilesZip the py-files zip
+     * @param environmentArchive the environment archive, or null when no wheel needs one
+     * @param sbom the CycloneDX SBOM
+     * @param launchDirectory the directory of the launchers
+     * @param reused whether the last build's outputs were reused unchanged
+     */
+    public record Outcome(Path pyFilesZip, Path environmentArchive, Path sbom, Path launchDirectory, boolean reused) {
+    }
+
+    /** Builds the bundle, or reuses it when nothing changed. */
+    public Outcome bundle(Request r, IndexSource sources) throws Exception {
+        Dependencies deps = new Dependencies(listener);
+        DependencyRequest dr = r.dependencies();
+        List<Path> mavenWheels = pep427Named(r.wheelDependencies(), r.outputDirectory());
+        DeclaredRequirements declared = deps.declared(dr).withRequirementsOf(mavenWheels);
+        ProjectPackager.checkMainScript(r.mainScript());
+        Target target = declared.requirements().isEmpty() ? null : dr.target().target();
+        String interpreter = dr.target().interpreterCommand();
+        Path out = r.outputDirectory();
+        Path zipFile = out.resolve(PyFilesZipBuilder.fileName(r.finalName()));
+        Path envFile = out.resolve(EnvironmentArchiveBuilder.fileName(r.finalName(), r.format()));
+        Path state = out.resolve("pybundle");
+        Path bomFile = out.resolve(SbomWriter.fileName(r.finalName()));
+        List<Path> expected = new ArrayList<>(List.of(zipFile, state.resolve("spark-submit.sh"), bomFile));
+        if (Files.isRegularFile(envFile)) {
+            expected.add(envFile);
+        }
+        // The fingerprint covers the lock's bytes and everything the lock is checked against (the requirements, the
+        // target, the provided packages): when it matches the last successful build, so would the lock check, and
+        // the lock is not even parsed.
+        String before = fingerprint(r, declared, target, interpreter, mavenWheels);
+        if (!r.updateLock() && timer.time("up-to-date check", () -> BundleFingerprint.unchanged(state, before,
+                expected))) {
+            listener.log(Level.INFO, "Bundle unchanged since the last build (same lock, sources and settings):"
+                    + " reusing " + zipFile.getFileName() + (expected.contains(envFile) ? " and "
+                    + envFile.getFileName() : ""));
+            return new Outcome(zipFile, expected.contains(envFile) ? envFile : null, bomFile, state, true);
+        }
+        IndexConfiguration config = null;
+        LockedWheels locked = null;
+        Pylock lock = null;
+        if (target != null) {
+            config = sources.configure(declared.files());
+            locked = new LockedWheels(listener, deps.sourceBuilder(dr, target, config));
+            lock = withoutExcluded(resolveLock(locked, declared, target, dr, config, r.updateLock()), r.excludes());
+        }
+        // Again: the lock may have been written or re-written just now.
+        String fingerprint = fingerprint(r, declared, target, interpreter, mavenWheels);
+        Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
+        // Which wheels were checked (RECORD, CRC-32, deflate streams): cache entries across builds, others in this one.
+        WheelVerifier.Memo checked = config == null ? WheelVerifier.Memo.none()
+                : WheelVerifier.Memo.inCache(config.cacheRoot());
+        List<Path> wheels = new ArrayList<>(mavenWheels);
+        if (lock != null) {
+            wheels.addAll(download(locked, lock, dr.lockFile(), config, checked));
+        }
+        if (target == null && !mavenWheels.isEmpty()) {
+            target = dr.target().target(); // the environment archive needs the target when a Maven wheel is native
+        }
+        ProjectPackager.EnvironmentSpec environment = target == null ? null
+                : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format());
+        ProjectPackager packager = new ProjectPackager(listener, new WheelChecks(checked, r.maxInflatedWheel(),
+                r.maxInflatedBundle(), listener));
+        ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
+                new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
+                        r.finalName(), r.timestamp(), wheels, r.layout(), environment, r.spark())));
+        List<Component> packages = timer.time("sbom", () -> WheelComponents.of(wheels));
+        SbomWriter.write(bomFile, new SbomWriter.Sbom(r.subject(), tool(), packages, r.timestamp()));
+        listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
+                + packages.size() + " Python packages)");
+        BundleFingerprint.record(state, fingerprint);
+        summary(result, dr.target().providedPackages(), r.excludes());
+        return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, false);
+    }
+
+    private Pylock resolveLock(LockedWheels locked, DeclaredRequirements declared, Target target,
+                               DependencyRequest dr, IndexConfiguration config, boolean update) throws Exception {
+        return timer.time("resolve", () -> locked.ensure(declared, target, dr.target().providedPackages(),
+                dr.allowPrereleases(), config, dr.lockFile(), update));
+    }
+
+    // Each wheel is checked as soon as it arrives, while others download; the archive then only copies it.
+    private List<Path> download(LockedWheels locked, Pylock lock, Path lockFile, IndexConfiguration config,
+                                WheelVerifier.Memo checked) throws Exception {
+        return timer.time("download", () -> locked.fetch(lock, lockFile, config,
+                w -> WheelVerifier.verify(w, checked)));
+    }
+
+    private String fingerprint(Request r, DeclaredRequirements declared, Target t, String interpreter,
+                               List<Path> mavenWheels) throws IOException {
+        return BundleFingerprint.of(PythonSourceTree.scan(r.sourceDirectory(), r.mainScript()), r.mainScript(),
+                t == null ? null : r.dependencies().lockFile(), List.of("layout=" + r.layout(), "format=" + r.format(),
+                "finalName=" + r.finalName(), "interpreter=" + interpreter, "timestamp="
+                + r.timestamp().getEpochSecond(), "excludes=" + r.excludes(), "app=" + r.appName(), "generator="
+                + Generator.NAME, "maven-wheels=" + digests(mavenWheels), "spark=" + r.spark(), "lock-inputs="
+                + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
+                "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
+                "sbom=" + r.subject().purl()));
+    }
+
+    private static Component tool() {
+        String version = Generator.VERSION;
+        return Component.of(Component.Type.APPLICATION, "io.github.pybundle", "pybundle-maven-plugin", version,
+                Purl.maven("io.github.pybundle", "pybundle-maven-plugin", version));
+    }
+
+    // A Maven repository stores artifactId-version.whl; the bundle needs each wheel under its PEP 427 name.
+    private static List<Path> pep427Named(List<Path> wheels, Path outputDirectory) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path f : wheels) {
+            try {
+                WheelFilename.parse(f.getFileName().toString());
+                out.add(f);
+            } catch (PyBundleException notAWheelName) {
+                Path dir = Files.createDirectories(outputDirectory.resolve("pybundle/maven-wheels"));
+                Path named = dir.resolve(WheelArchive.properName(f));
+                Files.copy(f, named, StandardCopyOption.REPLACE_EXISTING);
+                out.add(named);
+            }
+        }
+        return out;
+    }
+
+    private static String digests(List<Path> files) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Path f : files) {
+            sb.append(Digests.sha256Hex(f)).append(',');
+        }
+        return sb.toString();
+    }
+
+    private Pylock withoutExcluded(Pylock lock, List<String> excludes) {
+        if (excludes.isEmpty()) {
+            return lock;
+        }
+        Set<String> names = new HashSet<>();
+        excludes.forEach(e -> names.add(ProjectName.normalize(e.strip())));
+        List<LockedPackage> kept = new ArrayList<>();
+        for (LockedPackage p : lock.packages()) {
+            if (names.contains(p.name())) {
+                List<String> needers = lock.packages().stream().filter(q -> q.dependencies().contains(p.name())
+                        && !names.contains(q.name())).map(q -> q.name() + " " + q.version()).toList();
+                if (!needers.isEmpty()) {
+                    listener.log(Level.WARN, "<excludes> leaves out " + p.name() + " " + p.version() + ", which "
+                            + needers + " need" + (needers.size() == 1 ? "s" : "") + ": the cluster must provide it");
+                }
+            } else {
+                kept.add(p);
+            }
+        }
+        return new Pylock(lock.environments(), lock.requiresPython(), lock.createdBy(), kept, lock.inputs());
+    }
+
+    private void summary(ProjectPackager.BundleResult r, Map<String, String> provided,
+                         List<String> excludes) throws IOException {
+        if (r.placements().isEmpty() && excludes.isEmpty()) {
+            return;
+        }
+        String row = "%-58s %10s  %-6s  %s";
+        listener.log(Level.INFO, String.format(row, "Wheel", "Size", "Kind", "Placed in"));
+        for (ProjectPackager.Placement p : r.placements()) {
+            listener.log(Level.INFO, String.format(row, p.wheel(), Downloader.humanSize(p.size()),
+                    p.pure() ? "pure" : "native", p.placedIn()));
+        }
+        provided.forEach((name, version) -> listener.log(Level.INFO, String.format(row,
+                name + (version.isEmpty() ? "" : " " + version), "-", "-", "provided by the cluster")));
+        excludes.forEach(e -> listener.log(Level.INFO, String.format(row, e, "-", "-", "excluded")));
+        String outputs = r.pyFilesZip().getFileName() + " (" + Downloader.humanSize(Files.size(r.pyFilesZip()))
+                + ")" + (r.environmentArchive() == null ? "" : ", " + r.environmentArchive().getFileName() + " ("
+                + Downloader.humanSize(Files.size(r.environmentArchive())) + ")");
+        listener.log(Level.INFO, "Outputs: " + outputs);
+    }
+}
