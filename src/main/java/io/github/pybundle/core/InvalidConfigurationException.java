@@ -28,4 +28,9 @@ public class InvalidConfigurationException extends PyBundleException {
     public String value() {
         return value;
     }
+
+    @Override
+    public Kind kind() {
+        return Kind.CONFIGURATION;
+    }
 }

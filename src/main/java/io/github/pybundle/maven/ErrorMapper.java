@@ -12,8 +12,9 @@ import org.apache.maven.plugin.MojoFailureException;
 /**
  * The one place where core failures become Maven failures, worded in pom vocabulary.
  *
- * <p>What the user can fix in the pom or the project (bad configuration, missing files) is a
- * {@link MojoFailureException}; what the environment did (I/O, network) is a {@link MojoExecutionException}.
+ * <p>By the failure's {@link PyBundleException.Kind}: what the user can fix in the pom or the project (configuration,
+ * inputs) is a {@link MojoFailureException}; what the environment did (I/O, network, a file altered in transit, an
+ * offline cache miss) is a {@link MojoExecutionException}. Configuration errors are prefixed with the pom element.
  */
 final class ErrorMapper {
     // Settings that are Maven properties or project elements rather than plugin parameters.
@@ -35,16 +36,20 @@ final class ErrorMapper {
     }
 
     static Exception map(Exception e) {
-        if (e instanceof InvalidConfigurationException) {
-            InvalidConfigurationException ice = (InvalidConfigurationException) e;
-            return new MojoFailureException(where(ice.setting()) + ": " + ice.getMessage() + hints(ice), ice);
+        if (e instanceof PyBundleException pe) {
+            String message = PomWords.render(pe.getMessage());
+            if (pe instanceof InvalidConfigurationException ice) {
+                String where = where(ice.setting());
+                // A message that already starts with the element needs no prefix ("<target>: <target><python...").
+                message = message.startsWith(where) || message.startsWith("<" + ice.setting() + ">") ? message
+                        : where + ": " + message;
+            }
+            message += hints(pe);
+            return pe.kind() == PyBundleException.Kind.ENVIRONMENT ? new MojoExecutionException(message, pe)
+                    : new MojoFailureException(message, pe);
         }
-        if (e instanceof PyBundleException) {
-            PyBundleException pe = (PyBundleException) e;
-            return new MojoFailureException(pe.getMessage() + hints(pe), pe);
-        }
-        if (e instanceof UncheckedIOException) {
-            return map(((UncheckedIOException) e).getCause());
+        if (e instanceof UncheckedIOException u) {
+            return map(u.getCause());
         }
         if (e instanceof IOException) {
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -67,7 +72,7 @@ final class ErrorMapper {
     private static String hints(PyBundleException e) {
         StringBuilder sb = new StringBuilder();
         for (String hint : e.hints()) {
-            sb.append(System.lineSeparator()).append("  hint: ").append(hint);
+            sb.append(System.lineSeparator()).append("  hint: ").append(PomWords.render(hint));
         }
         return sb.toString();
     }

@@ -17,7 +17,7 @@ final class MavenListener implements BuildListener {
 
     @Override
     public void log(Level level, String text) {
-        String message = Secrets.mask(text, secrets);
+        String message = Secrets.mask(PomWords.render(text), secrets);
         switch (level) {
             case WARN -> log.warn(message);
             case INFO -> log.info(message);

@@ -12,6 +12,7 @@ import io.github.pybundle.testing.SourceTrees;
 import io.github.pybundle.testing.TestWheels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.artifact.Artifact;
@@ -44,8 +45,9 @@ class BundleMojoTest {
                 .filter(a -> "pyfiles".equals(a.getClassifier())).findFirst().orElseThrow();
         assertTrue(mojo.project.getAttachedArtifacts().stream().anyMatch(a -> "spark-submit".equals(a.getClassifier())
                 && "sh".equals(a.getType())));
-        assertEquals("pyfiles", attached.getClassifier());
-        assertEquals("zip", attached.getType());
+        // Every output is attached once, with its type (the classifier alone does not say it is the zip).
+        assertEquals(List.of("spark-submit:sh", "launch:json", "pyfiles:zip", "cyclonedx:json"),
+                mojo.project.getAttachedArtifacts().stream().map(a -> a.getClassifier() + ":" + a.getType()).toList());
         assertEquals(zip.toFile(), attached.getFile());
     }
 

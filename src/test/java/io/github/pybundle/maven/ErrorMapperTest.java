@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.cache.HashMismatchException;
+import io.github.pybundle.core.cache.OfflineMissException;
+import io.github.pybundle.core.net.FetchException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -44,5 +47,21 @@ class ErrorMapperTest {
         assertInstanceOf(MojoExecutionException.class, e);
         assertEquals("I/O failure: /x/y (NoSuchFileException)", e.getMessage());
         assertInstanceOf(MojoExecutionException.class, ErrorMapper.map(new IOException()));
+    }
+
+    @Test
+    void networkAndCacheFailures_areExecutionErrors() {
+        for (PyBundleException e : List.of(new FetchException("failed after 4 tries: https://x/simple/a/", 503,
+                "try again"), new OfflineMissException("a-1.0-py3-none-any.whl"), new HashMismatchException(
+                "a-1.0-py3-none-any.whl", "0".repeat(64), "1".repeat(64)))) {
+            assertInstanceOf(MojoExecutionException.class, ErrorMapper.map(e), e.getMessage());
+        }
+    }
+
+    @Test
+    void aMessageThatNamesItsElementIsNotPrefixedAgain() {
+        Exception e = ErrorMapper.map(new InvalidConfigurationException("target", null,
+                "<target><pythonVersion> is required to resolve dependencies"));
+        assertEquals("<target><pythonVersion> is required to resolve dependencies", e.getMessage());
     }
 }

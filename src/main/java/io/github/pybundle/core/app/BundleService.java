@@ -229,7 +229,7 @@ public final class BundleService {
                 List<String> needers = lock.packages().stream().filter(q -> q.dependencies().contains(p.name())
                         && !names.contains(q.name())).map(q -> q.name() + " " + q.version()).toList();
                 if (!needers.isEmpty()) {
-                    listener.log(Level.WARN, "<excludes> leaves out " + p.name() + " " + p.version() + ", which "
+                    listener.log(Level.WARN, "{@excludes} leaves out " + p.name() + " " + p.version() + ", which "
                             + needers + " need" + (needers.size() == 1 ? "s" : "") + ": the cluster must provide it");
                 }
             } else {

@@ -71,11 +71,11 @@ public final class VerifyService {
             python = Interpreters.onPath("python3", r.env());
         }
         if (python == null) {
-            String message = "Skipped verification: no " + wanted + " on PATH or in pyenv; set <verifyInterpreter>"
+            String message = "Skipped verification: no " + wanted + " on PATH or in pyenv; set {@verifyInterpreter}"
                     + " to check the bundle with the cluster's Python version";
             if (r.strict()) {
                 throw new PyBundleException(message, List.of("install " + wanted
-                        + " (e.g. with pyenv) or drop -Dpybundle.verify.strict"));
+                        + " (e.g. with pyenv) or drop {#verify.strict}"));
             }
             listener.log(Level.WARN, message);
             return false;
@@ -88,13 +88,13 @@ public final class VerifyService {
         Path sparkHome = r.sparkHome() != null ? r.sparkHome() : importablePyspark(python);
         if (r.sparkHome() != null && !Files.isExecutable(sparkHome.resolve("bin/spark-submit"))) {
             throw new InvalidConfigurationException("verify", sparkHome.toString(),
-                    "<verify><sparkHome> " + sparkHome + " has no bin/spark-submit", "point it at a Spark"
+                    "{@verify.sparkHome} " + sparkHome + " has no bin/spark-submit", "point it at a Spark"
                     + " installation, or at the directory of an installed pyspark package");
         }
         if (!r.runApplication()) {
-            listener.log(Level.INFO, "Not running the application: <verify><runApplication> is false");
+            listener.log(Level.INFO, "Not running the application: {@verify.runApplication} is false");
         } else if (sparkHome == null) {
-            listener.log(Level.INFO, "Not running the application: no <verify><sparkHome>, and " + python
+            listener.log(Level.INFO, "Not running the application: no {@verify.sparkHome}, and " + python
                     + " cannot import pyspark");
         } else {
             verifier.runLocally(out.resolve("pybundle/spark-submit.sh"), sparkHome, python,

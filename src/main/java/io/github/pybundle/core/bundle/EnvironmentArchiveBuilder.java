@@ -60,7 +60,7 @@ public final class EnvironmentArchiveBuilder {
                 case "zip":
                     return ZIP;
                 default:
-                    throw new InvalidConfigurationException("archiveFormat", value, "<archiveFormat> must be tar.gz or"
+                    throw new InvalidConfigurationException("archiveFormat", value, "{@archiveFormat} must be tar.gz or"
                             + " zip, not '" + value + "'", "YARN, Kubernetes and standalone Spark unpack both");
             }
         }

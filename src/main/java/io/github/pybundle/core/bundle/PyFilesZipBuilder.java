@@ -111,9 +111,9 @@ public final class PyFilesZipBuilder {
                 WheelVerifier.verifyAll(wheels, checks.memo());
             } else {
                 throw new PyBundleException("these packages contain compiled code, which Python cannot import from the"
-                        + " py-files zip: " + String.join("; ", native_), List.of("use <layout>auto</layout> (the"
-                        + " default) or <layout>environment</layout> to put them in the environment archive, or add"
-                        + " them to <target><provided> if the cluster has them"));
+                        + " py-files zip: " + String.join("; ", native_), List.of("use {@layout=auto} (the"
+                        + " default) or {@layout=environment} to put them in the environment archive, or add"
+                        + " them to {@target.provided} if the cluster has them"));
             }
             for (String name : new ArrayList<>(entries.keySet())) {
                 for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {

@@ -78,7 +78,7 @@ public final class FileCache {
         DistributionFilename.check(filename);
         String h = sha256.toLowerCase(Locale.ROOT);
         Path base = root.toAbsolutePath().normalize();
-        Path p = base.resolve("files").resolve("sha256").resolve(h.substring(0, 2)).resolve(h).resolve(filename)
+        Path p = CacheBucket.FILES.in(base).resolve("sha256").resolve(h.substring(0, 2)).resolve(h).resolve(filename)
                 .normalize();
         if (!p.startsWith(base) || p.getNameCount() != base.getNameCount() + 5) {
             throw new InvalidDigestException("the cache entry for '" + DistributionFilename.printable(filename)

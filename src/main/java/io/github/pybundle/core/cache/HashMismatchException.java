@@ -14,11 +14,16 @@ public class HashMismatchException extends PyBundleException {
         super("sha256 of " + filename + " is " + actual + ", but " + expected + " was expected; the file was"
                         + " discarded",
                 List.of("the download was altered (proxy, mirror out of sync, tampering); if the index legitimately"
-                        + " changed the file, re-lock with -Dpybundle.updateLock"));
+                        + " changed the file, re-lock with {#updateLock}"));
     }
 
     /** A mismatch described by the caller (hash-checking mode: which declaration, file, expected and actual hashes). */
     public HashMismatchException(String message, List<String> hints) {
         super(message, hints);
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.ENVIRONMENT;
     }
 }

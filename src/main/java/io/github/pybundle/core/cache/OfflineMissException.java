@@ -9,6 +9,11 @@ public class OfflineMissException extends PyBundleException {
 
     public OfflineMissException(String what) {
         super("offline mode: " + what + " is not in the cache",
-                List.of("run the build once online (without -o / -Dpybundle.offline) to fill the cache"));
+                List.of("run the build once online (without -o / {#offline}) to fill the cache"));
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.ENVIRONMENT;
     }
 }

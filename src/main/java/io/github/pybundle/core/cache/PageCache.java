@@ -27,7 +27,7 @@ public final class PageCache {
     private final Path root;
 
     public PageCache(Path root) {
-        this.root = root.resolve("pages");
+        this.root = CacheBucket.PAGES.in(root);
     }
 
     private Path file(String url) {

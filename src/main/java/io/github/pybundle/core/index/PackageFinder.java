@@ -36,7 +36,7 @@ public final class PackageFinder {
                     new InvalidConfigurationException("indexPins", project + "=" + id, "the pin of '" + project
                             + "' names the index '" + id + "', which is not configured (ids: "
                             + indexes.stream().map(PackageSource::id).toList() + ")",
-                            "use the <id> of one of the <indexes>"));
+                            "use the {@id} of one of the {@indexes}"));
             this.pins.put(ProjectName.normalize(project), s);
         });
     }

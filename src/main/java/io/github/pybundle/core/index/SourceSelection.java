@@ -53,22 +53,22 @@ public final class SourceSelection {
             for (int i = 0; i < pomIndexes.size(); i++) {
                 IndexSpec s = pomIndexes.get(i);
                 if (s.id() == null || s.id().isBlank() || s.url() == null || s.url().isBlank()) {
-                    throw new InvalidConfigurationException("indexes", s.url(), "<index> " + (i + 1)
-                            + " needs both an <id> and a <url>", "e.g. <index><id>corp</id>"
-                            + "<url>https://nexus.example/repository/pypi/simple/</url></index>");
+                    throw new InvalidConfigurationException("indexes", s.url(), "{@index} " + (i + 1)
+                            + " needs both an {@id} and a {@url}", "e.g. {@index={@id=corp}"
+                            + "{@url=https://nexus.example/repository/pypi/simple/}}");
                 }
                 if (!ids.add(s.id())) {
-                    throw new InvalidConfigurationException("indexes", s.id(), "two <index> elements have the id '"
-                            + s.id() + "'", "give each index its own <id>");
+                    throw new InvalidConfigurationException("indexes", s.id(), "two {@index} elements have the id '"
+                            + s.id() + "'", "give each index its own {@id}");
                 }
                 indexes.add(PackageSource.of(s.id(), s.url(), PackageSource.Kind.INDEX, "indexes")
                         .withCredentialOrigins(s.credentialsFor(), "indexes"));
             }
-            origin = "<indexes>";
+            origin = "{@indexes}";
             noIndex = false;
         } else if (pomIndexUrl != null && !pomIndexUrl.isBlank()) {
             indexes.add(PackageSource.of(INDEX_URL_ID, pomIndexUrl, PackageSource.Kind.INDEX, "indexUrl"));
-            origin = "<indexUrl>";
+            origin = "{@indexUrl}";
             noIndex = false;
         } else if (files.stream().anyMatch(f -> f.indexUrl() != null || !f.extraIndexUrls().isEmpty())) {
             int n = 0;

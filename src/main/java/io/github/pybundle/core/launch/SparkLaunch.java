@@ -35,11 +35,6 @@ public record SparkLaunch(String name, String master, String deployMode, String 
         args = List.copyOf(args);
     }
 
-    /** Whether the master runs everything in one local JVM. */
-    public boolean isLocal() {
-        return master.startsWith("local");
-    }
-
     /** Whether the master is YARN (Livy's {@code archives} field only works there). */
     public boolean isYarn() {
         return master.equals("yarn") || master.startsWith("yarn-");

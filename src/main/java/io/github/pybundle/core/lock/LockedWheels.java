@@ -45,13 +45,13 @@ public final class LockedWheels {
             List<String> drift = Locker.drift(lock, Locker.inputs(declared, target, provided));
             if (!drift.isEmpty()) {
                 throw new InvalidLockException(lockFile + " is out of date: " + String.join("; ", drift),
-                        "re-lock with mvn pybundle:lock, or add -Dpybundle.updateLock to this build");
+                        "re-lock with mvn pybundle:lock, or add {#updateLock} to this build");
             }
             for (LockedPackage p : lock.packages()) {
                 if (!p.sdist() && !target.tags().accepts(WheelFilename.parse(p.wheelName()).tags())) {
                     throw new InvalidLockException(lockFile + " was made for another environment: "
                             + p.wheelName() + " does not run on " + target.describe(),
-                            "re-lock for this target with -Dpybundle.updateLock");
+                            "re-lock for this target with {#updateLock}");
                 }
             }
             checkHashes(lock, lockFile, declared.hashes().forTarget(target.markers()), provided);
@@ -87,14 +87,14 @@ public final class LockedWheels {
                         .contains(h.getKey())).map(h -> h.getKey() + ":" + h.getValue()).toList())
                         + "), which the hashes declared for " + p.name()
                         + " do not allow: " + hashes.describe(p.name()) + " allows " + hashes.allowed(p.name()),
-                        "re-lock with mvn pybundle:lock, or add -Dpybundle.updateLock to this build: the new lock"
+                        "re-lock with mvn pybundle:lock, or add {#updateLock} to this build: the new lock"
                                 + " takes only files that match the hashes");
             }
             if (v == HashPolicy.Verdict.UNKNOWN) {
                 throw new InvalidLockException(lockFile + " records no " + hashes.algorithms(p.name())
                         + " digest of " + p.wheelName() + ", which the hashes declared for " + p.name() + " ("
                         + hashes.describe(p.name()) + ") need", "re-lock with mvn pybundle:lock, or add"
-                        + " -Dpybundle.updateLock to this build: the lock then records those digests too");
+                        + " {#updateLock} to this build: the lock then records those digests too");
             }
         }
         if (!unhashed.isEmpty()) {
@@ -145,14 +145,14 @@ public final class LockedWheels {
                 if (!actual.equals(p.otherHashes())) {
                     throw new HashMismatchException(p.wheelName() + " has " + hashList(actual) + ", but " + lockFile
                             + " records " + hashList(p.otherHashes()) + "; the file was not used", List.of("the lock"
-                            + " was edited by hand or made from another file: re-lock with -Dpybundle.updateLock"));
+                            + " was edited by hand or made from another file: re-lock with {#updateLock}"));
                 }
             }
             if (!p.sdist()) {
                 wheels.add(files.get(i));
             } else if (builder == null) {
                 throw new InvalidLockException(lockFile + " locks the source distribution " + p.wheelName()
-                        + ", and source builds are off", "set <allowSourceBuilds>true</allowSourceBuilds> to build it"
+                        + ", and source builds are off", "set {@allowSourceBuilds=true} to build it"
                         + " with a local interpreter of the target's Python version");
             } else {
                 wheels.add(builder.build(files.get(i), p.wheelName()));

@@ -57,13 +57,13 @@ public final class Locker {
             try {
                 r = Requirement.parse(e);
             } catch (PyBundleException ex) {
-                throw new InvalidConfigurationException("target", e, "<target><provided> entry '" + e
+                throw new InvalidConfigurationException("target", e, "{@target.provided} entry '" + e
                         + "' is not a requirement: " + ex.getMessage(), "write name==version, e.g. numpy==1.24.4");
             }
             List<Specifier> specs = r.specifier().specifiers();
             if (specs.size() > 1 || specs.size() == 1 && (specs.get(0).operator() != Specifier.Operator.EQUAL
                     || specs.get(0).version().endsWith(".*"))) {
-                throw new InvalidConfigurationException("target", e, "<target><provided> entry '" + e
+                throw new InvalidConfigurationException("target", e, "{@target.provided} entry '" + e
                         + "' must name one exact version (or none)", "write name==version, e.g. numpy==1.24.4");
             }
             out.put(r.normalizedName(), specs.isEmpty() ? "" : specs.get(0).version());
@@ -114,12 +114,6 @@ public final class Locker {
 
     /** Resolves and returns the resolution with the lock it makes. */
     public record Result(Resolution resolution, Pylock lock) {
-    }
-
-    /** Resolves the declared requirements for the target. */
-    public Result lock(DeclaredRequirements declared, Target target, Map<String, String> provided,
-                       boolean allowPrereleases, IndexConfiguration config, Path lockFile) throws IOException {
-        return lock(declared, target, provided, allowPrereleases, config, lockFile, null);
     }
 
     /** Resolves, building pure-Python sdists with {@code builder} when it is not null. */
@@ -201,9 +195,4 @@ public final class Locker {
         return base.relativize(wheel.toAbsolutePath()).toString().replace('\\', '/');
     }
 
-    /** The lock's packages as requirement pins, e.g. for messages. */
-    public static String describe(Pylock lock) {
-        return lock.packages().stream().map(p -> ProjectName.normalize(p.name()) + "==" + p.version()).toList()
-                .toString();
-    }
 }

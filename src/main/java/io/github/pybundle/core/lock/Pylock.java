@@ -112,12 +112,12 @@ public record Pylock(List<String> environments, String requiresPython, String cr
             root = new TomlMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (JacksonException e) {
             throw new InvalidLockException(file + ": not valid TOML: " + e.getOriginalMessage(),
-                    "re-create it with -Dpybundle.updateLock");
+                    "re-create it with {#updateLock}");
         }
         String version = root.path("lock-version").asText("");
         if (!version.startsWith("1.")) {
             throw new InvalidLockException(file + ": lock-version '" + version + "' is not supported (1.x is)",
-                    "re-create it with -Dpybundle.updateLock");
+                    "re-create it with {#updateLock}");
         }
         List<String> environments = new ArrayList<>();
         root.path("environments").forEach(e -> environments.add(e.asText()));
@@ -129,17 +129,17 @@ public record Pylock(List<String> environments, String requiresPython, String cr
             if (!sdist && wheels.size() != 1) {
                 throw new InvalidLockException(file + ": package '" + name + "' has " + wheels.size() + " wheels;"
                         + " pybundle needs a lock made for one target (one wheel per package)",
-                        "re-lock for the cluster's target with -Dpybundle.updateLock");
+                        "re-lock for the cluster's target with {#updateLock}");
             }
             JsonNode w = sdist ? p.get("sdist") : wheels.get(0);
             String sha = w.path("hashes").path("sha256").asText(null);
             if (sha == null) {
                 throw new InvalidLockException(file + ": the wheel of '" + name + "' has no sha256 hash",
-                        "re-lock with -Dpybundle.updateLock");
+                        "re-lock with {#updateLock}");
             }
             if (!Digests.isSha256(sha)) {
                 throw new InvalidLockException(file + ": the sha256 of '" + name + "' is not 64 hex digits: '"
-                        + DistributionFilename.printable(sha) + "'", "re-lock with -Dpybundle.updateLock");
+                        + DistributionFilename.printable(sha) + "'", "re-lock with {#updateLock}");
             }
             String url = w.hasNonNull("url") ? w.get("url").asText() : null;
             String path = w.hasNonNull("path") ? w.get("path").asText() : null;
@@ -157,7 +157,7 @@ public record Pylock(List<String> environments, String requiresPython, String cr
             if (problem != null) {
                 throw new InvalidLockException(file + ": the file of '" + name + "' ('"
                         + DistributionFilename.printable(wheelName) + "') cannot be used: " + problem,
-                        "re-lock with -Dpybundle.updateLock");
+                        "re-lock with {#updateLock}");
             }
             List<String> deps = new ArrayList<>();
             p.path("dependencies").forEach(d -> deps.add(d.path("name").asText()));

@@ -25,4 +25,9 @@ public class FetchException extends PyBundleException {
     public int status() {
         return status;
     }
+
+    @Override
+    public Kind kind() {
+        return Kind.ENVIRONMENT;
+    }
 }

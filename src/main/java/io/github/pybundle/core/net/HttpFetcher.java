@@ -187,7 +187,7 @@ public final class HttpFetcher {
                 throw e;
             } catch (UnknownHostException e) {
                 throw new FetchException("cannot resolve the host of " + Secrets.mask(uri), e,
-                        "check the URL and your network or proxy settings (settings.xml <proxies>)");
+                        "check the URL and your network or proxy settings (settings.xml {@proxies})");
             } catch (FileNotFoundException | NoSuchFileException e) {
                 throw new FetchException("not found: " + Secrets.mask(uri), 404, "check the path");
             } catch (RetryPolicy.LocalIOException e) {
@@ -227,14 +227,12 @@ public final class HttpFetcher {
         final Map<String, String> headers;
         final URI uri;
         final InputStream stream;
-        final HttpURLConnection connection;
 
-        Exchange(int status, Map<String, String> headers, URI uri, InputStream stream, HttpURLConnection connection) {
+        Exchange(int status, Map<String, String> headers, URI uri, InputStream stream) {
             this.status = status;
             this.headers = headers;
             this.uri = uri;
             this.stream = stream;
-            this.connection = connection;
         }
 
         InputStream body() {
@@ -263,15 +261,9 @@ public final class HttpFetcher {
         Credentials creds = credentials;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             if ("file".equals(uri.getScheme())) {
-                Path p = Path.of(uri);
-                if (Files.isDirectory(p)) {
-                    p = p.resolve("index.html"); // a PEP 503 tree on disk: each project page is a directory
-                }
-                if (!Files.isRegularFile(p)) {
-                    return new Exchange(404, Map.of(), uri, null, null);
-                }
-                return new Exchange(200, Map.of("content-length", String.valueOf(Files.size(p))), uri,
-                        Files.newInputStream(p), null);
+                FileTransport.Opened f = FileTransport.open(uri);
+                return new Exchange(f.found() ? 200 : 404, f.found() ? Map.of("content-length",
+                        String.valueOf(f.size())) : Map.of(), uri, f.body());
             }
             checkSecure(uri);
             HttpURLConnection c = connect(uri, creds, headers);
@@ -291,7 +283,7 @@ public final class HttpFetcher {
                 throw new FetchException((status == 401 ? "authentication required (401)" : "access denied (403)")
                         + " for " + Secrets.mask(uri) + (creds == null ? " (no credentials were sent)"
                         : " (as user '" + creds.username() + "')"), status,
-                        "add a <server> with the index's <id> and your user name and password to settings.xml,"
+                        "add a {@server} with the index's {@id} and your user name and password to settings.xml,"
                                 + " or check the ones there");
             }
             if (status >= 500 || status == 408 || status == 429) {
@@ -307,7 +299,7 @@ public final class HttpFetcher {
             if (status == 404) {
                 drain(c);
             }
-            return new Exchange(status, h, uri, body, c);
+            return new Exchange(status, h, uri, body);
         }
         throw new FetchException("too many redirects starting at " + Secrets.mask(start), 0, "check the index URL");
     }
@@ -321,7 +313,7 @@ public final class HttpFetcher {
         }
         throw new FetchException("refusing plain-http index " + Secrets.mask(uri)
                 + ": packages and credentials would travel unencrypted", 0,
-                "use https, or set <allowInsecureIndex>true</allowInsecureIndex> if you trust the network");
+                "use https, or set {@allowInsecureIndex=true} if you trust the network");
     }
 
     private static boolean isLoopback(String host) {
@@ -437,7 +429,7 @@ public final class HttpFetcher {
             if (System.nanoTime() - deadline > 0) {
                 throw new FetchException("gave up on " + Secrets.mask(ex.uri) + " after "
                         + settings.deadline().toSeconds() + " s (" + total + " bytes received)", 0,
-                        "the server sends too slowly; try again later, or raise <downloadDeadline> (seconds)");
+                        "the server sends too slowly; try again later, or raise {@downloadDeadline} (seconds)");
             }
         }
         return total;

@@ -54,7 +54,7 @@ public final class ClusterProbe {
      */
     public static Environment read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new InvalidConfigurationException("target", file.toString(), "<target><environmentFile> " + file
+            throw new InvalidConfigurationException("target", file.toString(), "{@target.environmentFile} " + file
                     + " does not exist", "create it with: python3 probe.py > " + file.getFileName()
                     + " (mvn pybundle:probe writes target/pybundle/probe.py)");
         }
@@ -62,11 +62,11 @@ public final class ClusterProbe {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new InvalidConfigurationException("target", file.toString(), "<target><environmentFile> " + file
+            throw new InvalidConfigurationException("target", file.toString(), "{@target.environmentFile} " + file
                     + " is not JSON: " + e.getMessage(), "it must be the output of probe.py");
         }
         if (root == null || root.path("probe").asInt(0) != 1 || !root.hasNonNull("python_version")) {
-            throw new InvalidConfigurationException("target", file.toString(), "<target><environmentFile> " + file
+            throw new InvalidConfigurationException("target", file.toString(), "{@target.environmentFile} " + file
                     + " is not the output of pybundle's probe.py", "run probe.py on the cluster and save its output");
         }
         List<String> abis = new ArrayList<>();

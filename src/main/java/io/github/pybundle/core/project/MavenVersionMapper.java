@@ -69,6 +69,6 @@ public final class MavenVersionMapper {
         return new InvalidConfigurationException("version", mavenVersion,
                 "the Maven version '" + mavenVersion + "' cannot be mapped to a PEP 440 version",
                 "use a version such as 1.2.0, 1.2.0-SNAPSHOT, 1.0-alpha-1, 1.0-beta-2, 2.1-rc1 or 1.0-1",
-                "or set <distributionVersion> to the PEP 440 version the wheel should carry (e.g. 1.0b3)");
+                "or set {@distributionVersion} to the PEP 440 version the wheel should carry (e.g. 1.0b3)");
     }
 }

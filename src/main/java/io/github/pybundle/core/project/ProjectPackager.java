@@ -66,7 +66,7 @@ public final class ProjectPackager {
             if (!ProjectName.isValid(distributionName)) {
                 throw new InvalidConfigurationException("distributionName", distributionName,
                         "'" + distributionName + "' is not a valid Python distribution name",
-                        "set <distributionName> to ASCII letters and digits with '.', '_' or '-' between them,"
+                        "set {@distributionName} to ASCII letters and digits with '.', '_' or '-' between them,"
                                 + " e.g. my-spark-app");
             }
             return ProjectName.of(distributionName);
@@ -151,7 +151,7 @@ public final class ProjectPackager {
             master = master == null ? "local[*]" : master;
             deployMode = deployMode == null ? "client" : deployMode;
             if (!"client".equals(deployMode) && !"cluster".equals(deployMode)) {
-                throw new InvalidConfigurationException("spark", deployMode, "<spark><deployMode> must be client or"
+                throw new InvalidConfigurationException("spark", deployMode, "{@spark.deployMode} must be client or"
                         + " cluster, not '" + deployMode + "'", "client runs the driver where the launcher runs");
             }
             conf = conf == null ? java.util.Map.of() : new java.util.TreeMap<>(conf);
@@ -182,7 +182,7 @@ public final class ProjectPackager {
             try {
                 return valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException("layout", value, "<layout> must be auto, pyfiles or"
+                throw new InvalidConfigurationException("layout", value, "{@layout} must be auto, pyfiles or"
                         + " environment, not '" + value + "'", "auto puts compiled packages in the environment archive"
                         + " and the rest in the py-files zip");
             }
@@ -219,7 +219,7 @@ public final class ProjectPackager {
             throw new InvalidConfigurationException("pythonSourceDirectory", request.sourceDirectory().toString(),
                     "the Python source directory " + request.sourceDirectory()
                             + " holds no Python package or module to put in a wheel",
-                    "add a package (a directory with __init__.py) or module there, or set <pythonSourceDirectory>");
+                    "add a package (a directory with __init__.py) or module there, or set {@pythonSourceDirectory}");
         }
         DeclaredRequirements declared = request.declared();
         CoreMetadata metadata = new CoreMetadata(name, version, request.summary(), request.license(),
@@ -279,7 +279,7 @@ public final class ProjectPackager {
         if (!Files.isRegularFile(main)) {
             throw new InvalidConfigurationException("mainScript", main.toString(),
                     "the main script " + main + " does not exist",
-                    "create it (the script Spark runs, e.g. src/main/python/main.py), or set <mainScript> to your"
+                    "create it (the script Spark runs, e.g. src/main/python/main.py), or set {@mainScript} to your"
                             + " application's entry point");
         }
         if (!main.getFileName().toString().endsWith(".py")) {

@@ -85,14 +85,14 @@ public final class DeclaredRequirements {
         // pyproject's are the project's own abstract dependencies, like those of the project pip installs: their
         // packages need hashes from some requirement or constraint, but no pin of their own.
         List<DeclaredRequirement> hashRoots = new ArrayList<>(fromPom);
-        String requireHashes = request.requireHashes() ? "<requireHashes>" : null;
+        String requireHashes = request.requireHashes() ? "{@requireHashes}" : null;
         List<RequirementsFile> files = new ArrayList<>();
         RequirementsFileParser parser = new RequirementsFileParser(request.environment());
         for (Path f : request.requirementsFiles()) {
             if (!Files.isRegularFile(f)) {
                 throw new InvalidConfigurationException("requirementsFiles", f.toString(),
                         "the requirements file " + f + " does not exist",
-                        "create it, or remove it from <requirementsFiles>");
+                        "create it, or remove it from {@requirementsFiles}");
             }
             RequirementsFile parsed = parser.parse(f);
             files.add(parsed);
@@ -114,7 +114,7 @@ public final class DeclaredRequirements {
             published.addAll(pyproject.dependencies());
         } else if (pp != null && request.pyprojectExplicit()) {
             throw new InvalidConfigurationException("pyproject", pp.toString(), "the pyproject file " + pp
-                    + " does not exist", "create it, or remove <pyproject> to use pyproject.toml when present");
+                    + " does not exist", "create it, or remove {@pyproject} to use pyproject.toml when present");
         }
         for (String extra : request.extras()) {
             List<DeclaredRequirement> reqs = pyproject == null ? null : pyproject.optionalDependencies(extra);
@@ -122,7 +122,7 @@ public final class DeclaredRequirements {
                 throw new InvalidConfigurationException("extras", extra, "the extra '" + extra + "' is not declared"
                         + (pyproject == null ? ": there is no pyproject.toml" : " in [project.optional-dependencies]"
                         + " of " + pp + " (declared: " + pyproject.extras() + ")"),
-                        "declare it in pyproject.toml, or remove it from <extras>");
+                        "declare it in pyproject.toml, or remove it from {@extras}");
             }
             requirements.addAll(reqs);
         }
@@ -132,7 +132,7 @@ public final class DeclaredRequirements {
                 throw new InvalidConfigurationException("dependencyGroups", group, "the dependency group '" + group
                         + "' is not declared" + (pyproject == null ? ": there is no pyproject.toml"
                         : " in [dependency-groups] of " + pp + " (declared: " + pyproject.dependencyGroups() + ")"),
-                        "declare it in pyproject.toml, or remove it from <dependencyGroups>");
+                        "declare it in pyproject.toml, or remove it from {@dependencyGroups}");
             }
             requirements.addAll(reqs);
         }

@@ -196,7 +196,7 @@ public final class IndexProvider implements ResolutionProvider {
             } else {
                 rejected.add(new Rejected(e.getKey(), "only a source distribution ("
                         + e.getValue().get(0).filename() + "): pybundle does not build sdists; build a wheel into a"
-                        + " <findLinks> directory or ask the maintainers for one"));
+                        + " {@findLinks} directory or ask the maintainers for one"));
             }
         }
         if (hashed) {

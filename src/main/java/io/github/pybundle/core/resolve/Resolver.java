@@ -110,7 +110,7 @@ public final class Resolver {
             if (r.requirement().url() != null) {
                 throw new ResolutionException("'" + r.requirement() + "' (" + r.source() + ") names a direct URL,"
                         + " which the resolver does not support yet", List.of("publish the wheel to your index, or"
-                        + " put it in a <findLinks> directory and require it by name and version"));
+                        + " put it in a {@findLinks} directory and require it by name and version"));
             }
             if (applies(r.requirement().marker(), "")) {
                 addConstraints(state, r.requirement(), new Parent(null, null, r.source()));
@@ -431,7 +431,7 @@ public final class Resolver {
         }
         Candidate provided = s.pins.get(name);
         if (provided != null && provided.provided()) {
-            sb.append("\n  - ").append(provided).append(" is provided by the cluster (<target><provided>)");
+            sb.append("\n  - ").append(provided).append(" is provided by the cluster ({@target.provided})");
             return sb.toString();
         }
         ResolutionProvider.Versions vs;
@@ -472,7 +472,7 @@ public final class Resolver {
     }
 
     private static List<String> hints(String key) {
-        return List.of("relax one of the requirements above, or add <constraints> that steer " + base(key)
+        return List.of("relax one of the requirements above, or add {@constraints} that steer " + base(key)
                 + " to a version everything accepts");
     }
 }

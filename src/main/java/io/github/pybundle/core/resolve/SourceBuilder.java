@@ -1,5 +1,6 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.core.cache.CacheBucket;
 import io.github.pybundle.core.target.Interpreters;
 
 import io.github.pybundle.core.spec.dist.Digests;
@@ -53,7 +54,7 @@ public final class SourceBuilder {
      * @throws PyBundleException when no interpreter exists, the build fails, or the result is not pure Python
      */
     public Path build(Path sdist, String filename) throws IOException {
-        Path out = workDir.resolve("sdist-builds").resolve(Digests.sha256Hex(sdist));
+        Path out = CacheBucket.SDIST_BUILDS.in(workDir).resolve(Digests.sha256Hex(sdist));
         Path built = wheelIn(out);
         if (built != null) {
             return built;
@@ -62,10 +63,10 @@ public final class SourceBuilder {
         if (python == null) {
             throw new PyBundleException("building " + filename + " needs a local Python " + major + "." + minor
                     + ", and none was found on PATH or among pyenv's versions", List.of("install one (e.g. pyenv"
-                    + " install " + major + "." + minor + "), or provide a wheel of the package in a <findLinks>"
+                    + " install " + major + "." + minor + "), or provide a wheel of the package in a {@findLinks}"
                     + " directory"));
         }
-        Path temp = Files.createDirectories(workDir.resolve("sdist-builds"));
+        Path temp = Files.createDirectories(CacheBucket.SDIST_BUILDS.in(workDir));
         Path staging = Files.createTempDirectory(temp, ".build");
         try {
             listener.log(Level.INFO, "Building " + filename + " with " + python);
@@ -76,7 +77,7 @@ public final class SourceBuilder {
             if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 String tail = String.join("\n", log.lines().skip(Math.max(0, log.lines().count() - 15)).toList());
                 throw new PyBundleException("building " + filename + " failed:\n" + tail, List.of("fix the sdist's"
-                        + " build, or provide a wheel of the package in a <findLinks> directory"));
+                        + " build, or provide a wheel of the package in a {@findLinks} directory"));
             }
             Path wheel = wheelIn(staging);
             if (wheel == null) {
@@ -89,7 +90,7 @@ public final class SourceBuilder {
                 throw new PyBundleException("building " + filename + " gave " + wheel.getFileName() + ", which is not"
                         + " pure Python (" + tags + "): code compiled on this machine would not run on the cluster",
                         List.of("ask the maintainers for a wheel for the cluster's platform, or mark the package"
-                                + " <provided> if the cluster has it"));
+                                + " {@provided} if the cluster has it"));
             }
             Files.createDirectories(out.getParent());
             Files.move(staging, out);

@@ -45,7 +45,7 @@ public final class PythonSourceTree {
         if (!Files.isDirectory(root)) {
             throw new InvalidConfigurationException("pythonSourceDirectory", root.toString(),
                     "the Python source directory " + root + " does not exist",
-                    "create it and put your packages there, or set <pythonSourceDirectory> to the directory that"
+                    "create it and put your packages there, or set {@pythonSourceDirectory} to the directory that"
                             + " holds your Python code");
         }
         Path excluded = exclude == null ? null : exclude.toAbsolutePath().normalize();

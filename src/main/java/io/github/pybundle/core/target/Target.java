@@ -46,28 +46,28 @@ public record Target(String implementation, int major, int minor, String fullVer
      */
     public static Target of(Spec spec) {
         if (spec.pythonVersion() == null || spec.pythonVersion().isBlank()) {
-            throw new InvalidConfigurationException("target", null, "<target><pythonVersion> is required to resolve"
+            throw new InvalidConfigurationException("target", null, "{@target.pythonVersion} is required to resolve"
                     + " dependencies: pybundle resolves for the cluster's Python, not the build machine's",
-                    "add <target><pythonVersion>3.8</pythonVersion></target> with your cluster's major.minor version");
+                    "add {@target.pythonVersion=3.8} with your cluster's major.minor version");
         }
         Matcher m = PYTHON_VERSION.matcher(spec.pythonVersion().strip());
         if (!m.matches()) {
-            throw new InvalidConfigurationException("target", spec.pythonVersion(), "<target><pythonVersion> must look"
+            throw new InvalidConfigurationException("target", spec.pythonVersion(), "{@target.pythonVersion} must look"
                     + " like 3.8, got '" + spec.pythonVersion() + "'", "give the major.minor version only; put a full"
-                    + " version such as 3.8.18 in <pythonFullVersion>");
+                    + " version such as 3.8.18 in {@pythonFullVersion}");
         }
         int major = Integer.parseInt(m.group(1));
         int minor = Integer.parseInt(m.group(2));
         String full = spec.pythonFullVersion() == null || spec.pythonFullVersion().isBlank()
                 ? major + "." + minor + ".0" : spec.pythonFullVersion().strip();
         if (!Version.isValid(full) || !full.startsWith(major + "." + minor + ".")) {
-            throw new InvalidConfigurationException("target", full, "<target><pythonFullVersion> '" + full
+            throw new InvalidConfigurationException("target", full, "{@target.pythonFullVersion} '" + full
                     + "' is not a " + major + "." + minor + ".x version", "write e.g. " + major + "." + minor + ".18");
         }
         String impl = spec.implementation() == null || spec.implementation().isBlank() ? "cp"
                 : spec.implementation().strip().toLowerCase(java.util.Locale.ROOT);
         if (!IMPLEMENTATIONS.containsKey(impl)) {
-            throw new InvalidConfigurationException("target", impl, "<target><implementation> '" + impl
+            throw new InvalidConfigurationException("target", impl, "{@target.implementation} '" + impl
                     + "' is not known", "use cp (CPython) or pp (PyPy)");
         }
         List<String> platforms = spec.platforms() == null || spec.platforms().isEmpty()
@@ -77,7 +77,7 @@ public record Target(String implementation, int major, int minor, String fullVer
             boolean knownArch = arch == null || LINUX_ARCHS.contains(arch)
                     && (!p.matches("manylinux(1|2010)_.*") || arch.equals("x86_64") || arch.equals("i686"));
             if (!PLATFORM.matcher(p).matches() || !knownArch) {
-                throw new InvalidConfigurationException("target", p, "<target><platforms> entry '" + p
+                throw new InvalidConfigurationException("target", p, "{@target.platforms} entry '" + p
                         + "' is not a platform tag", "use e.g. manylinux2014_x86_64, manylinux_2_28_aarch64,"
                         + " musllinux_1_2_x86_64");
             }
@@ -98,7 +98,7 @@ public record Target(String implementation, int major, int minor, String fullVer
         if (spec.markerEnvironment() != null) {
             for (Map.Entry<String, String> e : spec.markerEnvironment().entrySet()) {
                 if (!MarkerEnvironment.VARIABLES.contains(e.getKey())) {
-                    throw new InvalidConfigurationException("target", e.getKey(), "<target><markerEnvironment> has"
+                    throw new InvalidConfigurationException("target", e.getKey(), "{@target.markerEnvironment} has"
                             + " no variable '" + e.getKey() + "'", "known variables: " + MarkerEnvironment.VARIABLES);
                 }
                 env = env.with(e.getKey(), e.getValue());

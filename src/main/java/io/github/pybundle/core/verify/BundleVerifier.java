@@ -167,7 +167,7 @@ public final class BundleVerifier {
         if (waitFor(p, 1800) != 0) {
             String tail = String.join("\n", out.lines().skip(Math.max(0, out.lines().count() - 25)).toList());
             throw new PyBundleException("the application failed on a local Spark (local[2]):\n" + tail,
-                    List.of("run " + launcher + " yourself to investigate, or set <verify><runApplication>false"
+                    List.of("run " + launcher + " yourself to investigate, or set {@verify.runApplication}false"
                             + " when the application needs a real cluster or arguments"));
         }
         listener.log(Level.INFO, "Verified: the application ran on a local Spark (local[2]) through " + launcher);

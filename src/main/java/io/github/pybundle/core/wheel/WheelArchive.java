@@ -96,7 +96,7 @@ public final class WheelArchive implements AutoCloseable {
                 if (total > maxInflated) {
                     throw new UnsafeWheelException(filename, "it inflates to more than " + maxInflated
                             + " bytes, the limit for one wheel", "if the wheel is genuine, raise"
-                            + " <maxInflatedWheelSize>; otherwise it is a zip bomb: do not use it");
+                            + " {@maxInflatedWheelSize}; otherwise it is a zip bomb: do not use it");
                 }
                 if (e.isDirectory()) {
                     continue;

@@ -74,7 +74,7 @@ public record WheelChecks(WheelVerifier.Memo memo, long maxInflatedWheel, long m
         if (total > maxInflatedArchive) {
             throw new PyBundleException("the wheels of " + output + " inflate to " + total
                     + " bytes, over the limit of " + maxInflatedArchive, List.of("raise"
-                    + " <maxInflatedBundleSize> if these packages are really that large"));
+                    + " {@maxInflatedBundleSize} if these packages are really that large"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.pybundle.core.wheel;
 
+import io.github.pybundle.core.cache.CacheBucket;
 import io.github.pybundle.core.archive.AtomicFile;
 
 import io.github.pybundle.core.cache.FileCache;
@@ -53,12 +54,12 @@ public final class WheelVerifier {
          * only by this memo object, for one build.
          */
         static Memo inCache(Path cacheRoot) {
-            Path files = cacheRoot.toAbsolutePath().normalize().resolve("files");
+            Path files = CacheBucket.FILES.in(cacheRoot.toAbsolutePath().normalize());
             java.util.Set<Path> thisBuild = java.util.concurrent.ConcurrentHashMap.newKeySet();
             return new Memo() {
                 private Path marker(Path wheel) {
                     Path w = wheel.toAbsolutePath().normalize();
-                    return w.startsWith(files) ? w.resolveSibling(w.getFileName() + MARKER) : null;
+                    return w.startsWith(files) ? w.resolveSibling(w.getFileName() + CacheBucket.CHECKED_MARKER) : null;
                 }
 
                 @Override
@@ -82,8 +83,6 @@ public final class WheelVerifier {
         }
     }
 
-    // Names the checks: a new pybundle that checks more starts a new marker.
-    private static final String MARKER = ".checked-v1";
 
     private WheelVerifier() {
     }

@@ -104,7 +104,7 @@ class HostileIndexTest {
                 PackageSource source = PackageSource.of("hostile", index.base() + "/simple/", PackageSource.Kind.INDEX,
                         "indexUrl");
                 PyBundleException e = assertThrows(PyBundleException.class, () -> new Locker(listener).lock(
-                        requirements("pkg"), target(), Map.of(), false, config(source), dir.resolve("pylock.toml")));
+                        requirements("pkg"), target(), Map.of(), false, config(source), dir.resolve("pylock.toml"), null));
                 assertTrue(e.getMessage().contains("pkg"), e.getMessage());
             }
             assertEquals(before, outsideCache(), "nothing outside the cache was created, changed or deleted");
@@ -164,7 +164,7 @@ class HostileIndexTest {
                     "indexUrl").withCredentials(new Credentials("alice", "s3cret"));
             Path lockFile = dir.resolve("pylock.toml");
             Locker.Result r = new Locker(listener).lock(requirements("pkg"), target(), Map.of(), false,
-                    config(source), lockFile);
+                    config(source), lockFile, null);
             r.lock().write(lockFile);
             List<Path> wheels = new LockedWheels(listener, null).fetch(Pylock.read(lockFile), lockFile,
                     config(source));
@@ -181,7 +181,7 @@ class HostileIndexTest {
             Files.delete(lockFile);
             FileCacheReset.clear(dir.resolve("cache"));
             int seen = other.requests().size();
-            new Locker(listener).lock(requirements("pkg"), target(), Map.of(), false, config(trusting), lockFile);
+            new Locker(listener).lock(requirements("pkg"), target(), Map.of(), false, config(trusting), lockFile, null);
             assertTrue(other.requests().subList(seen, other.requests().size()).stream()
                     .anyMatch(q -> q.authorization() != null), "sent where the user said");
             assertThrows(PyBundleException.class, () -> source.withCredentialOrigins(List.of("ftp://x"), "indexes"));

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.lock;
 
+import io.github.pybundle.maven.PomWords;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,7 +78,7 @@ class HashCheckingTest {
     }
 
     private Pylock lock(DeclaredRequirements d) throws Exception {
-        return new Locker(BuildListener.silent()).lock(d, target, Map.of(), false, config, dir.resolve("pylock.toml"))
+        return new Locker(BuildListener.silent()).lock(d, target, Map.of(), false, config, dir.resolve("pylock.toml"), null)
                 .lock();
     }
 
@@ -93,7 +95,7 @@ class HashCheckingTest {
         HashMismatchException e = assertThrows(HashMismatchException.class, () -> lock(declared(
                 "app==1.0 --hash=sha256:" + sha256(app) + "\ndep==1.0 --hash=sha256:" + WRONG + "\n")));
         assertEquals("dep==1.0 (" + where(2) + "): no file matches the allowed hashes: dep-1.0-py3-none-any.whl has"
-                + " sha256:" + sha256(dep1) + ", allowed sha256:" + WRONG, e.getMessage());
+                + " sha256:" + sha256(dep1) + ", allowed sha256:" + WRONG, PomWords.render(e.getMessage()));
         assertTrue(!e.hints().isEmpty());
         assertEquals(0, server.count("/files/dep-1.0-py3-none-any.whl"), "nothing is downloaded to tell");
     }
@@ -116,8 +118,8 @@ class HashCheckingTest {
                 + "dep==1.0 --hash=sha256:" + sha256(dep1) + " --hash=sha256:" + WRONG + "\n");
         InvalidLockException stale = assertThrows(InvalidLockException.class,
                 () -> wheels.ensure(edited, target, Map.of(), false, config, lockFile, false));
-        assertTrue(stale.getMessage().contains("is out of date: hashes: added [dep sha256:" + WRONG + "]"),
-                stale.getMessage());
+        assertTrue(PomWords.render(stale.getMessage()).contains("is out of date: hashes: added [dep sha256:" + WRONG + "]"),
+                PomWords.render(stale.getMessage()));
     }
 
     @Test
@@ -150,15 +152,15 @@ class HashCheckingTest {
                 a.size(), a.sha256(), a.dependencies(), false, Map.of("sha512", "2".repeat(128)))), lock.inputs());
         HashMismatchException bad = assertThrows(HashMismatchException.class, () -> new LockedWheels(
                 BuildListener.silent(), null).fetch(edited, lockFile, config));
-        assertTrue(bad.getMessage().startsWith("app-1.0-py3-none-any.whl has sha512:" + sha512(app) + ", but " + lockFile
+        assertTrue(PomWords.render(bad.getMessage()).startsWith("app-1.0-py3-none-any.whl has sha512:" + sha512(app) + ", but " + lockFile
                 + " records sha512:" + "2".repeat(128)),
-                bad.getMessage());
+                PomWords.render(bad.getMessage()));
 
         String wrong512 = "1".repeat(128);
         HashMismatchException e = assertThrows(HashMismatchException.class, () -> lock(declared("app==1.0"
                 + " --hash=sha512:" + wrong512 + "\ndep==1.0 --hash=sha256:" + sha256(dep1) + "\n")));
         assertEquals("app==1.0 (" + where(1) + "): no file matches the allowed hashes: app-1.0-py3-none-any.whl has"
-                + " sha512:" + sha512(app) + ", allowed sha512:" + wrong512, e.getMessage());
+                + " sha512:" + sha512(app) + ", allowed sha512:" + wrong512, PomWords.render(e.getMessage()));
     }
 
     @Test
@@ -187,9 +189,9 @@ class HashCheckingTest {
     void requirementWithoutAHash_failsNamingIt() {
         HashesRequiredException e = assertThrows(HashesRequiredException.class, () -> lock(declared(
                 "app==1.0 --hash=sha256:" + sha256(app) + "\ndep==1.0\n")));
-        assertTrue(e.getMessage().startsWith("Hashes are required in hash-checking mode (on because of --hash in "
+        assertTrue(PomWords.render(e.getMessage()).startsWith("Hashes are required in hash-checking mode (on because of --hash in "
                 + where(1) + "), but they are missing from some requirements:\n  dep==1.0 (" + where(2) + ")"),
-                e.getMessage());
+                PomWords.render(e.getMessage()));
         assertEquals(0, server.requests().size(), "checked before any network");
     }
 
@@ -197,30 +199,30 @@ class HashCheckingTest {
     void transitiveDependencyWithoutAHash_failsNamingItWithTheHashOfTheFileChosen() {
         HashesRequiredException e = assertThrows(HashesRequiredException.class, () -> lock(declared(
                 "app==1.0 --hash=sha256:" + sha256(app) + "\n")));
-        assertTrue(e.getMessage().contains("missing for packages the resolution needs"), e.getMessage());
-        assertTrue(e.getMessage().contains("\n  dep==2.0 --hash=sha256:" + sha256(dep2) + "    # required by app 1.0"),
-                e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("missing for packages the resolution needs"), PomWords.render(e.getMessage()));
+        assertTrue(PomWords.render(e.getMessage()).contains("\n  dep==2.0 --hash=sha256:" + sha256(dep2) + "    # required by app 1.0"),
+                PomWords.render(e.getMessage()));
     }
 
     @Test
     void requireHashesWithoutAnyHash_failsNamingEveryRequirement() {
         HashesRequiredException e = assertThrows(HashesRequiredException.class, () -> lock(declared(
                 "--require-hashes\napp==1.0\ndep==1.0\n")));
-        assertTrue(e.getMessage().contains("(on because of --require-hashes in " + where(1) + ")"), e.getMessage());
-        assertTrue(e.getMessage().contains("\n  app==1.0 (" + where(2) + ")\n  dep==1.0 (" + where(3) + ")"),
-                e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("(on because of --require-hashes in " + where(1) + ")"), PomWords.render(e.getMessage()));
+        assertTrue(PomWords.render(e.getMessage()).contains("\n  app==1.0 (" + where(2) + ")\n  dep==1.0 (" + where(3) + ")"),
+                PomWords.render(e.getMessage()));
         HashesRequiredException pom = assertThrows(HashesRequiredException.class, () -> lock(
                 DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of("app==1.0"), List.of(),
                         List.of(), null, false, List.of(), List.of(), Map.of(), true))));
-        assertTrue(pom.getMessage().contains("(on because of <requireHashes>)"), pom.getMessage());
+        assertTrue(PomWords.render(pom.getMessage()).contains("(on because of <requireHashes>)"), PomWords.render(pom.getMessage()));
     }
 
     @Test
     void unpinnedRequirement_failsNamingIt() {
         HashesRequiredException e = assertThrows(HashesRequiredException.class, () -> lock(declared(
                 "app>=1 --hash=sha256:" + sha256(app) + "\ndep==1.* --hash=sha256:" + sha256(dep1) + "\n")));
-        assertTrue(e.getMessage().contains("every requirement must be pinned with == (or ===); these are not:\n  app>=1 ("
-                + where(1) + ")\n  dep==1.* (" + where(2) + ")"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("every requirement must be pinned with == (or ===); these are not:\n  app>=1 ("
+                + where(1) + ")\n  dep==1.* (" + where(2) + ")"), PomWords.render(e.getMessage()));
     }
 
     @Test
@@ -228,7 +230,7 @@ class HashCheckingTest {
         byte[] solo = server.add(TestWheels.pure("solo", "1.0")).content;
         DeclaredRequirements d = declared("solo==1.0 --hash=sha256:" + sha256(solo) + "\npyspark>=3\n");
         Pylock lock = new Locker(BuildListener.silent()).lock(d, target, Map.of("pyspark", "3.5.1"), false, config,
-                dir.resolve("pylock.toml")).lock();
+                dir.resolve("pylock.toml"), null).lock();
         assertEquals(List.of("solo"), lock.packages().stream().map(LockedPackage::name).toList());
     }
 
@@ -247,19 +249,19 @@ class HashCheckingTest {
         InvalidLockException e = assertThrows(InvalidLockException.class, () -> wheels.ensure(declared(
                 "app==1.0 --hash=sha256:" + sha256(app) + "\ndep==1.0 --hash=sha256:" + WRONG + "\n"), target,
                 Map.of(), false, config, lockFile, false));
-        assertTrue(e.getMessage().contains("is out of date: it locks dep-1.0-py3-none-any.whl (sha256:"
+        assertTrue(PomWords.render(e.getMessage()).contains("is out of date: it locks dep-1.0-py3-none-any.whl (sha256:"
                 + sha256(dep1) + "), which the hashes declared for dep do not allow: dep==1.0 (" + where(2)
-                + ") allows sha256:" + WRONG), e.getMessage());
+                + ") allows sha256:" + WRONG), PomWords.render(e.getMessage()));
 
         InvalidLockException no512 = assertThrows(InvalidLockException.class, () -> wheels.ensure(declared(
                 "app==1.0 --hash=sha512:" + sha512(app) + "\ndep==1.0 --hash=sha256:" + sha256(dep1) + "\n"), target,
                 Map.of(), false, config, lockFile, false));
-        assertTrue(no512.getMessage().contains("records no [sha512] digest of app-1.0-py3-none-any.whl"),
-                no512.getMessage());
+        assertTrue(PomWords.render(no512.getMessage()).contains("records no [sha512] digest of app-1.0-py3-none-any.whl"),
+                PomWords.render(no512.getMessage()));
 
         HashesRequiredException missing = assertThrows(HashesRequiredException.class, () -> wheels.ensure(declared(
                 "app==1.0 --hash=sha256:" + sha256(app) + "\n"), target, Map.of(), false, config, lockFile, false));
-        assertTrue(missing.getMessage().contains("\n  dep==1.0 --hash=sha256:" + sha256(dep1)), missing.getMessage());
+        assertTrue(PomWords.render(missing.getMessage()).contains("\n  dep==1.0 --hash=sha256:" + sha256(dep1)), PomWords.render(missing.getMessage()));
     }
 
     @Test
@@ -272,11 +274,11 @@ class HashCheckingTest {
                 config.cacheRoot(), 2);
         DeclaredRequirements d = declared("loc==1.0 --hash=sha256:" + sha256(local) + "\n");
         Pylock lock = new Locker(BuildListener.silent()).lock(d, target, Map.of(), false, withLinks,
-                dir.resolve("pylock.toml")).lock();
+                dir.resolve("pylock.toml"), null).lock();
         assertEquals(sha256(local), pkg(lock, "loc").sha256());
         HashMismatchException e = assertThrows(HashMismatchException.class, () -> new Locker(BuildListener.silent())
                 .lock(declared("loc==1.0 --hash=sha256:" + WRONG + "\n"), target, Map.of(), false, withLinks,
-                        dir.resolve("pylock.toml")));
-        assertTrue(e.getMessage().contains("loc-1.0-py3-none-any.whl has sha256:" + sha256(local)), e.getMessage());
+                        dir.resolve("pylock.toml"), null));
+        assertTrue(PomWords.render(e.getMessage()).contains("loc-1.0-py3-none-any.whl has sha256:" + sha256(local)), PomWords.render(e.getMessage()));
     }
 }

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.project;
 
+import io.github.pybundle.maven.PomWords;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,8 +47,8 @@ class MavenVersionMapperTest {
                 () -> MavenVersionMapper.toPep440(maven));
         assertEquals("version", e.setting());
         assertEquals(maven, e.value());
-        assertTrue(e.getMessage().contains("'" + maven + "'"));
-        assertTrue(e.hints().stream().anyMatch(h -> h.contains("<distributionVersion>")));
+        assertTrue(PomWords.render(e.getMessage()).contains("'" + maven + "'"));
+        assertTrue(e.hints().stream().map(PomWords::render).anyMatch(h -> h.contains("<distributionVersion>")));
     }
 
     @Test

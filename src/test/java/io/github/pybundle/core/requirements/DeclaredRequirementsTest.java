@@ -1,5 +1,7 @@
 package io.github.pybundle.core.requirements;
 
+import io.github.pybundle.maven.PomWords;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,9 +48,9 @@ class DeclaredRequirementsTest {
                 () -> collect(List.of("requests", "pandas>=2,<"), List.of(), List.of(), false));
         assertEquals("requirements", e.setting());
         assertEquals("pandas>=2,<", e.value());
-        assertTrue(e.getMessage().startsWith("entry 2: 'pandas>=2,<' is not a valid requirement: Expected end or"
-                + " semicolon"), e.getMessage());
-        assertTrue(e.getMessage().contains("\n    pandas>=2,<\n"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).startsWith("entry 2: 'pandas>=2,<' is not a valid requirement: Expected end or"
+                + " semicolon"), PomWords.render(e.getMessage()));
+        assertTrue(PomWords.render(e.getMessage()).contains("\n    pandas>=2,<\n"), PomWords.render(e.getMessage()));
     }
 
     @Test
@@ -61,7 +63,7 @@ class DeclaredRequirementsTest {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> collect(List.of(), List.of(), List.of("docs"), false));
         assertEquals("dependencyGroups", e.setting());
-        assertTrue(e.getMessage().contains("(declared: [test])"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("(declared: [test])"), PomWords.render(e.getMessage()));
         InvalidConfigurationException missing = assertThrows(InvalidConfigurationException.class,
                 () -> DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of(), List.of(),
                         List.of(dir.resolve("nope.txt")), null, false, List.of(), List.of(), Map.of())));
@@ -80,7 +82,7 @@ class DeclaredRequirementsTest {
         assertEquals(List.of("sha256:" + SHA, "sha256:" + "c".repeat(64)), d.requirements().get(0).hashes());
         assertEquals(List.of("sha512:" + "d".repeat(128)), d.constraints().get(0).hashes());
         assertTrue(d.hashes().enabled());
-        assertEquals("--hash in <requirements> entry 1", d.hashes().trigger());
+        assertEquals("--hash in <requirements> entry 1", PomWords.render(d.hashes().trigger()));
         assertEquals(List.of("six sha256:" + SHA, "six sha256:" + "c".repeat(64), "urllib3 sha512:" + "d".repeat(128)),
                 d.hashes().inputs());
         // The hashes are a deployment input: the project wheel's Requires-Dist does not carry them.
@@ -92,11 +94,11 @@ class DeclaredRequirementsTest {
         assertTrue(!collect(List.of("six"), List.of(), List.of(), false).hashes().enabled());
         DeclaredRequirements d = DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of("six"),
                 List.of(), List.of(), null, false, List.of(), List.of(), Map.of(), true));
-        assertEquals("<requireHashes>", d.hashes().trigger());
+        assertEquals("<requireHashes>", PomWords.render(d.hashes().trigger()));
         SourceTrees.write(dir, "requirements.txt", "--require-hashes\nsix==1.16.0\n");
         DeclaredRequirements f = DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of(),
                 List.of(), List.of(dir.resolve("requirements.txt")), null, false, List.of(), List.of(), Map.of()));
-        assertEquals("--require-hashes in " + dir.resolve("requirements.txt") + ":1", f.hashes().trigger());
+        assertEquals("--require-hashes in " + dir.resolve("requirements.txt") + ":1", PomWords.render(f.hashes().trigger()));
     }
 
     @Test
@@ -104,6 +106,6 @@ class DeclaredRequirementsTest {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> collect(
                 List.of("six==1.16.0 --hash=md5:" + "0".repeat(32)), List.of(), List.of(), false));
         assertEquals("requirements", e.setting());
-        assertTrue(e.getMessage().contains("md5 hashes are not accepted"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("md5 hashes are not accepted"), PomWords.render(e.getMessage()));
     }
 }

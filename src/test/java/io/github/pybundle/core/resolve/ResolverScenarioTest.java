@@ -1,5 +1,7 @@
 package io.github.pybundle.core.resolve;
 
+import io.github.pybundle.maven.PomWords;
+
 import io.github.pybundle.core.target.Target;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,7 +105,7 @@ class ResolverScenarioTest {
                 ResolutionException e = assertThrows(ResolutionException.class,
                         () -> new Resolver(new IndexProvider(repo, target)).resolve(request));
                 for (String expected : strings(s.get("error"))) {
-                    assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in:\n" + e.getMessage());
+                    assertTrue(PomWords.render(e.getMessage()).contains(expected), "expected '" + expected + "' in:\n" + PomWords.render(e.getMessage()));
                 }
                 return;
             }

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.target;
 
+import io.github.pybundle.maven.PomWords;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +39,6 @@ class TargetTest {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> Target.of(
                 new Target.Spec(py, full, impl, null, List.of(platform), null)));
         assertEquals("target", e.setting());
-        assertTrue(e.getMessage().contains(message), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains(message), PomWords.render(e.getMessage()));
     }
 }

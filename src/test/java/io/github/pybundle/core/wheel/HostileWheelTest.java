@@ -1,5 +1,7 @@
 package io.github.pybundle.core.wheel;
 
+import io.github.pybundle.maven.PomWords;
+
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 
@@ -64,8 +66,8 @@ class HostileWheelTest {
         Path zip = dir.resolve("out/app-pyfiles.zip");
         UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> EnvironmentArchiveBuilder.build(
                 List.of(victim, attacker), 3, 11, "python3", env, T, EnvironmentArchiveBuilder.Format.TAR_GZ));
-        assertTrue(e.getMessage().startsWith("attacker-1.0-py3-none-any.whl: entry 'victim/__init__.py\\u0000' has a"
-                + " control character in its name"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).startsWith("attacker-1.0-py3-none-any.whl: entry 'victim/__init__.py\\u0000' has a"
+                + " control character in its name"), PomWords.render(e.getMessage()));
         assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(project(), List.of(victim, attacker),
                 zip, T));
         assertFalse(Files.exists(env), "no archive");
@@ -76,8 +78,8 @@ class HostileWheelTest {
     @ValueSource(strings = {"pkg/\u001b[31mred.py", "pkg/new\nline.py", "pkg/del\u007f.py", "pkg/rtl\u202e.py"})
     void controlCharactersInEntryNamesAreRefused(String name) throws Exception {
         UnsafeWheelException e = refused(write(new CraftedWheel("ctl", "1.0").file(name, "x = 1\n")));
-        assertTrue(e.getMessage().contains("control character"), e.getMessage());
-        assertFalse(e.getMessage().contains("\n" + "line.py"), "the name is printed escaped: " + e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("control character"), PomWords.render(e.getMessage()));
+        assertFalse(PomWords.render(e.getMessage()).contains("\n" + "line.py"), "the name is printed escaped: " + PomWords.render(e.getMessage()));
     }
 
     @Test
@@ -87,12 +89,12 @@ class HostileWheelTest {
                 .nameCharset(StandardCharsets.ISO_8859_1);
         byte[] bytes = latin.build();
         UnsafeWheelException e = refused(write(latin.filename(), bytes));
-        assertTrue(e.getMessage().contains("non-ASCII name not marked as UTF-8"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("non-ASCII name not marked as UTF-8"), PomWords.render(e.getMessage()));
         // The same bytes marked as UTF-8: they do not decode.
         byte[] flagged = CraftedWheel.patchHeaders(bytes, "latin/caf\u00e9.py".getBytes(StandardCharsets.ISO_8859_1),
                 6, 8, 0x800);
         e = refused(write(latin.filename(), flagged));
-        assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("not valid UTF-8"), PomWords.render(e.getMessage()));
         // Real UTF-8, flagged (Java sets the flag): accepted.
         assertDoesNotThrow(() -> WheelVerifier.verify(write(new CraftedWheel("utf", "1.0")
                 .file("utf/caf\u00e9.py", "x = 1\n"))));
@@ -104,8 +106,8 @@ class HostileWheelTest {
         CraftedWheel w = new CraftedWheel("packed", "1.0").file("packed/__init__.py", "x = 1\n");
         Path wheel = write(w.filename(), CraftedWheel.method(w.build(), "packed/__init__.py", method));
         UnsafeWheelException e = refused(wheel);
-        assertTrue(e.getMessage().startsWith("packed-1.0-py3-none-any.whl: entry 'packed/__init__.py' is compressed"
-                + " with "), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).startsWith("packed-1.0-py3-none-any.whl: entry 'packed/__init__.py' is compressed"
+                + " with "), PomWords.render(e.getMessage()));
         Path zip = dir.resolve("out/app-pyfiles.zip");
         assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(project(), List.of(wheel), zip, T));
         assertFalse(Files.exists(zip), "bzip2 and friends are never copied raw into the zip");
@@ -116,7 +118,7 @@ class HostileWheelTest {
         CraftedWheel w = new CraftedWheel("secret", "1.0").file("secret/__init__.py", "x = 1\n");
         UnsafeWheelException e = refused(write(w.filename(), CraftedWheel.flags(w.build(), "secret/__init__.py",
                 0x0001)));
-        assertTrue(e.getMessage().contains("entry 'secret/__init__.py' is encrypted"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("entry 'secret/__init__.py' is encrypted"), PomWords.render(e.getMessage()));
     }
 
     @Test
@@ -124,12 +126,12 @@ class HostileWheelTest {
         String base = "Generator: crafted\nRoot-Is-Purelib: true\nTag: py3-none-any\n";
         UnsafeWheelException e = refused(write(new CraftedWheel("future", "1.0").file("future/a.py", "")
                 .wheelFile("Wheel-Version: 2.0\n" + base)));
-        assertTrue(e.getMessage().contains("Wheel-Version 2.0 is newer than 1.x"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("Wheel-Version 2.0 is newer than 1.x"), PomWords.render(e.getMessage()));
         e = refused(write(new CraftedWheel("junk", "1.0").file("junk/a.py", "").wheelFile("Wheel-Version: abc\n"
                 + base)));
-        assertTrue(e.getMessage().contains("unreadable Wheel-Version 'abc'"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("unreadable Wheel-Version 'abc'"), PomWords.render(e.getMessage()));
         e = refused(write(new CraftedWheel("none", "1.0").file("none/a.py", "").wheelFile(base)));
-        assertTrue(e.getMessage().contains("has no Wheel-Version"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("has no Wheel-Version"), PomWords.render(e.getMessage()));
 
         Path minor = write(new CraftedWheel("minor", "1.0").file("minor/a.py", "").wheelFile("Wheel-Version: 1.9\n"
                 + base));
@@ -153,7 +155,7 @@ class HostileWheelTest {
 
         byte[] prepended = concat(other, good); // a reader from the first local header sees the other wheel
         UnsafeWheelException e = refused(write("amb-1.0-py3-none-any.whl", prepended));
-        assertTrue(e.getMessage().contains("bytes before its first entry"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("bytes before its first entry"), PomWords.render(e.getMessage()));
 
         // A zip whose comment holds a second archive.
         byte[] withComment = good.clone();
@@ -162,7 +164,7 @@ class HostileWheelTest {
         withComment[eocd + 20] = (byte) comment.length;
         withComment[eocd + 21] = (byte) (comment.length >> 8);
         e = refused(write("amb-1.0-py3-none-any.whl", concat(withComment, comment)));
-        assertTrue(e.getMessage().contains("comment holds zip records"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("comment holds zip records"), PomWords.render(e.getMessage()));
     }
 
     @Test
@@ -172,9 +174,9 @@ class HostileWheelTest {
         Path env = dir.resolve("out/app-pyenv.tar.gz");
         UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> EnvironmentArchiveBuilder.build(
                 List.of(upper, lower), 3, 11, "python3", env, T, EnvironmentArchiveBuilder.Format.TAR_GZ));
-        assertTrue(e.getMessage().contains("'lib/python3.11/site-packages/shared/mod.py' differs from"
+        assertTrue(PomWords.render(e.getMessage()).contains("'lib/python3.11/site-packages/shared/mod.py' differs from"
                 + " 'lib/python3.11/site-packages/Shared/mod.py' (from upper-1.0-py3-none-any.whl) only in case"),
-                e.getMessage());
+                PomWords.render(e.getMessage()));
         assertFalse(Files.exists(env));
         List<String> warnings = new ArrayList<>();
         Path zip = PyFilesZipBuilder.build(project(), List.of(upper, lower), dir.resolve("out/app-pyfiles.zip"), T,
@@ -196,8 +198,8 @@ class HostileWheelTest {
         for (String algorithm : List.of("md5", "sha1")) {
             UnsafeWheelException e = refused(write(new CraftedWheel("weak", "1.0").recordAlgorithm(algorithm)
                     .file("weak/__init__.py", "x = 1\n")));
-            assertTrue(e.getMessage().contains("RECORD hash of an unsupported algorithm: " + algorithm + "="),
-                    e.getMessage());
+            assertTrue(PomWords.render(e.getMessage()).contains("RECORD hash of an unsupported algorithm: " + algorithm + "="),
+                    PomWords.render(e.getMessage()));
         }
         // A sha512 RECORD that does not match is still caught.
         CraftedWheel lying = new CraftedWheel("lying", "1.0").recordAlgorithm("sha512").file("lying/a.py", "x = 1\n");
@@ -205,24 +207,24 @@ class HostileWheelTest {
                 java.security.MessageDigest.getInstance("SHA-512").digest("x = 2\n".getBytes(StandardCharsets.UTF_8)));
         UnsafeWheelException e = refused(write(lying.filename(), rewriteRecord(lying, record -> record.replaceFirst(
                 "lying/a.py,sha512=[^,]*,", "lying/a.py,sha512=" + otherDigest + ","))));
-        assertTrue(e.getMessage().contains("entry 'lying/a.py' does not match its RECORD hash (sha512="
-                + otherDigest), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("entry 'lying/a.py' does not match its RECORD hash (sha512="
+                + otherDigest), PomWords.render(e.getMessage()));
     }
 
     @Test
     void inflatedSizeIsLimitedPerWheelAndPerOutput() throws Exception {
         Path w = write(new CraftedWheel("bomb", "1.0").file("bomb/__init__.py", "x".repeat(4000)));
         UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> WheelArchive.open(w, 2000));
-        assertTrue(e.getMessage().startsWith("bomb-1.0-py3-none-any.whl: it inflates to more than 2000 bytes"),
-                e.getMessage());
-        assertTrue(String.join(" ", e.hints()).contains("<maxInflatedWheelSize>"));
+        assertTrue(PomWords.render(e.getMessage()).startsWith("bomb-1.0-py3-none-any.whl: it inflates to more than 2000 bytes"),
+                PomWords.render(e.getMessage()));
+        assertTrue(PomWords.render(String.join(" ", e.hints())).contains("<maxInflatedWheelSize>"));
         Path w2 = write(new CraftedWheel("bomb2", "1.0").file("bomb2/__init__.py", "y".repeat(4000)));
         Path env = dir.resolve("out/app-pyenv.tar.gz");
         PyBundleException total = assertThrows(PyBundleException.class, () -> EnvironmentArchiveBuilder.build(
                 List.of(w, w2), 3, 11, "python3", env, T, EnvironmentArchiveBuilder.Format.TAR_GZ,
                 new WheelChecks(WheelVerifier.Memo.none(), 1_000_000, 6000, BuildListener.silent())));
-        assertTrue(total.getMessage().startsWith("the wheels of the environment archive inflate to"),
-                total.getMessage());
+        assertTrue(PomWords.render(total.getMessage()).startsWith("the wheels of the environment archive inflate to"),
+                PomWords.render(total.getMessage()));
         assertFalse(Files.exists(env));
         assertEquals(8L << 30, WheelChecks.parseSize("maxInflatedWheelSize", "8GiB"));
         assertEquals(512L << 20, WheelChecks.parseSize("x", "512m"));
@@ -236,7 +238,7 @@ class HostileWheelTest {
         // RECORD is stored deflated: the wheel is rebuilt with a non-numeric size rather than patched.
         byte[] bytes = rewriteRecord(w, record -> record.replaceFirst("(badsize/a.py,sha256=[^,]*,)6", "$1six"));
         UnsafeWheelException e = refused(write(w.filename(), bytes));
-        assertTrue(e.getMessage().contains("unreadable size in RECORD: 'six'"), e.getMessage());
+        assertTrue(PomWords.render(e.getMessage()).contains("unreadable size in RECORD: 'six'"), PomWords.render(e.getMessage()));
     }
 
     private static byte[] rewriteRecord(CraftedWheel w, java.util.function.UnaryOperator<String> edit)

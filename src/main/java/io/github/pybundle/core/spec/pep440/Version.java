@@ -359,9 +359,4 @@ public final class Version implements Comparable<Version> {
         }
         return Integer.compare(a.size(), b.size());
     }
-
-    /** Release segment as a plain array, for specifier arithmetic. */
-    BigInteger[] releaseArray() {
-        return release.toArray(new BigInteger[0]);
-    }
 }

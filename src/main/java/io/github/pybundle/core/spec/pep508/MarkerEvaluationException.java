@@ -11,6 +11,6 @@ public class MarkerEvaluationException extends PyBundleException {
     private static final long serialVersionUID = 1L;
 
     public MarkerEvaluationException(String message) {
-        super(message, List.of("check the marker's operator and values, or the target's <markerEnvironment>"));
+        super(message, List.of("check the marker's operator and values, or the target's {@markerEnvironment}"));
     }
 }

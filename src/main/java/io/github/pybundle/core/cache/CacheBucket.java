@@ -1,0 +1,31 @@
+package io.github.pybundle.core.cache;
+
+import java.nio.file.Path;
+
+/**
+ * Every subdirectory of the shared cache, in one place (as uv's {@code CacheBucket}): no other class spells out the
+ * cache's layout. A bucket's name carries a version where its format may change, so that a newer pybundle starts a
+ * new bucket instead of misreading an old one.
+ */
+public enum CacheBucket {
+    /** Distribution files by sha256: {@code files/sha256/<2 hex>/<64 hex>/<file name>}. */
+    FILES("files"),
+    /** Index pages with their validators (ETag, Last-Modified). */
+    PAGES("pages"),
+    /** Wheels built from sdists, by the sdist's sha256. */
+    SDIST_BUILDS("sdist-builds");
+
+    /** The marker beside a cached wheel that the wheel checks passed; a new set of checks gets a new suffix. */
+    public static final String CHECKED_MARKER = ".checked-v1";
+
+    private final String directory;
+
+    CacheBucket(String directory) {
+        this.directory = directory;
+    }
+
+    /** The bucket's directory under {@code root}. */
+    public Path in(Path root) {
+        return root.resolve(directory);
+    }
+}
