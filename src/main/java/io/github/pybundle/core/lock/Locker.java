@@ -133,8 +133,13 @@ public final class Locker {
         }
         long start = System.nanoTime();
         IndexProvider provider = new IndexProvider(repo, target, builder, hashes);
-        Resolution r = new Resolver(provider).resolve(new Resolver.Request(roots, constraints, provided,
-                allowPrereleases, target.markers(), target.describe()));
+        Resolution r;
+        try {
+            r = new Resolver(provider).resolve(new Resolver.Request(roots, constraints, provided, allowPrereleases,
+                    target.markers(), target.describe()));
+        } finally {
+            provider.close(); // the digests it learnt stay readable
+        }
         listener.log(Level.INFO, String.format(java.util.Locale.ROOT, "Resolved %d packages for %s in %.1f s",
                 r.pins().size(), target.describe(), (System.nanoTime() - start) / 1e9));
         Map<String, String> indexUrls = new LinkedHashMap<>();

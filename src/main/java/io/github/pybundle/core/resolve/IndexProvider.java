@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * (highest-priority tag), whether the index's {@code requires-python} admits the target, and the dependencies read
  * from the wheel's metadata (PEP 658 file or range reads; the wheel is downloaded only as a last resort).
  */
-public final class IndexProvider implements ResolutionProvider {
+public final class IndexProvider implements ResolutionProvider, AutoCloseable {
     private final IndexConfiguration.Repository repository;
     private final Target target;
     private final SourceBuilder builder; // null: sdists are not built
@@ -69,6 +69,20 @@ public final class IndexProvider implements ResolutionProvider {
         this.target = target;
         this.builder = builder;
         this.hashes = hashes;
+    }
+
+    /**
+     * Stops fetching pages ahead and waits for fetches under way: nothing may write the page cache after the
+     * resolution returns (a test's temporary directory, or a concurrent clean, would see files appear).
+     */
+    @Override
+    public void close() {
+        prefetch.shutdownNow();
+        try {
+            prefetch.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static java.util.concurrent.ThreadPoolExecutor prefetchPool() {

@@ -102,14 +102,20 @@ class ResolverScenarioTest {
             Resolver.Request request = new Resolver.Request(reqs, cons, provided, false, target.markers(),
                     target.describe());
             if (s.has("error")) {
-                ResolutionException e = assertThrows(ResolutionException.class,
-                        () -> new Resolver(new IndexProvider(repo, target)).resolve(request));
+                ResolutionException e;
+                try (IndexProvider provider = new IndexProvider(repo, target)) {
+                    e = assertThrows(ResolutionException.class, () -> new Resolver(provider).resolve(request));
+                }
+                String message = PomWords.render(e.getMessage());
                 for (String expected : strings(s.get("error"))) {
-                    assertTrue(PomWords.render(e.getMessage()).contains(expected), "expected '" + expected + "' in:\n" + PomWords.render(e.getMessage()));
+                    assertTrue(message.contains(expected), "expected '" + expected + "' in:\n" + message);
                 }
                 return;
             }
-            Resolution r = new Resolver(new IndexProvider(repo, target)).resolve(request);
+            Resolution r;
+            try (IndexProvider provider = new IndexProvider(repo, target)) {
+                r = new Resolver(provider).resolve(request);
+            }
             Map<String, String> actual = new LinkedHashMap<>();
             r.pins().forEach(p -> actual.put(p.candidate().name(), p.candidate().version().toString()));
             Map<String, String> expected = new LinkedHashMap<>();
