@@ -8,7 +8,7 @@ import io.github.pybundle.core.lock.LockedPackage;
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.spec.dist.WheelFilename;
 import io.github.pybundle.core.spec.name.ProjectName;
-import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelVerifier;
 
 import io.github.pybundle.core.project.ProjectPackager;
@@ -237,7 +237,7 @@ public class BundleMojo extends AbstractPyBundleMojo {
             return f;
         } catch (PyBundleException notAWheelName) {
             Path dir = java.nio.file.Files.createDirectories(outputDirectory.toPath().resolve("pybundle/maven-wheels"));
-            Path named = dir.resolve(WheelArchive.properName(f));
+            Path named = dir.resolve(WheelSource.properName(f));
             java.nio.file.Files.copy(f, named, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return named;
         }

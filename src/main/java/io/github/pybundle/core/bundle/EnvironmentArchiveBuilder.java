@@ -2,7 +2,7 @@ package io.github.pybundle.core.bundle;
 
 import io.github.pybundle.core.wheel.EntryPoints;
 import io.github.pybundle.core.wheel.UnsafeWheelException;
-import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelEntries;
 import io.github.pybundle.core.wheel.WheelVerifier;
@@ -49,7 +49,7 @@ public final class EnvironmentArchiveBuilder {
     private static final String RELOCATABLE_SHEBANG = "#!/bin/sh\n'''exec' \"$(dirname -- \"$0\")/python\" \"$0\""
             + " \"$@\"\n' '''\n";
 
-    private record Source(WheelArchive wheel, ZipArchiveEntry entry, byte[] bytes, int mode, boolean script) {
+    private record Source(WheelSource wheel, ZipArchiveEntry entry, byte[] bytes, int mode, boolean script) {
     }
 
     private EnvironmentArchiveBuilder() {
@@ -87,20 +87,20 @@ public final class EnvironmentArchiveBuilder {
         Map<String, Source> entries = new TreeMap<>();
         Map<String, String> origin = new TreeMap<>();
         ArchivePaths folded = new ArchivePaths();
-        List<WheelArchive> open = new ArrayList<>();
+        List<WheelSource> open = new ArrayList<>();
         long inflated = 0;
         // The wheels are checked on other threads while the archive is written; it is committed only if all pass.
         try (WheelVerifier.Pending checks = WheelVerifier.start(wheels, wheelChecks.memo())) {
             put(entries, origin, folded, "bin/python", new Source(null, null, launcher(py, interpreter)
                     .getBytes(StandardCharsets.UTF_8), 0100755, false), "pybundle");
             for (Path w : wheels) {
-                WheelArchive wheel = wheelChecks.open(w);
+                WheelSource wheel = wheelChecks.open(w);
                 open.add(wheel);
                 inflated += wheel.inflatedSize();
                 wheelChecks.checkTotal(inflated, "the environment archive");
                 String project = wheel.distInfo().substring(0, wheel.distInfo().indexOf('-'));
                 for (ZipArchiveEntry e : wheel.files()) {
-                    String name = WheelArchive.rawName(e);
+                    String name = WheelSource.rawName(e);
                     String dest = WheelEntries.siteDestination(name);
                     boolean script = false;
                     if (dest != null) {
@@ -147,7 +147,7 @@ public final class EnvironmentArchiveBuilder {
             }
             return target;
         } finally {
-            for (WheelArchive w : open) {
+            for (WheelSource w : open) {
                 w.close();
             }
         }
@@ -186,7 +186,7 @@ public final class EnvironmentArchiveBuilder {
             }
             byte[] fixed = relocatable(original);
             out.addStream(name, new ByteArrayInputStream(fixed), fixed.length, s.mode());
-        } else { // stored or deflated (WheelArchive admits no other method): copied as it is, not recompressed
+        } else { // stored or deflated (WheelSource admits no other method): copied as it is, not recompressed
             try (InputStream raw = s.wheel().zip().getRawInputStream(s.entry())) {
                 out.addRaw(name, s.entry(), raw, s.mode());
             }

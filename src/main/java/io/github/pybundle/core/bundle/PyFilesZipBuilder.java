@@ -1,7 +1,7 @@
 package io.github.pybundle.core.bundle;
 
 import io.github.pybundle.core.wheel.UnsafeWheelException;
-import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelEntries;
 import io.github.pybundle.core.wheel.WheelVerifier;
@@ -46,7 +46,7 @@ public final class PyFilesZipBuilder {
         return build(sources, List.of(), target, timestamp);
     }
 
-    private record Item(Path file, WheelArchive wheel, ZipArchiveEntry entry, String origin) {
+    private record Item(Path file, WheelSource wheel, ZipArchiveEntry entry, String origin) {
     }
 
     /** Writes the project's code and the given pure wheels, entries sorted by name. */
@@ -70,12 +70,12 @@ public final class PyFilesZipBuilder {
             entries.put(f.archivePath(), new Item(f.file(), null, null, "the project"));
             folded.collision(f.archivePath());
         });
-        List<WheelArchive> open = new ArrayList<>();
+        List<WheelSource> open = new ArrayList<>();
         try {
             List<String> native_ = new ArrayList<>();
             long inflated = 0;
             for (Path w : wheels) {
-                WheelArchive wheel = checks.open(w);
+                WheelSource wheel = checks.open(w);
                 open.add(wheel);
                 inflated += wheel.inflatedSize();
                 checks.checkTotal(inflated, "the py-files zip");
@@ -84,7 +84,7 @@ public final class PyFilesZipBuilder {
                     continue;
                 }
                 for (ZipArchiveEntry e : wheel.files()) {
-                    String dest = WheelEntries.siteDestination(WheelArchive.rawName(e));
+                    String dest = WheelEntries.siteDestination(WheelSource.rawName(e));
                     if (dest == null) {
                         continue;
                     }
@@ -138,7 +138,7 @@ public final class PyFilesZipBuilder {
             }
             return target;
         } finally {
-            for (WheelArchive w : open) {
+            for (WheelSource w : open) {
                 w.close();
             }
         }

@@ -9,7 +9,7 @@ import io.github.pybundle.core.Generator;
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
-import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelVerifier;
 import io.github.pybundle.core.event.BuildListener;
@@ -271,7 +271,7 @@ public final class ProjectPackager {
         List<Path> toEnv = new java.util.ArrayList<>();
         List<Placement> placements = new java.util.ArrayList<>();
         for (Path w : request.wheels()) {
-            boolean pure = WheelArchive.isPure(w); // checked in full by its archive
+            boolean pure = WheelSource.isPure(w); // checked in full by its archive
             boolean env = request.layout() == Layout.ENVIRONMENT || request.layout() == Layout.AUTO && !pure;
             (env ? toEnv : toZip).add(w);
             placements.add(new Placement(w.getFileName().toString(), Files.size(w), pure,

@@ -136,7 +136,7 @@ class HostileWheelTest {
         List<String> warnings = new ArrayList<>();
         BuildListener listener = (level, message) -> warnings.add(level + " " + message);
         PyFilesZipBuilder.build(project(), List.of(minor), dir.resolve("out/minor.zip"), T,
-                new WheelChecks(WheelVerifier.Memo.none(), WheelArchive.DEFAULT_MAX_INFLATED,
+                new WheelChecks(WheelVerifier.Memo.none(), WheelSource.DEFAULT_MAX_INFLATED,
                         WheelChecks.DEFAULT_MAX_INFLATED_ARCHIVE, listener));
         assertEquals(List.of("WARN minor-1.0-py3-none-any.whl: Wheel-Version 1.9 is newer than 1.0; installing it as"
                 + " 1.0"), warnings);
@@ -178,7 +178,7 @@ class HostileWheelTest {
         assertFalse(Files.exists(env));
         List<String> warnings = new ArrayList<>();
         Path zip = PyFilesZipBuilder.build(project(), List.of(upper, lower), dir.resolve("out/app-pyfiles.zip"), T,
-                new WheelChecks(WheelVerifier.Memo.none(), WheelArchive.DEFAULT_MAX_INFLATED,
+                new WheelChecks(WheelVerifier.Memo.none(), WheelSource.DEFAULT_MAX_INFLATED,
                         WheelChecks.DEFAULT_MAX_INFLATED_ARCHIVE, (level, message) -> warnings.add(message)));
         assertTrue(Files.exists(zip));
         assertEquals(1, warnings.size(), warnings.toString());
@@ -212,7 +212,7 @@ class HostileWheelTest {
     @Test
     void inflatedSizeIsLimitedPerWheelAndPerOutput() throws Exception {
         Path w = write(new CraftedWheel("bomb", "1.0").file("bomb/__init__.py", "x".repeat(4000)));
-        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> WheelArchive.open(w, 2000));
+        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> WheelSource.open(w, 2000));
         assertTrue(e.getMessage().startsWith("bomb-1.0-py3-none-any.whl: it inflates to more than 2000 bytes"),
                 e.getMessage());
         assertTrue(String.join(" ", e.hints()).contains("<maxInflatedWheelSize>"));
