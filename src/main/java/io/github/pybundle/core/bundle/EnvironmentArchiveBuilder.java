@@ -7,6 +7,8 @@ import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelEntries;
 import io.github.pybundle.core.wheel.WheelVerifier;
 
+import io.github.pybundle.core.archive.ArchiveContent;
+import io.github.pybundle.core.archive.ArchivePlan;
 import io.github.pybundle.core.archive.ArchiveWriter;
 import io.github.pybundle.core.archive.ReproducibleTarWriter;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
@@ -19,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 
 /**
@@ -48,9 +49,6 @@ public final class EnvironmentArchiveBuilder {
     // A script that sh runs with the environment's python, and Python reads as a string literal and skips.
     private static final String RELOCATABLE_SHEBANG = "#!/bin/sh\n'''exec' \"$(dirname -- \"$0\")/python\" \"$0\""
             + " \"$@\"\n' '''\n";
-
-    private record Source(WheelSource wheel, ZipArchiveEntry entry, byte[] bytes, int mode, boolean script) {
-    }
 
     private EnvironmentArchiveBuilder() {
     }
@@ -84,15 +82,13 @@ public final class EnvironmentArchiveBuilder {
                              Instant timestamp, Format format, WheelChecks wheelChecks) throws IOException {
         String py = major + "." + minor;
         String site = "lib/python" + py + "/site-packages/";
-        Map<String, Source> entries = new TreeMap<>();
-        Map<String, String> origin = new TreeMap<>();
-        ArchivePaths folded = new ArchivePaths();
+        ArchivePlan plan = new ArchivePlan(PathConflicts.refusing());
         List<WheelSource> open = new ArrayList<>();
         long inflated = 0;
         // The wheels are checked on other threads while the archive is written; it is committed only if all pass.
         try (WheelVerifier.Pending checks = WheelVerifier.start(wheels, wheelChecks.memo())) {
-            put(entries, origin, folded, "bin/python", new Source(null, null, launcher(py, interpreter)
-                    .getBytes(StandardCharsets.UTF_8), 0100755, false), "pybundle");
+            plan.add("bin/python", ArchiveContent.bytes(launcher(py, interpreter).getBytes(StandardCharsets.UTF_8)),
+                    0100755, "pybundle");
             for (Path w : wheels) {
                 WheelSource wheel = wheelChecks.open(w);
                 open.add(wheel);
@@ -121,27 +117,19 @@ public final class EnvironmentArchiveBuilder {
                         }
                     }
                     boolean executable = script || (e.getUnixMode() & 0111) != 0;
-                    put(entries, origin, folded, dest, new Source(wheel, e, null, executable ? 0100755 : 0100644,
-                            script),
+                    plan.add(dest, script ? relocatable(wheel, e) : wheel.content(e), executable ? 0100755 : 0100644,
                             wheel.filename());
                 }
                 for (Map.Entry<String, String> ep : EntryPoints.scripts(wheel).entrySet()) {
-                    if (!entries.containsKey("bin/" + ep.getKey())) {
-                        put(entries, origin, folded, "bin/" + ep.getKey(), new Source(null, null, (RELOCATABLE_SHEBANG
-                                + ep.getValue()).getBytes(StandardCharsets.UTF_8), 0100755, false), wheel.filename());
+                    if (!plan.contains("bin/" + ep.getKey())) {
+                        plan.add("bin/" + ep.getKey(), ArchiveContent.bytes((RELOCATABLE_SHEBANG + ep.getValue())
+                                .getBytes(StandardCharsets.UTF_8)), 0100755, wheel.filename());
                     }
-                }
-            }
-            for (String name : new ArrayList<>(entries.keySet())) {
-                for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
-                    entries.putIfAbsent(name.substring(0, i + 1), null);
                 }
             }
             try (ArchiveWriter out = format == Format.ZIP ? new ReproducibleZipWriter(target, timestamp)
                     : new ReproducibleTarWriter(target, timestamp)) {
-                for (Map.Entry<String, Source> e : entries.entrySet()) {
-                    write(out, e.getKey(), e.getValue());
-                }
+                plan.write(out);
                 checks.await();
                 out.commit();
             }
@@ -153,44 +141,17 @@ public final class EnvironmentArchiveBuilder {
         }
     }
 
-    private static void put(Map<String, Source> entries, Map<String, String> origin, ArchivePaths folded, String dest,
-                            Source s, String from) {
-        Source previous = entries.get(dest);
-        if (previous != null && previous.wheel() != null && s.wheel() != null && !previous.script() && !s.script()
-                && previous.wheel().sameFile(previous.entry(), s.wheel(), s.entry())) {
-            return; // the same file from two wheels (a shared namespace package's __init__.py): one copy
-        }
-        if (previous != null) {
-            throw new UnsafeWheelException(from, "'" + dest + "' is also provided by " + origin.get(dest),
-                    "two packages ship different files at the same path; remove one of them from the requirements");
-        }
-        String other = folded.collision(dest);
-        if (other != null) {
-            throw new UnsafeWheelException(from, "'" + dest + "' differs from '" + other + "' (from "
-                    + origin.get(other) + ") only in case; unpacked on a case-insensitive file system they would be"
-                    + " one file", "two packages ship files whose names differ only in case; remove one of them");
-        }
-        entries.put(dest, s);
-        origin.put(dest, from);
-    }
-
-    private static void write(ArchiveWriter out, String name, Source s) throws IOException {
-        if (s == null) {
-            out.addDirectory(name);
-        } else if (s.bytes() != null) {
-            out.addStream(name, new ByteArrayInputStream(s.bytes()), s.bytes().length, s.mode());
-        } else if (s.script()) { // every wheel file is checked by WheelVerifier before the commit
+    // Read when written (every wheel file is checked by WheelVerifier before the commit); never the same file as
+    // another, since its bytes change.
+    private static ArchiveContent relocatable(WheelSource wheel, ZipArchiveEntry e) {
+        return (out, name, mode) -> {
             byte[] original;
-            try (InputStream in = s.wheel().zip().getInputStream(s.entry())) {
-                original = in.readNBytes((int) Math.min(s.entry().getSize(), 64L * 1024 * 1024));
+            try (InputStream in = wheel.zip().getInputStream(e)) {
+                original = in.readNBytes((int) Math.min(e.getSize(), 64L * 1024 * 1024));
             }
             byte[] fixed = relocatable(original);
-            out.addStream(name, new ByteArrayInputStream(fixed), fixed.length, s.mode());
-        } else { // stored or deflated (WheelSource admits no other method): copied as it is, not recompressed
-            try (InputStream raw = s.wheel().zip().getRawInputStream(s.entry())) {
-                out.addRaw(name, s.entry(), raw, s.mode());
-            }
-        }
+            out.addStream(name, new ByteArrayInputStream(fixed), fixed.length, mode);
+        };
     }
 
     // The wheel spec: a script whose first line is "#!python" (or "#!pythonw") gets the environment's interpreter.

@@ -1,23 +1,20 @@
 package io.github.pybundle.core.bundle;
 
-import io.github.pybundle.core.wheel.UnsafeWheelException;
 import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelEntries;
 import io.github.pybundle.core.wheel.WheelVerifier;
 
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.archive.ArchiveContent;
+import io.github.pybundle.core.archive.ArchivePlan;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
-import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.source.PythonSourceTree;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 
 /**
@@ -46,9 +43,6 @@ public final class PyFilesZipBuilder {
         return build(sources, List.of(), target, timestamp);
     }
 
-    private record Item(Path file, WheelSource wheel, ZipArchiveEntry entry, String origin) {
-    }
-
     /** Writes the project's code and the given pure wheels, entries sorted by name. */
     public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp)
             throws IOException {
@@ -64,12 +58,11 @@ public final class PyFilesZipBuilder {
     /** Writes the project's code and the given pure wheels, checked as {@code checks} says. */
     public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp,
                              WheelChecks checks) throws IOException {
-        Map<String, Item> entries = new TreeMap<>(); // a null item marks a directory
-        ArchivePaths folded = new ArchivePaths();
-        sources.files().forEach(f -> {
-            entries.put(f.archivePath(), new Item(f.file(), null, null, "the project"));
-            folded.collision(f.archivePath());
-        });
+        ArchivePlan plan = new ArchivePlan(PathConflicts.warning(checks.listener()));
+        for (PythonSourceTree.SourceFile f : sources.files()) {
+            plan.add(f.archivePath(), ArchiveContent.file(f.file()), ReproducibleZipWriter.FILE_MODE,
+                    PathConflicts.PROJECT);
+        }
         List<WheelSource> open = new ArrayList<>();
         try {
             List<String> native_ = new ArrayList<>();
@@ -85,25 +78,8 @@ public final class PyFilesZipBuilder {
                 }
                 for (ZipArchiveEntry e : wheel.files()) {
                     String dest = WheelEntries.siteDestination(WheelSource.rawName(e));
-                    if (dest == null) {
-                        continue;
-                    }
-                    Item previous = entries.get(dest);
-                    if (previous != null && previous.wheel() != null && previous.wheel().sameFile(previous.entry(),
-                            wheel, e)) {
-                        continue; // the same file from two wheels (a shared namespace package's __init__.py)
-                    }
-                    entries.put(dest, new Item(null, wheel, e, wheel.filename()));
-                    if (previous != null) {
-                        throw new UnsafeWheelException(wheel.filename(), "'" + dest + "' is also provided by "
-                                + previous.origin(), "two packages ship different files at the same path; remove one of them from the"
-                                + " requirements");
-                    }
-                    String other = folded.collision(dest);
-                    if (other != null) { // zipimport compares names exactly: a warning, not an error
-                        checks.listener().log(BuildListener.Level.WARN, wheel.filename() + ": '" + dest
-                                + "' differs from '" + other + "' only in case; both are in the py-files zip, but"
-                                + " they would be one file if it were unpacked on a case-insensitive file system");
+                    if (dest != null) {
+                        plan.add(dest, wheel.content(e), ReproducibleZipWriter.FILE_MODE, wheel.filename());
                     }
                 }
             }
@@ -115,25 +91,8 @@ public final class PyFilesZipBuilder {
                         + " default) or <layout>environment</layout> to put them in the environment archive, or add"
                         + " them to <target><provided> if the cluster has them"));
             }
-            for (String name : new ArrayList<>(entries.keySet())) {
-                for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
-                    entries.putIfAbsent(name.substring(0, i + 1), null);
-                }
-            }
             try (ReproducibleZipWriter zip = new ReproducibleZipWriter(target, timestamp)) {
-                for (Map.Entry<String, Item> e : entries.entrySet()) {
-                    Item item = e.getValue();
-                    if (item == null) {
-                        zip.addDirectory(e.getKey());
-                    } else if (item.file() != null) {
-                        zip.addFile(e.getKey(), item.file(), ReproducibleZipWriter.FILE_MODE);
-                    } else {
-                        // Checked by WheelVerifier above: the compressed bytes are copied as they are.
-                        try (InputStream raw = item.wheel().zip().getRawInputStream(item.entry())) {
-                            zip.addRaw(e.getKey(), item.entry(), raw, ReproducibleZipWriter.FILE_MODE);
-                        }
-                    }
-                }
+                plan.write(zip); // the wheels' compressed bytes are copied as they are, checked above
                 zip.commit();
             }
             return target;

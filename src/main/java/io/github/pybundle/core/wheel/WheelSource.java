@@ -1,5 +1,6 @@
 package io.github.pybundle.core.wheel;
 
+import io.github.pybundle.core.archive.ArchiveContent;
 import io.github.pybundle.core.spec.dist.DistributionFilename;
 import io.github.pybundle.core.spec.dist.WheelFilename;
 import io.github.pybundle.core.spec.metadata.InvalidRecordException;
@@ -516,6 +517,18 @@ public final class WheelSource implements AutoCloseable {
     }
 
     /**
+     * An entry as archive content: its stored bytes copied as they are (stored or deflated, the only methods
+     * {@link #open} admits), proven the same file as another wheel's by its RECORD hash and size. The copy is not
+     * checked: {@link WheelVerifier} checks every entry before an archive is committed.
+     */
+    public ArchiveContent content(ZipArchiveEntry e) {
+        RecordFile.Row r = record.get(rawName(e));
+        ArchiveContent.Identity identity = r != null && r.hashed() && r.size() >= 0
+                ? new ArchiveContent.Identity(r.algorithm() + "=" + r.digest(), r.size()) : null;
+        return ArchiveContent.raw(zip, e, identity);
+    }
+
+    /**
      * The Java name of the digest algorithm that checks an entry against RECORD ({@code SHA-256} and stronger), or
      * null for RECORD itself and its signatures, which are not hashed.
      */
@@ -544,18 +557,6 @@ public final class WheelSource implements AutoCloseable {
         if (r.size() >= 0 && r.size() != size) {
             throw fail("entry '" + name + "' is " + size + " bytes, but RECORD says " + r.size());
         }
-    }
-
-    /**
-     * Whether an entry of this wheel and an entry of {@code other} are the same file: both listed in their RECORD with
-     * the same hash and size. Namespace packages split over several wheels ship such files (every {@code nvidia-*}
-     * wheel has the same empty {@code nvidia/__init__.py}); installing both is installing one.
-     */
-    public boolean sameFile(ZipArchiveEntry e, WheelSource other, ZipArchiveEntry o) {
-        RecordFile.Row a = record.get(rawName(e));
-        RecordFile.Row b = other.record.get(rawName(o));
-        return a != null && b != null && a.hashed() && b.hashed() && a.algorithm().equals(b.algorithm())
-                && a.digest().equals(b.digest()) && a.size() == b.size() && a.size() >= 0;
     }
 
     /** The total uncompressed size its zip directory declares (checked against the content by the verifier). */
