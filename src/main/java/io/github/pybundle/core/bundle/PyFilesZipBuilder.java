@@ -1,21 +1,22 @@
 package io.github.pybundle.core.bundle;
 
-import io.github.pybundle.core.wheel.WheelSource;
-import io.github.pybundle.core.wheel.WheelChecks;
-import io.github.pybundle.core.wheel.WheelEntries;
-import io.github.pybundle.core.wheel.WheelVerifier;
-
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.archive.ArchiveContent;
 import io.github.pybundle.core.archive.ArchivePlan;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
 import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.wheel.WheelChecks;
+import io.github.pybundle.core.wheel.WheelDestination;
+import io.github.pybundle.core.wheel.WheelInstaller;
+import io.github.pybundle.core.wheel.WheelSource;
+import io.github.pybundle.core.wheel.WheelVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import java.util.Set;
 
 /**
  * Builds the zip that {@code spark-submit --py-files} puts on every Python worker's {@code sys.path}: the project's
@@ -30,6 +31,22 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
  * entry for its directory.
  */
 public final class PyFilesZipBuilder {
+    /**
+     * What to build.
+     *
+     * @param sources the project's code
+     * @param wheels the pure wheels to add, in order (the first of two wheels shipping one path names the other)
+     * @param target the zip's path
+     * @param timestamp the time of every entry
+     * @param checks how the wheels are checked
+     */
+    public record Request(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp,
+                          WheelChecks checks) {
+        public Request {
+            wheels = List.copyOf(wheels);
+        }
+    }
+
     private PyFilesZipBuilder() {
     }
 
@@ -38,36 +55,20 @@ public final class PyFilesZipBuilder {
         return finalName + "-pyfiles.zip";
     }
 
-    /** Writes the project's code only. */
-    public static Path build(PythonSourceTree sources, Path target, Instant timestamp) throws IOException {
-        return build(sources, List.of(), target, timestamp);
-    }
-
-    /** Writes the project's code and the given pure wheels, entries sorted by name. */
-    public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp)
-            throws IOException {
-        return build(sources, wheels, target, timestamp, WheelVerifier.Memo.none());
-    }
-
-    /** Writes the project's code and the given pure wheels; wheels {@code memo} remembers are not checked again. */
-    public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp,
-                             WheelVerifier.Memo memo) throws IOException {
-        return build(sources, wheels, target, timestamp, WheelChecks.defaults().withMemo(memo));
-    }
-
-    /** Writes the project's code and the given pure wheels, checked as {@code checks} says. */
-    public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp,
-                             WheelChecks checks) throws IOException {
+    /** Writes the project's code and the wheels, entries sorted by name, and returns the zip's path. */
+    public static Path build(Request request) throws IOException {
+        WheelChecks checks = request.checks();
         ArchivePlan plan = new ArchivePlan(PathConflicts.warning(checks.listener()));
-        for (PythonSourceTree.SourceFile f : sources.files()) {
+        for (PythonSourceTree.SourceFile f : request.sources().files()) {
             plan.add(f.archivePath(), ArchiveContent.file(f.file()), ReproducibleZipWriter.FILE_MODE,
                     PathConflicts.PROJECT);
         }
+        SitePackages destination = new SitePackages(plan);
         List<WheelSource> open = new ArrayList<>();
         try {
             List<String> native_ = new ArrayList<>();
             long inflated = 0;
-            for (Path w : wheels) {
+            for (Path w : request.wheels()) {
                 WheelSource wheel = checks.open(w);
                 open.add(wheel);
                 inflated += wheel.inflatedSize();
@@ -76,30 +77,47 @@ public final class PyFilesZipBuilder {
                     native_.add(wheel.filename() + " (" + wheel.nativeFile() + ")");
                     continue;
                 }
-                for (ZipArchiveEntry e : wheel.files()) {
-                    String dest = WheelEntries.siteDestination(WheelSource.rawName(e));
-                    if (dest != null) {
-                        plan.add(dest, wheel.content(e), ReproducibleZipWriter.FILE_MODE, wheel.filename());
-                    }
-                }
+                WheelInstaller.install(wheel, destination);
             }
             if (native_.isEmpty()) {
-                WheelVerifier.verifyAll(wheels, checks.memo());
+                WheelVerifier.verifyAll(request.wheels(), checks.memo());
             } else {
                 throw new PyBundleException("these packages contain compiled code, which Python cannot import from the"
                         + " py-files zip: " + String.join("; ", native_), List.of("use <layout>auto</layout> (the"
                         + " default) or <layout>environment</layout> to put them in the environment archive, or add"
                         + " them to <target><provided> if the cluster has them"));
             }
-            try (ReproducibleZipWriter zip = new ReproducibleZipWriter(target, timestamp)) {
+            try (ReproducibleZipWriter zip = new ReproducibleZipWriter(request.target(), request.timestamp())) {
                 plan.write(zip); // the wheels' compressed bytes are copied as they are, checked above
                 zip.commit();
             }
-            return target;
+            return request.target();
         } finally {
             for (WheelSource w : open) {
                 w.close();
             }
+        }
+    }
+
+    /** The zip root as site-packages, a destination for {@link WheelInstaller} that takes modules only. */
+    private static final class SitePackages implements WheelDestination {
+        private final ArchivePlan plan;
+
+        SitePackages(ArchivePlan plan) {
+            this.plan = plan;
+        }
+
+        @Override
+        public Set<Scheme> schemes() {
+            return EnumSet.of(Scheme.PURELIB, Scheme.PLATLIB);
+        }
+
+        @Override
+        public String writeFile(WheelSource source, Scheme scheme, String path, ArchiveContent content,
+                                boolean executable) {
+            // Nothing in the zip is run as a program: every file has the same mode.
+            plan.add(path, content, ReproducibleZipWriter.FILE_MODE, source.filename());
+            return path;
         }
     }
 }

@@ -285,11 +285,12 @@ public final class ProjectPackager {
         Path launcher = launchDir.resolve(SparkSubmitScript.FILE_NAME);
         // A failed bundle leaves none of its outputs: a half set (a new zip beside a stale launcher) would run.
         try {
-            PyFilesZipBuilder.build(sources, toZip, zip, request.timestamp(), checks);
+            PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(sources, toZip, zip, request.timestamp(), checks));
             if (envArchive != null) {
                 EnvironmentSpec e = request.environment();
-                EnvironmentArchiveBuilder.build(toEnv, e.major(), e.minor(), e.interpreter(), envArchive,
-                        request.timestamp(), e.format(), checks);
+                EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(toEnv,
+                        new EnvironmentArchiveBuilder.Interpreter(e.major(), e.minor(), e.interpreter()), e.format(),
+                        envArchive, request.timestamp(), checks));
             }
             Files.createDirectories(launchDir);
             Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING);

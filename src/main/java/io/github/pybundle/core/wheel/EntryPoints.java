@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** The console and GUI scripts a wheel declares in {@code entry_points.txt}, as Python script bodies. */
-public final class EntryPoints {
+final class EntryPoints {
     private EntryPoints() {
     }
 
     /** Script name → body (without shebang). */
-    public static Map<String, String> scripts(WheelSource wheel) throws IOException {
+    static Map<String, String> scripts(WheelSource wheel) throws IOException {
         Map<String, String> out = new TreeMap<>();
         byte[] file = wheel.readDistInfo("entry_points.txt", 1024 * 1024);
         if (file == null) {

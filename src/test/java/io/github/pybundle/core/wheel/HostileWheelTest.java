@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The attacks of the 0.1.0 audit on the wheel reader and the archive builders, each reproduced and refused. */
 class HostileWheelTest {
     private static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
+    private static final EnvironmentArchiveBuilder.Interpreter PY311 =
+            new EnvironmentArchiveBuilder.Interpreter(3, 11, "python3");
 
     @TempDir
     Path dir;
@@ -63,11 +65,12 @@ class HostileWheelTest {
         Path env = dir.resolve("out/app-pyenv.tar.gz");
         Path zip = dir.resolve("out/app-pyfiles.zip");
         UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> EnvironmentArchiveBuilder.build(
-                List.of(victim, attacker), 3, 11, "python3", env, T, EnvironmentArchiveBuilder.Format.TAR_GZ));
+                new EnvironmentArchiveBuilder.Request(List.of(victim, attacker), PY311,
+                        EnvironmentArchiveBuilder.Format.TAR_GZ, env, T, WheelChecks.defaults())));
         assertTrue(e.getMessage().startsWith("attacker-1.0-py3-none-any.whl: entry 'victim/__init__.py\\u0000' has a"
                 + " control character in its name"), e.getMessage());
-        assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(project(), List.of(victim, attacker),
-                zip, T));
+        assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                project(), List.of(victim, attacker), zip, T, WheelChecks.defaults())));
         assertFalse(Files.exists(env), "no archive");
         assertFalse(Files.exists(zip), "no zip");
     }
@@ -107,7 +110,8 @@ class HostileWheelTest {
         assertTrue(e.getMessage().startsWith("packed-1.0-py3-none-any.whl: entry 'packed/__init__.py' is compressed"
                 + " with "), e.getMessage());
         Path zip = dir.resolve("out/app-pyfiles.zip");
-        assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(project(), List.of(wheel), zip, T));
+        assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                project(), List.of(wheel), zip, T, WheelChecks.defaults())));
         assertFalse(Files.exists(zip), "bzip2 and friends are never copied raw into the zip");
     }
 
@@ -135,9 +139,9 @@ class HostileWheelTest {
                 + base));
         List<String> warnings = new ArrayList<>();
         BuildListener listener = (level, message) -> warnings.add(level + " " + message);
-        PyFilesZipBuilder.build(project(), List.of(minor), dir.resolve("out/minor.zip"), T,
-                new WheelChecks(WheelVerifier.Memo.none(), WheelSource.DEFAULT_MAX_INFLATED,
-                        WheelChecks.DEFAULT_MAX_INFLATED_ARCHIVE, listener));
+        PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(project(), List.of(minor), dir.resolve("out/minor.zip"),
+                T, new WheelChecks(WheelVerifier.Memo.none(), WheelSource.DEFAULT_MAX_INFLATED,
+                        WheelChecks.DEFAULT_MAX_INFLATED_ARCHIVE, listener)));
         assertEquals(List.of("WARN minor-1.0-py3-none-any.whl: Wheel-Version 1.9 is newer than 1.0; installing it as"
                 + " 1.0"), warnings);
     }
@@ -171,15 +175,17 @@ class HostileWheelTest {
         Path lower = write(new CraftedWheel("lower", "1.0").file("shared/mod.py", "A = 2\n"));
         Path env = dir.resolve("out/app-pyenv.tar.gz");
         UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> EnvironmentArchiveBuilder.build(
-                List.of(upper, lower), 3, 11, "python3", env, T, EnvironmentArchiveBuilder.Format.TAR_GZ));
+                new EnvironmentArchiveBuilder.Request(List.of(upper, lower), PY311,
+                        EnvironmentArchiveBuilder.Format.TAR_GZ, env, T, WheelChecks.defaults())));
         assertTrue(e.getMessage().contains("'lib/python3.11/site-packages/shared/mod.py' differs from"
                 + " 'lib/python3.11/site-packages/Shared/mod.py' (from upper-1.0-py3-none-any.whl) only in case"),
                 e.getMessage());
         assertFalse(Files.exists(env));
         List<String> warnings = new ArrayList<>();
-        Path zip = PyFilesZipBuilder.build(project(), List.of(upper, lower), dir.resolve("out/app-pyfiles.zip"), T,
-                new WheelChecks(WheelVerifier.Memo.none(), WheelSource.DEFAULT_MAX_INFLATED,
-                        WheelChecks.DEFAULT_MAX_INFLATED_ARCHIVE, (level, message) -> warnings.add(message)));
+        Path zip = PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(project(), List.of(upper, lower),
+                dir.resolve("out/app-pyfiles.zip"), T, new WheelChecks(WheelVerifier.Memo.none(),
+                        WheelSource.DEFAULT_MAX_INFLATED, WheelChecks.DEFAULT_MAX_INFLATED_ARCHIVE,
+                        (level, message) -> warnings.add(message))));
         assertTrue(Files.exists(zip));
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("'shared/mod.py' differs from 'Shared/mod.py' only in case"),
@@ -219,8 +225,8 @@ class HostileWheelTest {
         Path w2 = write(new CraftedWheel("bomb2", "1.0").file("bomb2/__init__.py", "y".repeat(4000)));
         Path env = dir.resolve("out/app-pyenv.tar.gz");
         PyBundleException total = assertThrows(PyBundleException.class, () -> EnvironmentArchiveBuilder.build(
-                List.of(w, w2), 3, 11, "python3", env, T, EnvironmentArchiveBuilder.Format.TAR_GZ,
-                new WheelChecks(WheelVerifier.Memo.none(), 1_000_000, 6000, BuildListener.silent())));
+                new EnvironmentArchiveBuilder.Request(List.of(w, w2), PY311, EnvironmentArchiveBuilder.Format.TAR_GZ,
+                        env, T, new WheelChecks(WheelVerifier.Memo.none(), 1_000_000, 6000, BuildListener.silent()))));
         assertTrue(total.getMessage().startsWith("the wheels of the environment archive inflate to"),
                 total.getMessage());
         assertFalse(Files.exists(env));
