@@ -25,7 +25,7 @@ import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.spec.dist.WheelFilename;
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.target.Target;
-import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelVerifier;
 import java.io.IOException;
@@ -201,7 +201,7 @@ public final class BundleService {
                 out.add(f);
             } catch (PyBundleException notAWheelName) {
                 Path dir = Files.createDirectories(outputDirectory.resolve("pybundle/maven-wheels"));
-                Path named = dir.resolve(WheelArchive.properName(f));
+                Path named = dir.resolve(WheelSource.properName(f));
                 Files.copy(f, named, StandardCopyOption.REPLACE_EXISTING);
                 out.add(named);
             }

@@ -2,39 +2,34 @@ package io.github.pybundle.core.bundle;
 
 import io.github.pybundle.core.InvalidConfigurationException;
 
-import io.github.pybundle.core.wheel.EntryPoints;
-import io.github.pybundle.core.wheel.UnsafeWheelException;
-import io.github.pybundle.core.wheel.WheelArchive;
-import io.github.pybundle.core.wheel.WheelChecks;
-import io.github.pybundle.core.wheel.WheelEntries;
-import io.github.pybundle.core.wheel.WheelVerifier;
-
+import io.github.pybundle.core.archive.ArchiveContent;
+import io.github.pybundle.core.archive.ArchivePlan;
 import io.github.pybundle.core.archive.ArchiveWriter;
 import io.github.pybundle.core.archive.ReproducibleTarWriter;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
-import java.io.ByteArrayInputStream;
+import io.github.pybundle.core.wheel.WheelChecks;
+import io.github.pybundle.core.wheel.WheelDestination;
+import io.github.pybundle.core.wheel.WheelInstaller;
+import io.github.pybundle.core.wheel.WheelSource;
+import io.github.pybundle.core.wheel.WheelVerifier;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 
 /**
  * Builds the environment archive Spark unpacks with {@code --archives env.tar.gz#environment}: the wheels installed as
- * the wheel specification says, in the layout of a virtual environment, straight from the wheels (nothing is
- * installed on the build machine), plus {@code bin/python}, which starts the cluster's interpreter with this
- * environment's packages first on {@code sys.path}.
+ * the wheel specification says ({@link WheelInstaller}), in the layout of a virtual environment, straight from the
+ * wheels (nothing is installed on the build machine), plus {@code bin/python}, which starts the cluster's interpreter
+ * with this environment's packages first on {@code sys.path}.
  *
  * <ul>
  *   <li>root, {@code .data/purelib} and {@code .data/platlib} files → {@code lib/pythonX.Y/site-packages/};</li>
  *   <li>{@code .data/scripts} → {@code bin/}, a {@code #!python} first line made relocatable;</li>
  *   <li>{@code .data/headers} → {@code include/site/pythonX.Y/<project>/}; {@code .data/data} → the root;</li>
- *   <li>console and GUI entry points ({@code entry_points.txt}) → {@code bin/} scripts.</li>
+ *   <li>console and GUI entry points ({@code entry_points.txt}) → {@code bin/} scripts, unless a file is there.</li>
  * </ul>
  *
  * <p>A wheel's files are copied as they are stored in the wheel (deflated), not inflated and compressed again: in a
@@ -66,11 +61,37 @@ public final class EnvironmentArchiveBuilder {
         }
     }
 
-    // A script that sh runs with the environment's python, and Python reads as a string literal and skips.
-    private static final String RELOCATABLE_SHEBANG = "#!/bin/sh\n'''exec' \"$(dirname -- \"$0\")/python\" \"$0\""
-            + " \"$@\"\n' '''\n";
+    private static final int FILE_MODE = 0100644;
+    private static final int EXECUTABLE_MODE = 0100755;
 
-    private record Source(WheelArchive wheel, ZipArchiveEntry entry, byte[] bytes, int mode, boolean script) {
+    /**
+     * The cluster's Python.
+     *
+     * @param major its major version
+     * @param minor its minor version
+     * @param command the command that starts it, e.g. {@code python3}
+     */
+    public record Interpreter(int major, int minor, String command) {
+        String version() {
+            return major + "." + minor;
+        }
+    }
+
+    /**
+     * What to build.
+     *
+     * @param wheels the wheels to install, in order (the first of two wheels shipping one path names the other)
+     * @param interpreter the cluster's Python
+     * @param format tar.gz or zip
+     * @param target the archive's path
+     * @param timestamp the time of every entry
+     * @param checks how the wheels are checked
+     */
+    public record Request(List<Path> wheels, Interpreter interpreter, Format format, Path target, Instant timestamp,
+                          WheelChecks checks) {
+        public Request {
+            wheels = List.copyOf(wheels);
+        }
     }
 
     private EnvironmentArchiveBuilder() {
@@ -81,148 +102,79 @@ public final class EnvironmentArchiveBuilder {
         return finalName + "-pyenv" + (format == Format.ZIP ? ".zip" : ".tar.gz");
     }
 
-    /**
-     * Writes the archive.
-     *
-     * @param major the target's Python major version
-     * @param minor the target's Python minor version
-     * @param interpreter the cluster's interpreter command, e.g. {@code python3}
-     */
-    public static Path build(List<Path> wheels, int major, int minor, String interpreter, Path target,
-                             Instant timestamp, Format format) throws IOException {
-        return build(wheels, major, minor, interpreter, target, timestamp, format, WheelVerifier.Memo.none());
-    }
-
-    /** Writes the archive; wheels {@code memo} remembers as checked are not inflated again. */
-    public static Path build(List<Path> wheels, int major, int minor, String interpreter, Path target,
-                             Instant timestamp, Format format, WheelVerifier.Memo memo) throws IOException {
-        return build(wheels, major, minor, interpreter, target, timestamp, format,
-                WheelChecks.defaults().withMemo(memo));
-    }
-
-    /** Writes the archive, the wheels checked as {@code wheelChecks} says. */
-    public static Path build(List<Path> wheels, int major, int minor, String interpreter, Path target,
-                             Instant timestamp, Format format, WheelChecks wheelChecks) throws IOException {
-        String py = major + "." + minor;
-        String site = "lib/python" + py + "/site-packages/";
-        Map<String, Source> entries = new TreeMap<>();
-        Map<String, String> origin = new TreeMap<>();
-        ArchivePaths folded = new ArchivePaths();
-        List<WheelArchive> open = new ArrayList<>();
+    /** Writes the archive and returns its path. */
+    public static Path build(Request request) throws IOException {
+        WheelChecks wheelChecks = request.checks();
+        String py = request.interpreter().version();
+        ArchivePlan plan = new ArchivePlan(PathConflicts.refusing());
+        Environment environment = new Environment(plan, py);
+        List<WheelSource> open = new ArrayList<>();
         long inflated = 0;
         // The wheels are checked on other threads while the archive is written; it is committed only if all pass.
-        try (WheelVerifier.Pending checks = WheelVerifier.start(wheels, wheelChecks.memo())) {
-            put(entries, origin, folded, "bin/python", new Source(null, null, launcher(py, interpreter)
-                    .getBytes(StandardCharsets.UTF_8), 0100755, false), "pybundle");
-            for (Path w : wheels) {
-                WheelArchive wheel = wheelChecks.open(w);
+        try (WheelVerifier.Pending checks = WheelVerifier.start(request.wheels(), wheelChecks.memo())) {
+            plan.add("bin/python", ArchiveContent.bytes(launcher(py, request.interpreter().command())
+                    .getBytes(StandardCharsets.UTF_8)), EXECUTABLE_MODE, "pybundle");
+            for (Path w : request.wheels()) {
+                WheelSource wheel = wheelChecks.open(w);
                 open.add(wheel);
                 inflated += wheel.inflatedSize();
                 wheelChecks.checkTotal(inflated, "the environment archive");
-                String project = wheel.distInfo().substring(0, wheel.distInfo().indexOf('-'));
-                for (ZipArchiveEntry e : wheel.files()) {
-                    String name = WheelArchive.rawName(e);
-                    String dest = WheelEntries.siteDestination(name);
-                    boolean script = false;
-                    if (dest != null) {
-                        dest = site + dest;
-                    } else {
-                        String rest = name.substring(name.indexOf('/') + 1);
-                        String kind = rest.substring(0, rest.indexOf('/') + 1);
-                        String path = rest.substring(kind.length());
-                        switch (kind) {
-                            case "scripts/" -> {
-                                dest = "bin/" + path;
-                                script = true;
-                            }
-                            case "headers/" -> dest = "include/site/python" + py + "/" + project + "/" + path;
-                            case "data/" -> dest = path;
-                            default -> throw new UnsafeWheelException(wheel.filename(), "entry '" + name
-                                    + "' is in an unknown .data directory", "the wheel is malformed");
-                        }
-                    }
-                    boolean executable = script || (e.getUnixMode() & 0111) != 0;
-                    put(entries, origin, folded, dest, new Source(wheel, e, null, executable ? 0100755 : 0100644,
-                            script),
-                            wheel.filename());
-                }
-                for (Map.Entry<String, String> ep : EntryPoints.scripts(wheel).entrySet()) {
-                    if (!entries.containsKey("bin/" + ep.getKey())) {
-                        put(entries, origin, folded, "bin/" + ep.getKey(), new Source(null, null, (RELOCATABLE_SHEBANG
-                                + ep.getValue()).getBytes(StandardCharsets.UTF_8), 0100755, false), wheel.filename());
-                    }
-                }
+                WheelInstaller.install(wheel, environment);
             }
-            for (String name : new ArrayList<>(entries.keySet())) {
-                for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
-                    entries.putIfAbsent(name.substring(0, i + 1), null);
-                }
-            }
-            try (ArchiveWriter out = format == Format.ZIP ? new ReproducibleZipWriter(target, timestamp)
-                    : new ReproducibleTarWriter(target, timestamp)) {
-                for (Map.Entry<String, Source> e : entries.entrySet()) {
-                    write(out, e.getKey(), e.getValue());
-                }
+            try (ArchiveWriter out = request.format() == Format.ZIP
+                    ? new ReproducibleZipWriter(request.target(), request.timestamp())
+                    : new ReproducibleTarWriter(request.target(), request.timestamp())) {
+                plan.write(out);
                 checks.await();
                 out.commit();
             }
-            return target;
+            return request.target();
         } finally {
-            for (WheelArchive w : open) {
+            for (WheelSource w : open) {
                 w.close();
             }
         }
     }
 
-    private static void put(Map<String, Source> entries, Map<String, String> origin, ArchivePaths folded, String dest,
-                            Source s, String from) {
-        Source previous = entries.get(dest);
-        if (previous != null && previous.wheel() != null && s.wheel() != null && !previous.script() && !s.script()
-                && previous.wheel().sameFile(previous.entry(), s.wheel(), s.entry())) {
-            return; // the same file from two wheels (a shared namespace package's __init__.py): one copy
-        }
-        if (previous != null) {
-            throw new UnsafeWheelException(from, "'" + dest + "' is also provided by " + origin.get(dest),
-                    "two packages ship different files at the same path; remove one of them from the requirements");
-        }
-        String other = folded.collision(dest);
-        if (other != null) {
-            throw new UnsafeWheelException(from, "'" + dest + "' differs from '" + other + "' (from "
-                    + origin.get(other) + ") only in case; unpacked on a case-insensitive file system they would be"
-                    + " one file", "two packages ship files whose names differ only in case; remove one of them");
-        }
-        entries.put(dest, s);
-        origin.put(dest, from);
-    }
+    /** The layout of a virtual environment, as a destination for {@link WheelInstaller}. */
+    private static final class Environment implements WheelDestination {
+        private final ArchivePlan plan;
+        private final String py;
+        private final String site;
 
-    private static void write(ArchiveWriter out, String name, Source s) throws IOException {
-        if (s == null) {
-            out.addDirectory(name);
-        } else if (s.bytes() != null) {
-            out.addStream(name, new ByteArrayInputStream(s.bytes()), s.bytes().length, s.mode());
-        } else if (s.script()) { // every wheel file is checked by WheelVerifier before the commit
-            byte[] original;
-            try (InputStream in = s.wheel().zip().getInputStream(s.entry())) {
-                original = in.readNBytes((int) Math.min(s.entry().getSize(), 64L * 1024 * 1024));
-            }
-            byte[] fixed = relocatable(original);
-            out.addStream(name, new ByteArrayInputStream(fixed), fixed.length, s.mode());
-        } else { // stored or deflated (WheelArchive admits no other method): copied as it is, not recompressed
-            try (InputStream raw = s.wheel().zip().getRawInputStream(s.entry())) {
-                out.addRaw(name, s.entry(), raw, s.mode());
-            }
+        Environment(ArchivePlan plan, String py) {
+            this.plan = plan;
+            this.py = py;
+            this.site = "lib/python" + py + "/site-packages/";
         }
-    }
 
-    // The wheel spec: a script whose first line is "#!python" (or "#!pythonw") gets the environment's interpreter.
-    static byte[] relocatable(byte[] script) {
-        String text = new String(script, StandardCharsets.ISO_8859_1);
-        if (text.startsWith("#!python")) {
-            int eol = text.indexOf('\n');
-            return (RELOCATABLE_SHEBANG + (eol < 0 ? "" : text.substring(eol + 1)))
-                    .getBytes(StandardCharsets.ISO_8859_1);
+        @Override
+        public String writeFile(WheelSource source, Scheme scheme, String path, ArchiveContent content,
+                                boolean executable) {
+            String dest = switch (scheme) {
+                case PURELIB, PLATLIB -> site + path;
+                case SCRIPTS -> "bin/" + path;
+                case HEADERS -> "include/site/python" + py + "/" + project(source) + "/" + path;
+                case DATA -> path;
+            };
+            plan.add(dest, content, executable ? EXECUTABLE_MODE : FILE_MODE, source.filename());
+            return dest;
         }
-        return script;
+
+        @Override
+        public String writeScript(WheelSource source, String name, ArchiveContent content) {
+            String dest = "bin/" + name;
+            if (plan.contains(dest)) { // a wheel's own script of that name, or bin/python, is kept
+                return null;
+            }
+            plan.add(dest, content, EXECUTABLE_MODE, source.filename());
+            return dest;
+        }
+
+        // Each project's headers get a directory of their own (named as its .dist-info spells it), so none meet.
+        private static String project(WheelSource source) {
+            return source.distInfo().substring(0, source.distInfo().indexOf('-'));
+        }
     }
 
     /**

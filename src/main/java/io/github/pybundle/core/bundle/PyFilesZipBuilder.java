@@ -1,24 +1,22 @@
 package io.github.pybundle.core.bundle;
 
-import io.github.pybundle.core.wheel.UnsafeWheelException;
-import io.github.pybundle.core.wheel.WheelArchive;
-import io.github.pybundle.core.wheel.WheelChecks;
-import io.github.pybundle.core.wheel.WheelEntries;
-import io.github.pybundle.core.wheel.WheelVerifier;
-
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.archive.ArchiveContent;
+import io.github.pybundle.core.archive.ArchivePlan;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
-import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.wheel.WheelChecks;
+import io.github.pybundle.core.wheel.WheelDestination;
+import io.github.pybundle.core.wheel.WheelInstaller;
+import io.github.pybundle.core.wheel.WheelSource;
+import io.github.pybundle.core.wheel.WheelVerifier;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import java.util.Set;
 
 /**
  * Builds the zip that {@code spark-submit --py-files} puts on every Python worker's {@code sys.path}: the project's
@@ -33,6 +31,22 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
  * entry for its directory.
  */
 public final class PyFilesZipBuilder {
+    /**
+     * What to build.
+     *
+     * @param sources the project's code
+     * @param wheels the pure wheels to add, in order (the first of two wheels shipping one path names the other)
+     * @param target the zip's path
+     * @param timestamp the time of every entry
+     * @param checks how the wheels are checked
+     */
+    public record Request(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp,
+                          WheelChecks checks) {
+        public Request {
+            wheels = List.copyOf(wheels);
+        }
+    }
+
     private PyFilesZipBuilder() {
     }
 
@@ -41,41 +55,21 @@ public final class PyFilesZipBuilder {
         return finalName + "-pyfiles.zip";
     }
 
-    /** Writes the project's code only. */
-    public static Path build(PythonSourceTree sources, Path target, Instant timestamp) throws IOException {
-        return build(sources, List.of(), target, timestamp);
-    }
-
-    private record Item(Path file, WheelArchive wheel, ZipArchiveEntry entry, String origin) {
-    }
-
-    /** Writes the project's code and the given pure wheels, entries sorted by name. */
-    public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp)
-            throws IOException {
-        return build(sources, wheels, target, timestamp, WheelVerifier.Memo.none());
-    }
-
-    /** Writes the project's code and the given pure wheels; wheels {@code memo} remembers are not checked again. */
-    public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp,
-                             WheelVerifier.Memo memo) throws IOException {
-        return build(sources, wheels, target, timestamp, WheelChecks.defaults().withMemo(memo));
-    }
-
-    /** Writes the project's code and the given pure wheels, checked as {@code checks} says. */
-    public static Path build(PythonSourceTree sources, List<Path> wheels, Path target, Instant timestamp,
-                             WheelChecks checks) throws IOException {
-        Map<String, Item> entries = new TreeMap<>(); // a null item marks a directory
-        ArchivePaths folded = new ArchivePaths();
-        sources.files().forEach(f -> {
-            entries.put(f.archivePath(), new Item(f.file(), null, null, "the project"));
-            folded.collision(f.archivePath());
-        });
-        List<WheelArchive> open = new ArrayList<>();
+    /** Writes the project's code and the wheels, entries sorted by name, and returns the zip's path. */
+    public static Path build(Request request) throws IOException {
+        WheelChecks checks = request.checks();
+        ArchivePlan plan = new ArchivePlan(PathConflicts.warning(checks.listener()));
+        for (PythonSourceTree.SourceFile f : request.sources().files()) {
+            plan.add(f.archivePath(), ArchiveContent.file(f.file()), ReproducibleZipWriter.FILE_MODE,
+                    PathConflicts.PROJECT);
+        }
+        SitePackages destination = new SitePackages(plan);
+        List<WheelSource> open = new ArrayList<>();
         try {
             List<String> native_ = new ArrayList<>();
             long inflated = 0;
-            for (Path w : wheels) {
-                WheelArchive wheel = checks.open(w);
+            for (Path w : request.wheels()) {
+                WheelSource wheel = checks.open(w);
                 open.add(wheel);
                 inflated += wheel.inflatedSize();
                 checks.checkTotal(inflated, "the py-files zip");
@@ -83,64 +77,47 @@ public final class PyFilesZipBuilder {
                     native_.add(wheel.filename() + " (" + wheel.nativeFile() + ")");
                     continue;
                 }
-                for (ZipArchiveEntry e : wheel.files()) {
-                    String dest = WheelEntries.siteDestination(WheelArchive.rawName(e));
-                    if (dest == null) {
-                        continue;
-                    }
-                    Item previous = entries.get(dest);
-                    if (previous != null && previous.wheel() != null && previous.wheel().sameFile(previous.entry(),
-                            wheel, e)) {
-                        continue; // the same file from two wheels (a shared namespace package's __init__.py)
-                    }
-                    entries.put(dest, new Item(null, wheel, e, wheel.filename()));
-                    if (previous != null) {
-                        throw new UnsafeWheelException(wheel.filename(), "'" + dest + "' is also provided by "
-                                + previous.origin(), "two packages ship different files at the same path; remove one of them from the"
-                                + " requirements");
-                    }
-                    String other = folded.collision(dest);
-                    if (other != null) { // zipimport compares names exactly: a warning, not an error
-                        checks.listener().log(BuildListener.Level.WARN, wheel.filename() + ": '" + dest
-                                + "' differs from '" + other + "' only in case; both are in the py-files zip, but"
-                                + " they would be one file if it were unpacked on a case-insensitive file system");
-                    }
-                }
+                WheelInstaller.install(wheel, destination);
             }
             if (native_.isEmpty()) {
-                WheelVerifier.verifyAll(wheels, checks.memo());
+                WheelVerifier.verifyAll(request.wheels(), checks.memo());
             } else {
                 throw new PyBundleException("these packages contain compiled code, which Python cannot import from the"
                         + " py-files zip: " + String.join("; ", native_), List.of("use {@layout=auto} (the"
                         + " default) or {@layout=environment} to put them in the environment archive, or add"
                         + " them to {@target.provided} if the cluster has them"));
             }
-            for (String name : new ArrayList<>(entries.keySet())) {
-                for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
-                    entries.putIfAbsent(name.substring(0, i + 1), null);
-                }
-            }
-            try (ReproducibleZipWriter zip = new ReproducibleZipWriter(target, timestamp)) {
-                for (Map.Entry<String, Item> e : entries.entrySet()) {
-                    Item item = e.getValue();
-                    if (item == null) {
-                        zip.addDirectory(e.getKey());
-                    } else if (item.file() != null) {
-                        zip.addFile(e.getKey(), item.file(), ReproducibleZipWriter.FILE_MODE);
-                    } else {
-                        // Checked by WheelVerifier above: the compressed bytes are copied as they are.
-                        try (InputStream raw = item.wheel().zip().getRawInputStream(item.entry())) {
-                            zip.addRaw(e.getKey(), item.entry(), raw, ReproducibleZipWriter.FILE_MODE);
-                        }
-                    }
-                }
+            try (ReproducibleZipWriter zip = new ReproducibleZipWriter(request.target(), request.timestamp())) {
+                plan.write(zip); // the wheels' compressed bytes are copied as they are, checked above
                 zip.commit();
             }
-            return target;
+            return request.target();
         } finally {
-            for (WheelArchive w : open) {
+            for (WheelSource w : open) {
                 w.close();
             }
+        }
+    }
+
+    /** The zip root as site-packages, a destination for {@link WheelInstaller} that takes modules only. */
+    private static final class SitePackages implements WheelDestination {
+        private final ArchivePlan plan;
+
+        SitePackages(ArchivePlan plan) {
+            this.plan = plan;
+        }
+
+        @Override
+        public Set<Scheme> schemes() {
+            return EnumSet.of(Scheme.PURELIB, Scheme.PLATLIB);
+        }
+
+        @Override
+        public String writeFile(WheelSource source, Scheme scheme, String path, ArchiveContent content,
+                                boolean executable) {
+            // Nothing in the zip is run as a program: every file has the same mode.
+            plan.add(path, content, ReproducibleZipWriter.FILE_MODE, source.filename());
+            return path;
         }
     }
 }

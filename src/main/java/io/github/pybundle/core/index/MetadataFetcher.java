@@ -1,6 +1,6 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelSource;
 
 import io.github.pybundle.core.spec.dist.Digests;
 
@@ -11,14 +11,11 @@ import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Reads a wheel's core metadata as cheaply as the index allows: the PEP 658 metadata file when the index serves one
@@ -61,11 +58,9 @@ public final class MetadataFetcher {
             return CoreMetadataFile.parse(body, where);
         }
         if (!settings.offline() && !"file".equals(wheel.url().getScheme())) {
-            String prefix = distInfoPrefix(wheel.filename());
             byte[] body = RemoteZip.read(spec -> client.http().range(wheel.url(),
                     source == null ? null : source.credentialsFor(wheel.url()), spec),
-                    n -> n.toLowerCase(Locale.ROOT).startsWith(prefix) && n.endsWith(".dist-info/METADATA")
-                            && n.indexOf('/') == n.lastIndexOf('/'));
+                    WheelSource.metadataEntry(wheel.filename()));
             if (body != null && body.length > 0) {
                 rangeReads.incrementAndGet();
                 return CoreMetadataFile.parse(body, where);
@@ -75,12 +70,7 @@ public final class MetadataFetcher {
         }
         Path file = downloader.fetch(new Downloader.Request(wheel, null));
         wholeWheels.incrementAndGet();
-        return CoreMetadataFile.parse(WheelArchive.readMetadata(file), where);
-    }
-
-    // The .dist-info directory of a wheel starts with its escaped name: "{name}-{version}.dist-info".
-    private static String distInfoPrefix(String filename) {
-        return filename.substring(0, filename.indexOf('-')).toLowerCase(Locale.ROOT) + "-";
+        return CoreMetadataFile.parse(WheelSource.readMetadata(file), where);
     }
 
     /** How many metadata reads used a PEP 658 file. */

@@ -10,7 +10,6 @@ import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.index.IndexConfiguration;
-import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.spec.pep440.Specifier;
 import io.github.pybundle.core.spec.pep508.Requirement;
 import io.github.pybundle.core.Generator;

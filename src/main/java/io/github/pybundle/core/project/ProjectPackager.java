@@ -9,7 +9,7 @@ import io.github.pybundle.core.Generator;
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
-import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelVerifier;
 import io.github.pybundle.core.event.BuildListener;
@@ -299,7 +299,7 @@ public final class ProjectPackager {
         List<Path> toEnv = new java.util.ArrayList<>();
         List<Placement> placements = new java.util.ArrayList<>();
         for (Path w : request.wheels()) {
-            boolean pure = WheelArchive.isPure(w); // checked in full by its archive
+            boolean pure = WheelSource.isPure(w); // checked in full by its archive
             boolean env = request.layout() == Layout.ENVIRONMENT || request.layout() == Layout.AUTO && !pure;
             (env ? toEnv : toZip).add(w);
             placements.add(new Placement(w.getFileName().toString(), Files.size(w), pure,
@@ -313,11 +313,12 @@ public final class ProjectPackager {
         Path launcher = launchDir.resolve(SparkSubmitScript.FILE_NAME);
         // A failed bundle leaves none of its outputs: a half set (a new zip beside a stale launcher) would run.
         try {
-            PyFilesZipBuilder.build(sources, toZip, zip, request.timestamp(), checks);
+            PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(sources, toZip, zip, request.timestamp(), checks));
             if (envArchive != null) {
                 EnvironmentSpec e = request.environment();
-                EnvironmentArchiveBuilder.build(toEnv, e.major(), e.minor(), e.interpreter(), envArchive,
-                        request.timestamp(), e.format(), checks);
+                EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(toEnv,
+                        new EnvironmentArchiveBuilder.Interpreter(e.major(), e.minor(), e.interpreter()), e.format(),
+                        envArchive, request.timestamp(), checks));
             }
             Files.createDirectories(launchDir);
             Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING);

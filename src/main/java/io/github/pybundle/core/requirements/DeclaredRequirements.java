@@ -1,6 +1,6 @@
 package io.github.pybundle.core.requirements;
 
-import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelSource;
 
 import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
 
@@ -170,7 +170,7 @@ public final class DeclaredRequirements {
         List<DeclaredRequirement> more = new ArrayList<>(requirements);
         for (Path w : wheels) {
             CoreMetadataFile md = CoreMetadataFile
-                    .parse(WheelArchive.readMetadata(w),
+                    .parse(WheelSource.readMetadata(w),
                             w.getFileName() + "!METADATA");
             for (Requirement r : md.requiresDist()) {
                 if (r.marker() == null || !r.marker().mentionsExtra()) {

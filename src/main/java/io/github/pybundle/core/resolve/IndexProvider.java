@@ -1,6 +1,7 @@
 package io.github.pybundle.core.resolve;
 
-import io.github.pybundle.core.wheel.WheelArchive;
+
+import io.github.pybundle.core.wheel.WheelSource;
 
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.spec.pep508.Requirement;
@@ -357,7 +358,7 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
             } catch (PyBundleException e) {
                 return new Dependencies(List.of(), e.getMessage());
             }
-            md = CoreMetadataFile.parse(WheelArchive.readMetadata(wheel),
+            md = CoreMetadataFile.parse(WheelSource.readMetadata(wheel),
                     wheel.getFileName() + "!METADATA");
         } else {
             md = repository.metadata().metadata(c.file());

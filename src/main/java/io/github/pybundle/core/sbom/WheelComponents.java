@@ -1,6 +1,6 @@
 package io.github.pybundle.core.sbom;
 
-import io.github.pybundle.core.wheel.WheelArchive;
+import io.github.pybundle.core.wheel.WheelSource;
 
 import io.github.pybundle.core.spec.dist.Digests;
 
@@ -61,7 +61,7 @@ public final class WheelComponents {
     /** The component of one wheel file. */
     public static Component of(Path wheel) throws IOException {
         String file = wheel.getFileName().toString();
-        CoreMetadataFile m = CoreMetadataFile.parse(WheelArchive.readMetadata(wheel), file + "!METADATA");
+        CoreMetadataFile m = CoreMetadataFile.parse(WheelSource.readMetadata(wheel), file + "!METADATA");
         String version = m.version().toString();
         return new Component(Component.Type.LIBRARY, null, m.name(), version, Purl.pypi(m.name(), version),
                 Digests.sha256Hex(wheel), licenses(m), sboms(wheel), List.of(new Component.Property(WHEEL_PROPERTY,

@@ -17,7 +17,7 @@ import org.apache.commons.compress.archivers.zip.ZipMethod;
  * content must match the wheel's RECORD (sha256 and size), the zip's CRC-32 and size, and the deflate stream must end
  * exactly where the entry does. One checker per thread; its inflater, digests and buffers are reused across entries.
  *
- * <p>Only {@link ZipMethod#DEFLATED} and {@link ZipMethod#STORED} entries exist: {@link WheelArchive} refuses every
+ * <p>Only {@link ZipMethod#DEFLATED} and {@link ZipMethod#STORED} entries exist: {@link WheelSource} refuses every
  * other method, so every entry is copied raw.
  */
 final class EntryChecker implements AutoCloseable {
@@ -29,7 +29,7 @@ final class EntryChecker implements AutoCloseable {
     private final byte[] raw = new byte[256 * 1024];
 
     /** Reads the stored bytes of {@code e} (stored or deflated) and checks them. */
-    void check(WheelArchive wheel, ZipArchiveEntry e) throws IOException {
+    void check(WheelSource wheel, ZipArchiveEntry e) throws IOException {
         boolean deflated = e.getMethod() == ZipMethod.DEFLATED.getCode();
         inflater.reset();
         String algorithm = wheel.recordAlgorithm(e);
@@ -86,18 +86,18 @@ final class EntryChecker implements AutoCloseable {
         }
     }
 
-    private long content(WheelArchive wheel, ZipArchiveEntry e, byte[] b, int n, long size) {
+    private long content(WheelSource wheel, ZipArchiveEntry e, byte[] b, int n, long size) {
         sha.update(b, 0, n);
         crc.update(b, 0, n);
         long total = size + n;
-        if (total > WheelArchive.MAX_ENTRY || total > e.getSize()) {
+        if (total > WheelSource.MAX_ENTRY || total > e.getSize()) {
             throw bad(wheel, e, "it inflates to more than the " + e.getSize() + " bytes its zip header declares");
         }
         return total;
     }
 
-    private static UnsafeWheelException bad(WheelArchive wheel, ZipArchiveEntry e, String problem) {
-        return new UnsafeWheelException(wheel.filename(), "entry '" + WheelArchive.rawName(e) + "': " + problem,
+    private static UnsafeWheelException bad(WheelSource wheel, ZipArchiveEntry e, String problem) {
+        return new UnsafeWheelException(wheel.filename(), "entry '" + WheelSource.rawName(e) + "': " + problem,
                 "the wheel is malformed or was tampered with; do not use it");
     }
 

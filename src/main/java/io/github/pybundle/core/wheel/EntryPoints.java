@@ -1,28 +1,23 @@
 package io.github.pybundle.core.wheel;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 
 /** The console and GUI scripts a wheel declares in {@code entry_points.txt}, as Python script bodies. */
-public final class EntryPoints {
+final class EntryPoints {
     private EntryPoints() {
     }
 
     /** Script name → body (without shebang). */
-    public static Map<String, String> scripts(WheelArchive wheel) throws IOException {
+    static Map<String, String> scripts(WheelSource wheel) throws IOException {
         Map<String, String> out = new TreeMap<>();
-        ZipArchiveEntry e = wheel.zip().getEntry(wheel.distInfo() + "/entry_points.txt");
-        if (e == null) {
+        byte[] file = wheel.readDistInfo("entry_points.txt", 1024 * 1024);
+        if (file == null) {
             return out;
         }
-        String text;
-        try (InputStream in = wheel.zip().getInputStream(e)) {
-            text = new String(in.readNBytes(1024 * 1024), StandardCharsets.UTF_8);
-        }
+        String text = new String(file, StandardCharsets.UTF_8);
         String section = "";
         for (String raw : text.split("\r?\n")) {
             String line = raw.strip();

@@ -53,7 +53,7 @@ public record WheelChecks(WheelVerifier.Memo memo, long maxInflatedWheel, long m
 
     /** Every wheel checked, default limits, warnings dropped. */
     public static WheelChecks defaults() {
-        return new WheelChecks(WheelVerifier.Memo.none(), WheelArchive.DEFAULT_MAX_INFLATED,
+        return new WheelChecks(WheelVerifier.Memo.none(), WheelSource.DEFAULT_MAX_INFLATED,
                 DEFAULT_MAX_INFLATED_ARCHIVE, BuildListener.silent());
     }
 
@@ -63,8 +63,8 @@ public record WheelChecks(WheelVerifier.Memo memo, long maxInflatedWheel, long m
     }
 
     /** Opens a wheel under these limits and passes on its warnings. */
-    public WheelArchive open(Path wheel) throws IOException {
-        WheelArchive w = WheelArchive.open(wheel, maxInflatedWheel);
+    public WheelSource open(Path wheel) throws IOException {
+        WheelSource w = WheelSource.open(wheel, maxInflatedWheel);
         w.warnings().forEach(m -> listener.log(BuildListener.Level.WARN, m));
         return w;
     }

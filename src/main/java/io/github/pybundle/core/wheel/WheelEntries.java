@@ -34,22 +34,4 @@ public final class WheelEntries {
         return n.endsWith(".so") || n.contains(".so.") || n.endsWith(".pyd") || n.endsWith(".dylib")
                 || n.endsWith(".dll");
     }
-
-    /**
-     * Where an entry goes in site-packages (or at a py-files zip's root): root entries as they are,
-     * {@code .data/purelib} and {@code .data/platlib} contents at the root; null for the other {@code .data}
-     * kinds (scripts, headers, data), which are installed elsewhere or not at all.
-     */
-    public static String siteDestination(String name) {
-        int slash = name.indexOf('/');
-        String top = slash < 0 ? name : name.substring(0, slash);
-        if (!top.endsWith(".data")) {
-            return name;
-        }
-        String rest = name.substring(slash + 1);
-        if (rest.startsWith("purelib/") || rest.startsWith("platlib/")) {
-            return rest.substring(rest.indexOf('/') + 1);
-        }
-        return null;
-    }
 }

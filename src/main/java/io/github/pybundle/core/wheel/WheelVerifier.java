@@ -160,10 +160,10 @@ public final class WheelVerifier {
 
     /** Checks every file of one wheel. */
     public static void verify(Path wheel) throws IOException {
-        try (WheelArchive w = WheelArchive.open(wheel);
+        try (WheelSource w = WheelSource.open(wheel);
              EntryChecker checker = new EntryChecker()) {
             for (ZipArchiveEntry e : w.files()) {
-                checker.check(w, e); // WheelArchive admits stored and deflated entries only
+                checker.check(w, e); // WheelSource admits stored and deflated entries only
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.github.pybundle.core.bundle;
 
+import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.UnsafeWheelException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EnvironmentArchiveBuilderTest {
     private static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
+    private static final EnvironmentArchiveBuilder.Interpreter PY311 =
+            new EnvironmentArchiveBuilder.Interpreter(3, 11, "python3");
 
     @TempDir
     Path dir;
@@ -71,8 +74,9 @@ class EnvironmentArchiveBuilderTest {
 
     @Test
     void build_laysOutAVirtualEnvironmentWithNormalisedHeaders() throws Exception {
-        Path tgz = EnvironmentArchiveBuilder.build(List.of(nativeWheel(), wheel("six", "1.16.0")), 3, 11, "python3",
-                dir.resolve("out/app-pyenv.tar.gz"), T, EnvironmentArchiveBuilder.Format.TAR_GZ);
+        Path tgz = EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(
+                List.of(nativeWheel(), wheel("six", "1.16.0")), PY311, EnvironmentArchiveBuilder.Format.TAR_GZ,
+                dir.resolve("out/app-pyenv.tar.gz"), T, WheelChecks.defaults()));
         Map<String, TarArchiveEntry> e = entries(tgz);
         for (String name : List.of("bin/python", "bin/fast-tool", "bin/fast-cli",
                 "lib/python3.11/site-packages/fastlib/_speedups.cpython-311-x86_64-linux-gnu.so",
@@ -104,10 +108,10 @@ class EnvironmentArchiveBuilderTest {
     @Test
     void build_isByteIdenticalAcrossBuildsInBothFormats() throws Exception {
         for (EnvironmentArchiveBuilder.Format f : EnvironmentArchiveBuilder.Format.values()) {
-            Path a = EnvironmentArchiveBuilder.build(List.of(nativeWheel()), 3, 11, "python3",
-                    dir.resolve("a/env." + f), T, f);
-            Path b = EnvironmentArchiveBuilder.build(List.of(nativeWheel()), 3, 11, "python3",
-                    dir.resolve("b/env." + f), T, f);
+            Path a = EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(
+                    List.of(nativeWheel()), PY311, f, dir.resolve("a/env." + f), T, WheelChecks.defaults()));
+            Path b = EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(
+                    List.of(nativeWheel()), PY311, f, dir.resolve("b/env." + f), T, WheelChecks.defaults()));
             assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), f.toString());
         }
         byte[] gz = Files.readAllBytes(dir.resolve("a/env.TAR_GZ"));
@@ -118,8 +122,9 @@ class EnvironmentArchiveBuilderTest {
 
     @Test
     void unpackedEnvironment_runsItsPackagesScriptsAndEntryPointsFromAnyDirectory() throws Exception {
-        Path tgz = EnvironmentArchiveBuilder.build(List.of(nativeWheel()), 3, 11, "python3",
-                dir.resolve("env.tar.gz"), T, EnvironmentArchiveBuilder.Format.TAR_GZ);
+        Path tgz = EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(
+                List.of(nativeWheel()), PY311, EnvironmentArchiveBuilder.Format.TAR_GZ, dir.resolve("env.tar.gz"), T,
+                WheelChecks.defaults()));
         Path unpacked = dir.resolve("somewhere/else/environment");
         untar(tgz, unpacked);
         org.junit.jupiter.api.Assumptions.assumeTrue(run(dir, "python3", "-c",
@@ -133,8 +138,9 @@ class EnvironmentArchiveBuilderTest {
 
     @Test
     void launcher_refusesAPythonOfAnotherVersionWithAClearMessage() throws Exception {
-        Path tgz = EnvironmentArchiveBuilder.build(List.of(wheel("six", "1.16.0")), 3, 7, "python3",
-                dir.resolve("env.tar.gz"), T, EnvironmentArchiveBuilder.Format.TAR_GZ);
+        Path tgz = EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(
+                List.of(wheel("six", "1.16.0")), new EnvironmentArchiveBuilder.Interpreter(3, 7, "python3"),
+                EnvironmentArchiveBuilder.Format.TAR_GZ, dir.resolve("env.tar.gz"), T, WheelChecks.defaults()));
         untar(tgz, dir.resolve("env"));
         String out = run(dir, dir.resolve("env/bin/python").toString(), "-c", "print(1)");
         assertTrue(out.matches("1:pybundle: this environment was built for Python 3.7, but 'python3' is Python"
@@ -148,8 +154,8 @@ class EnvironmentArchiveBuilderTest {
         Files.createDirectories(tampered.getParent());
         rewrite(w, tampered, "six/__init__.py", "import os; os.system('evil')\n");
         UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> EnvironmentArchiveBuilder.build(
-                List.of(tampered), 3, 11, "python3", dir.resolve("out/env.tar.gz"), T,
-                EnvironmentArchiveBuilder.Format.TAR_GZ));
+                new EnvironmentArchiveBuilder.Request(List.of(tampered), PY311, EnvironmentArchiveBuilder.Format.TAR_GZ,
+                        dir.resolve("out/env.tar.gz"), T, WheelChecks.defaults())));
         assertTrue(e.getMessage().startsWith("six-1.16.0-py3-none-any.whl: entry 'six/__init__.py' does not match"
                 + " its RECORD hash"), e.getMessage());
         assertNothingIn(dir.resolve("out"));
@@ -175,17 +181,18 @@ class EnvironmentArchiveBuilderTest {
     @Test
     void build_keepsOneCopyOfAFileThatSeveralWheelsShipIdentically() throws Exception {
         // Every nvidia-* wheel ships the same empty nvidia/__init__.py; installing them all is installing one.
-        Path tgz = EnvironmentArchiveBuilder.build(List.of(namespaceWheel("nv-cublas", ""),
-                namespaceWheel("nv-cudnn", "")), 3, 11, "python3", dir.resolve("out/env.tar.gz"), T,
-                EnvironmentArchiveBuilder.Format.TAR_GZ);
+        Path tgz = EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(
+                List.of(namespaceWheel("nv-cublas", ""), namespaceWheel("nv-cudnn", "")), PY311,
+                EnvironmentArchiveBuilder.Format.TAR_GZ, dir.resolve("out/env.tar.gz"), T, WheelChecks.defaults()));
         Map<String, TarArchiveEntry> e = entries(tgz);
         assertTrue(e.containsKey("lib/python3.11/site-packages/nvidia/__init__.py"));
         assertTrue(e.containsKey("lib/python3.11/site-packages/nvidia/nv_cublas/__init__.py"));
         assertTrue(e.containsKey("lib/python3.11/site-packages/nvidia/nv_cudnn/__init__.py"));
 
         UnsafeWheelException different = assertThrows(UnsafeWheelException.class, () -> EnvironmentArchiveBuilder
-                .build(List.of(namespaceWheel("nv-a", ""), namespaceWheel("nv-b", "import os\n")), 3, 11, "python3",
-                        dir.resolve("out2/env.tar.gz"), T, EnvironmentArchiveBuilder.Format.TAR_GZ));
+                .build(new EnvironmentArchiveBuilder.Request(List.of(namespaceWheel("nv-a", ""),
+                        namespaceWheel("nv-b", "import os\n")), PY311, EnvironmentArchiveBuilder.Format.TAR_GZ,
+                        dir.resolve("out2/env.tar.gz"), T, WheelChecks.defaults())));
         assertEquals("nv_b-1.0-py3-none-any.whl: 'lib/python3.11/site-packages/nvidia/__init__.py' is also provided"
                 + " by nv_a-1.0-py3-none-any.whl", different.getMessage());
         assertTrue(different.hints().get(0).startsWith("two packages ship different files at the same path"));

@@ -1,5 +1,6 @@
 package io.github.pybundle.core.bundle;
 
+import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.UnsafeWheelException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -87,7 +88,8 @@ class PyFilesWithWheelsTest {
         Path six = wheel(new TestWheels.Spec("six", "1.16.0", "py2.py3-none-any", List.of(), null,
                 Map.of("six.py", "X = 1\n", "six-1.16.0.data/purelib/extra_mod.py", "Y = 2\n",
                         "six-1.16.0.data/scripts/tool", "#!/bin/sh\n")));
-        Path zip = PyFilesZipBuilder.build(project(), List.of(six), dir.resolve("out/app-pyfiles.zip"), T);
+        Path zip = PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                project(), List.of(six), dir.resolve("out/app-pyfiles.zip"), T, WheelChecks.defaults()));
         List<String> names = ZipContents.names(zip);
         assertTrue(names.containsAll(List.of("app/__init__.py", "six.py", "extra_mod.py",
                 "six-1.16.0.dist-info/METADATA", "six-1.16.0.dist-info/RECORD")), names.toString());
@@ -99,7 +101,8 @@ class PyFilesWithWheelsTest {
     void build_copiesTheCompressedBytesAsTheyAre() throws Exception {
         Path six = wheel(new TestWheels.Spec("six", "1.16.0", "py3-none-any", List.of(), null,
                 Map.of("six.py", "import sys\n".repeat(200))));
-        Path zip = PyFilesZipBuilder.build(project(), List.of(six), dir.resolve("out/app-pyfiles.zip"), T);
+        Path zip = PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                project(), List.of(six), dir.resolve("out/app-pyfiles.zip"), T, WheelChecks.defaults()));
         try (ZipFile in = ZipFile.builder().setPath(six).get(); ZipFile out = ZipFile.builder().setPath(zip).get()) {
             ZipArchiveEntry a = in.getEntry("six.py");
             ZipArchiveEntry b = out.getEntry("six.py");
@@ -107,16 +110,18 @@ class PyFilesWithWheelsTest {
             assertArrayEquals(in.getRawInputStream(a).readAllBytes(), out.getRawInputStream(b).readAllBytes());
             assertEquals(0100644, b.getUnixMode());
         }
-        assertArrayEquals(Files.readAllBytes(zip), Files.readAllBytes(PyFilesZipBuilder.build(project(),
-                List.of(six), dir.resolve("again/app-pyfiles.zip"), T)), "reproducible");
+        assertArrayEquals(Files.readAllBytes(zip), Files.readAllBytes(PyFilesZipBuilder.build(
+                new PyFilesZipBuilder.Request(project(), List.of(six), dir.resolve("again/app-pyfiles.zip"), T,
+                        WheelChecks.defaults()))), "reproducible");
     }
 
     @Test
     void build_refusesCompiledCodeNamingThePackageAndTheFile() throws Exception {
         Path numpy = wheel(new TestWheels.Spec("numpy", "1.24.4", "cp38-cp38-manylinux2014_x86_64", List.of(), null,
                 Map.of("numpy/__init__.py", "", "numpy/core/_multiarray_umath.cpython-38-x86_64-linux-gnu.so", "ELF")));
-        PyBundleException e = assertThrows(PyBundleException.class, () -> PyFilesZipBuilder.build(project(),
-                List.of(numpy), dir.resolve("out/app-pyfiles.zip"), T));
+        PyBundleException e = assertThrows(PyBundleException.class, () -> PyFilesZipBuilder.build(
+                new PyFilesZipBuilder.Request(project(), List.of(numpy), dir.resolve("out/app-pyfiles.zip"), T,
+                        WheelChecks.defaults())));
         assertTrue(e.getMessage().contains("numpy-1.24.4-cp38-cp38-manylinux2014_x86_64.whl (numpy/core/"
                 + "_multiarray_umath.cpython-38-x86_64-linux-gnu.so)"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out/app-pyfiles.zip")), "nothing half-written");
@@ -128,8 +133,9 @@ class PyFilesWithWheelsTest {
         "pkg/./x.py", "pkg//x.py"})
     void build_refusesEntriesThatEscapeTheDestination(String name) throws Exception {
         Path w = hostile("evil-1.0-py3-none-any.whl", name);
-        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(project(),
-                List.of(w), dir.resolve("out/app-pyfiles.zip"), T));
+        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(
+                new PyFilesZipBuilder.Request(project(), List.of(w), dir.resolve("out/app-pyfiles.zip"), T,
+                        WheelChecks.defaults())));
         assertTrue(e.getMessage().startsWith("evil-1.0-py3-none-any.whl: entry '" + name + "'"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out/app-pyfiles.zip")));
     }
@@ -137,12 +143,14 @@ class PyFilesWithWheelsTest {
     @Test
     void build_refusesSymlinkEntriesAndDuplicates() throws Exception {
         Path link = hostile("evil-1.0-py3-none-any.whl", Map.of("evil/link.py", 0120777));
-        assertTrue(assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(project(), List.of(link),
-                dir.resolve("out/a.zip"), T)).getMessage().contains("is a symbolic link"));
+        assertTrue(assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                project(), List.of(link), dir.resolve("out/a.zip"), T, WheelChecks.defaults()))).getMessage()
+                .contains("is a symbolic link"));
         Path clash = wheel(new TestWheels.Spec("clash", "1.0", "py3-none-any", List.of(), null,
                 Map.of("app/__init__.py", "")));
-        assertTrue(assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(project(), List.of(clash),
-                dir.resolve("out/b.zip"), T)).getMessage().contains("'app/__init__.py' is also provided by the project"));
+        assertTrue(assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                project(), List.of(clash), dir.resolve("out/b.zip"), T, WheelChecks.defaults()))).getMessage()
+                .contains("'app/__init__.py' is also provided by the project"));
     }
 
     @Test
@@ -151,15 +159,17 @@ class PyFilesWithWheelsTest {
                 Map.of("ns/__init__.py", "", "ns/a.py", "A = 1\n")));
         Path b = wheel(new TestWheels.Spec("ns-b", "1.0", "py3-none-any", List.of(), null,
                 Map.of("ns/__init__.py", "", "ns/b.py", "B = 2\n")));
-        Path zip = PyFilesZipBuilder.build(project(), List.of(a, b), dir.resolve("out/ns.zip"), T);
+        Path zip = PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                project(), List.of(a, b), dir.resolve("out/ns.zip"), T, WheelChecks.defaults()));
         List<String> names = ZipContents.names(zip);
         assertEquals(1, names.stream().filter("ns/__init__.py"::equals).count(), names.toString());
         assertTrue(names.containsAll(List.of("ns/a.py", "ns/b.py")), names.toString());
 
         Path c = wheel(new TestWheels.Spec("ns-c", "1.0", "py3-none-any", List.of(), null,
                 Map.of("ns/__init__.py", "import os\n", "ns/c.py", "")));
-        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(project(),
-                List.of(a, c), dir.resolve("out/ns2.zip"), T));
+        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> PyFilesZipBuilder.build(
+                new PyFilesZipBuilder.Request(project(), List.of(a, c), dir.resolve("out/ns2.zip"), T,
+                        WheelChecks.defaults())));
         assertEquals("ns_c-1.0-py3-none-any.whl: 'ns/__init__.py' is also provided by ns_a-1.0-py3-none-any.whl",
                 e.getMessage());
     }

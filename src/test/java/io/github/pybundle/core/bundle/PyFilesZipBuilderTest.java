@@ -1,5 +1,6 @@
 package io.github.pybundle.core.bundle;
 
+import io.github.pybundle.core.wheel.WheelChecks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,8 +25,9 @@ class PyFilesZipBuilderTest {
     @Test
     void build_putsPackagesAndModulesAtTheRootWithDirectoryEntriesSorted() throws Exception {
         Path src = SourceTrees.sample(dir);
-        Path zip = PyFilesZipBuilder.build(PythonSourceTree.scan(src, src.resolve("main.py")),
-                dir.resolve("out/app-pyfiles.zip"), T);
+        Path zip = PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                PythonSourceTree.scan(src, src.resolve("main.py")), List.of(), dir.resolve("out/app-pyfiles.zip"), T,
+                WheelChecks.defaults()));
         assertEquals(List.of("app/", "app/__init__.py", "app/data/", "app/data/stop-words.txt", "app/sub/",
                 "app/sub/__init__.py", "app/text.py", "helpers.py"), ZipContents.names(zip));
         for (ZipArchiveEntry e : ZipContents.entries(zip)) {
@@ -37,8 +39,10 @@ class PyFilesZipBuilderTest {
     void build_isReproducibleAndLeavesNoTemporaryFiles() throws Exception {
         Path src = SourceTrees.sample(dir);
         PythonSourceTree tree = PythonSourceTree.scan(src, src.resolve("main.py"));
-        Path a = PyFilesZipBuilder.build(tree, dir.resolve("a/x-pyfiles.zip"), T);
-        Path b = PyFilesZipBuilder.build(tree, dir.resolve("b/x-pyfiles.zip"), T);
+        Path a = PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                tree, List.of(), dir.resolve("a/x-pyfiles.zip"), T, WheelChecks.defaults()));
+        Path b = PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                tree, List.of(), dir.resolve("b/x-pyfiles.zip"), T, WheelChecks.defaults()));
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
         try (var files = Files.list(dir.resolve("a"))) {
             assertEquals(List.of("x-pyfiles.zip"), files.map(p -> p.getFileName().toString()).toList());
@@ -49,9 +53,11 @@ class PyFilesZipBuilderTest {
     void build_replacesAnEarlierZipWithoutLeftovers() throws Exception {
         Path src = SourceTrees.sample(dir);
         Path target = dir.resolve("out/x-pyfiles.zip");
-        PyFilesZipBuilder.build(PythonSourceTree.scan(src, null), target, T);
+        PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                PythonSourceTree.scan(src, null), List.of(), target, T, WheelChecks.defaults()));
         Files.delete(src.resolve("helpers.py"));
-        PyFilesZipBuilder.build(PythonSourceTree.scan(src, null), target, T);
+        PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                PythonSourceTree.scan(src, null), List.of(), target, T, WheelChecks.defaults()));
         assertFalse(ZipContents.names(target).contains("helpers.py"));
     }
 

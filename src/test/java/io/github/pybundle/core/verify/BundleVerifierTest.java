@@ -2,6 +2,7 @@ package io.github.pybundle.core.verify;
 
 import io.github.pybundle.core.target.Interpreters;
 
+import io.github.pybundle.core.wheel.WheelChecks;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BundleVerifierTest {
     private static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
+    private static final EnvironmentArchiveBuilder.Interpreter PY311 =
+            new EnvironmentArchiveBuilder.Interpreter(3, 11, "python3");
 
     @TempDir
     Path dir;
@@ -39,15 +42,17 @@ class BundleVerifierTest {
         for (int i = 0; i < extraFiles.length; i += 2) {
             SourceTrees.write(src, extraFiles[i], extraFiles[i + 1]);
         }
-        return PyFilesZipBuilder.build(PythonSourceTree.scan(src, src.resolve("main.py")), List.of(),
-                dir.resolve("out/app-pyfiles.zip"), T);
+        return PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(
+                PythonSourceTree.scan(src, src.resolve("main.py")), List.of(), dir.resolve("out/app-pyfiles.zip"), T,
+                WheelChecks.defaults()));
     }
 
     private Path envWithSix() throws Exception {
         Path six = dir.resolve("six-1.16.0-py3-none-any.whl");
         Files.write(six, TestWheels.build(TestWheels.pure("six", "1.16.0")));
-        return EnvironmentArchiveBuilder.build(List.of(six), 3, 11, "python3", dir.resolve("out/app-pyenv.tar.gz"),
-                T, EnvironmentArchiveBuilder.Format.TAR_GZ);
+        return EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(
+                List.of(six), PY311, EnvironmentArchiveBuilder.Format.TAR_GZ, dir.resolve("out/app-pyenv.tar.gz"), T,
+                WheelChecks.defaults()));
     }
 
     @Test

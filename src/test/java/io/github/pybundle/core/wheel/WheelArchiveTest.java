@@ -1,7 +1,12 @@
 package io.github.pybundle.core.wheel;
 
+import io.github.pybundle.core.spec.metadata.RecordFile;
+import io.github.pybundle.core.spec.metadata.WheelFile;
 import io.github.pybundle.testing.Bytes;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +32,7 @@ class WheelArchiveTest {
     }
 
     private String refused(Path wheel) {
-        return assertThrows(UnsafeWheelException.class, () -> WheelArchive.open(wheel).close()).getMessage();
+        return assertThrows(UnsafeWheelException.class, () -> WheelSource.open(wheel).close()).getMessage();
     }
 
     @Test
@@ -103,7 +108,7 @@ class WheelArchiveTest {
 
     @Test
     void open_acceptsAWellFormedWheelAndKnowsItIsPure() throws Exception {
-        try (WheelArchive w = WheelArchive.open(good())) {
+        try (WheelSource w = WheelSource.open(good())) {
             assertTrue(w.isPure());
             assertTrue(w.distInfo().equals("six-1.16.0.dist-info"));
         }
@@ -118,16 +123,35 @@ class WheelArchiveTest {
         Path nat = dir.resolve(nativeSpec.filename());
         Files.write(nat, TestWheels.build(nativeSpec));
         for (Path w : List.of(pure, nat)) {
-            try (WheelArchive full = WheelArchive.open(w)) {
-                org.junit.jupiter.api.Assertions.assertEquals(full.isPure(), WheelArchive.isPure(w), w.toString());
+            try (WheelSource full = WheelSource.open(w)) {
+                org.junit.jupiter.api.Assertions.assertEquals(full.isPure(), WheelSource.isPure(w), w.toString());
             }
         }
-        org.junit.jupiter.api.Assertions.assertFalse(WheelArchive.isPure(nat));
+        org.junit.jupiter.api.Assertions.assertFalse(WheelSource.isPure(nat));
         Path broken = dir.resolve("broken-1.0-py3-none-any.whl");
         Files.writeString(broken, "not a zip");
-        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> WheelArchive.isPure(broken),
+        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> WheelSource.isPure(broken),
                 "the full open reports it");
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("broken-1.0-py3-none-any.whl: it is not"
                 + " a readable zip archive"), e.getMessage());
+    }
+
+    @Test
+    void open_answersWheelRecordMetadataAndProperNameAsTheCheapLookDoes() throws Exception {
+        Path good = good();
+        Path stored = Files.copy(good, dir.resolve("six-artifact-1.16.0.whl")); // as a Maven repository names it
+        try (WheelSource w = WheelSource.open(good)) {
+            assertEquals(new WheelFile("1.0", true, List.of("py3-none-any")), w.wheelFile());
+            assertEquals("six-1.16.0-py3-none-any.whl", w.properName());
+            assertEquals(w.properName(), WheelSource.properName(stored));
+            assertArrayEquals(WheelSource.readMetadata(good), w.metadata());
+            RecordFile.Row row = w.record().get("six/__init__.py");
+            assertEquals("sha256", row.algorithm());
+            assertEquals("VERSION = '1.16.0'\n".length(), row.size());
+            assertFalse(w.record().get("six-1.16.0.dist-info/RECORD").hashed());
+            assertEquals(null, w.readDistInfo("entry_points.txt", 1024), "the wheel has none");
+        }
+        assertTrue(WheelSource.metadataEntry("six-1.16.0-py3-none-any.whl").test("six-1.16.0.dist-info/METADATA"));
+        assertFalse(WheelSource.metadataEntry("six-1.16.0-py3-none-any.whl").test("other-1.0.dist-info/METADATA"));
     }
 }

@@ -1,4 +1,4 @@
-package io.github.pybundle.core.bundle;
+package io.github.pybundle.core.archive;
 
 import java.text.Normalizer;
 import java.util.HashMap;

@@ -1,10 +1,13 @@
 package io.github.pybundle.core.wheel;
 
-import io.github.pybundle.core.spec.pep440.Version;
-
-import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.archive.ArchiveContent;
 import io.github.pybundle.core.spec.dist.DistributionFilename;
 import io.github.pybundle.core.spec.dist.WheelFilename;
+import io.github.pybundle.core.spec.metadata.InvalidRecordException;
+import io.github.pybundle.core.spec.metadata.RecordFile;
+import io.github.pybundle.core.spec.metadata.WheelFile;
+import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.spec.pep440.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -14,49 +17,56 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.archivers.zip.ZipMethod;
 
 /**
- * An opened, structurally checked wheel: entry names safe, no links, no duplicates, local headers agreeing with the
+ * One wheel, opened once, that answers everything about it: its entries, RECORD, WHEEL and METADATA, whether it is
+ * pure, and its proper name.
+ *
+ * <p>{@link #open} checks the structure: entry names safe, no links, no duplicates, local headers agreeing with the
  * central directory, sizes capped, {@code .dist-info} matching the file name, and every file listed in RECORD. The
- * content digests are checked as entries are streamed ({@link #verify}), so each byte is read once.
+ * content digests are checked as entries are streamed ({@link #verify}), so each byte is read once. Before a wheel is
+ * checked, {@link #isPure(Path)}, {@link #properName(Path)} and {@link #readMetadata(Path)} take a cheap look that
+ * reads the zip directory and one small entry only, for placing wheels and for resolution.
  *
  * @see <a href="https://packaging.python.org/en/latest/specifications/binary-distribution-format/">Binary distribution format</a>
  */
-public final class WheelArchive implements AutoCloseable {
+public final class WheelSource implements AutoCloseable {
     /** Largest uncompressed entry accepted (zip bomb guard). */
     public static final long MAX_ENTRY = 3L * 1024 * 1024 * 1024;
     /** Largest total uncompressed size of one wheel accepted by default (zip bomb guard). */
     public static final long DEFAULT_MAX_INFLATED = 8L * 1024 * 1024 * 1024;
+    /** The most of a METADATA file read, in bytes. */
+    private static final int MAX_METADATA = 50 * 1024 * 1024;
     private static final int SYMLINK = 0120000;
-    // RECORD hash algorithms accepted: sha256 and stronger, as the wheel spec allows; md5 and sha1 are refused.
-    private static final Map<String, String> RECORD_ALGORITHMS = Map.of("sha256", "SHA-256", "sha384", "SHA-384",
-            "sha512", "SHA-512");
-
-    /** One RECORD row: the algorithm ({@code sha256}...), the urlsafe-base64 digest without padding, the size. */
-    record Recorded(String algorithm, String digest, long size) {
-    }
+    private static final Pattern WHEEL_VERSION = Pattern.compile("(\\d{1,9})\\.(\\d{1,9})");
 
     private final String filename;
     private final ZipFile zip;
     private final String distInfo;
-    private final boolean purelib;
+    private final WheelFile wheelFile;
     private final List<ZipArchiveEntry> files = new ArrayList<>();
-    private final Map<String, Recorded> record = new HashMap<>();
+    private final Map<String, RecordFile.Row> record;
     private final String nativeFile;
     private final long inflatedSize;
     private final List<String> warnings = new ArrayList<>();
 
-    private WheelArchive(Path file, long maxInflated) throws IOException {
+    private WheelSource(Path file, long maxInflated) throws IOException {
         this.filename = file.getFileName().toString();
         try {
             this.zip = ZipFile.builder().setPath(file).get();
@@ -69,7 +79,7 @@ public final class WheelArchive implements AutoCloseable {
             String distInfoDir = null;
             String firstNative = null;
             long total = 0;
-            for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntriesInPhysicalOrder())) {
+            for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
                 String name = checkedName(e);
                 String unsafe = WheelEntries.unsafeReason(name);
                 if (unsafe != null) {
@@ -128,56 +138,37 @@ public final class WheelArchive implements AutoCloseable {
                 throw fail(distInfoDir + " does not match the file name's " + wf.name() + " " + wf.version());
             }
             this.distInfo = distInfoDir;
-            String wheelFile = readWheelFile();
-            checkWheelVersion(wheelFile);
-            this.purelib = wheelFile.lines().anyMatch(l -> l.replace(" ", "").equalsIgnoreCase(
-                    "Root-Is-Purelib:true"));
-            readRecord();
-            this.nativeFile = firstNative != null ? firstNative : purelib ? null : "Root-Is-Purelib: false";
+            this.wheelFile = readWheelFile();
+            checkWheelVersion();
+            this.record = readRecord();
+            this.nativeFile = firstNative != null ? firstNative : wheelFile.rootIsPurelib() ? null
+                    : "Root-Is-Purelib: false";
         } catch (IOException | RuntimeException e) {
             zip.close();
             throw e;
         }
     }
 
+    /** Opens and checks a wheel, with the default limit on its inflated size. */
+    public static WheelSource open(Path file) throws IOException {
+        return new WheelSource(file, DEFAULT_MAX_INFLATED);
+    }
+
+    /** Opens and checks a wheel that may inflate to at most {@code maxInflated} bytes in all. */
+    public static WheelSource open(Path file, long maxInflated) throws IOException {
+        return new WheelSource(file, maxInflated);
+    }
+
     /**
      * The PEP 427 file name of a wheel stored under another name (Maven repositories store
      * {@code artifactId-version.whl}): the {@code .dist-info} directory's name and version, and the tags of its
-     * WHEEL file.
+     * WHEEL file. A cheap look: the file is not checked (it cannot be before it has its name).
      */
     public static String properName(Path file) throws IOException {
-        try (ZipFile z = ZipFile.builder().setPath(file).get()) {
-            for (ZipArchiveEntry e : java.util.Collections.list(z.getEntries())) {
-                if (e.getName().matches("[^/]+\\.dist-info/WHEEL")) {
-                    String dist = e.getName().substring(0, e.getName().indexOf(".dist-info/"));
-                    String text;
-                    try (InputStream in = z.getInputStream(e)) {
-                        text = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-                    }
-                    List<String> tags = text.lines().filter(l -> l.startsWith("Tag:"))
-                            .map(l -> l.substring(4).strip()).toList();
-                    if (tags.isEmpty()) {
-                        break;
-                    }
-                    String[] first = tags.get(0).split("-");
-                    List<String> py = new ArrayList<>();
-                    List<String> abi = new ArrayList<>();
-                    List<String> plat = new ArrayList<>();
-                    for (String t : tags) {
-                        String[] p = t.split("-");
-                        if (!py.contains(p[0])) {
-                            py.add(p[0]);
-                        }
-                        if (!abi.contains(p[1])) {
-                            abi.add(p[1]);
-                        }
-                        if (!plat.contains(p[2])) {
-                            plat.add(p[2]);
-                        }
-                    }
-                    return dist + "-" + String.join(".", py) + "-" + (abi.isEmpty() ? first[1] : String.join(".", abi))
-                            + "-" + String.join(".", plat) + ".whl";
-                }
+        try (Look look = new Look(file)) {
+            WheelFile wheel = look.wheelFile();
+            if (wheel != null && !wheel.tags().isEmpty()) {
+                return properName(look.wheelEntry.substring(0, look.wheelEntry.indexOf(".dist-info/")), wheel);
             }
         }
         throw new UnsafeWheelException(file.getFileName().toString(), "it has no .dist-info/WHEEL with tags",
@@ -185,50 +176,38 @@ public final class WheelArchive implements AutoCloseable {
     }
 
     /**
-     * Whether a wheel is pure Python ({@link #isPure()}), read from its zip directory and WHEEL file only: for placing
-     * wheels before they are opened and checked in full by the archive that receives them. A wheel this quick read
-     * cannot make sense of is opened in full, which reports what is wrong with it.
+     * Whether a wheel is pure Python ({@link #isPure()}), from a cheap look at its zip directory and WHEEL file only:
+     * for placing wheels before they are opened and checked in full by the archive that receives them. A wheel this
+     * quick read cannot make sense of is opened in full, which reports what is wrong with it.
      */
     public static boolean isPure(Path file) throws IOException {
-        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(file.toFile(), StandardCharsets.UTF_8)) {
-            String wheelFile = null;
-            for (java.util.zip.ZipEntry e : java.util.Collections.list(z.entries())) {
-                String name = e.getName();
-                if (WheelEntries.isExtensionModule(name)) {
-                    return false;
-                }
-                if (name.endsWith(".dist-info/WHEEL") && name.indexOf('/') == name.length() - "/WHEEL".length()) {
-                    wheelFile = name;
-                }
+        try (Look look = new Look(file)) {
+            if (look.nativeFile != null) {
+                return false;
             }
-            if (wheelFile != null) {
-                try (InputStream in = z.getInputStream(z.getEntry(wheelFile))) {
-                    String text = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-                    return text.lines().anyMatch(l -> l.replace(" ", "").equalsIgnoreCase("Root-Is-Purelib:true"));
-                }
+            WheelFile wheel = look.wheelFile();
+            if (wheel != null) {
+                return wheel.rootIsPurelib();
             }
-        } catch (java.util.zip.ZipException | IllegalArgumentException unreadable) {
+        } catch (ZipException | IllegalArgumentException unreadable) {
             // fall through to the full check, which names the problem
         }
-        try (WheelArchive w = open(file)) {
+        try (WheelSource w = open(file)) {
             return w.isPure();
         }
     }
 
     /**
-     * The {@code .dist-info/METADATA} of a local wheel file, read from its zip directory and that one entry (for
-     * resolution, before the wheel is checked in full).
+     * The {@code .dist-info/METADATA} of a local wheel file, from a cheap look at its zip directory and that one
+     * entry (for resolution, before the wheel is checked in full).
      */
     public static byte[] readMetadata(Path wheel) throws IOException {
-        String prefix = wheel.getFileName().toString();
-        prefix = prefix.substring(0, Math.max(0, prefix.indexOf('-'))).toLowerCase(Locale.ROOT) + "-";
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(wheel.toFile())) {
-            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
-                String n = e.getName();
-                if (n.toLowerCase(Locale.ROOT).startsWith(prefix) && n.endsWith(".dist-info/METADATA")
-                        && n.indexOf('/') == n.lastIndexOf('/')) {
-                    try (InputStream in = zip.getInputStream(e)) {
-                        return in.readNBytes(50 * 1024 * 1024);
+        Predicate<String> wanted = metadataEntry(wheel.getFileName().toString());
+        try (Look look = new Look(wheel)) {
+            for (ZipEntry e : look.entries) {
+                if (wanted.test(e.getName())) {
+                    try (InputStream in = look.zip.getInputStream(e)) {
+                        return in.readNBytes(MAX_METADATA);
                     }
                 }
             }
@@ -236,14 +215,88 @@ public final class WheelArchive implements AutoCloseable {
         throw new IOException(wheel.getFileName() + " has no .dist-info/METADATA");
     }
 
-    /** Opens and checks a wheel, with the default limit on its inflated size. */
-    public static WheelArchive open(Path file) throws IOException {
-        return new WheelArchive(file, DEFAULT_MAX_INFLATED);
+    /**
+     * Which entry of the wheel {@code filename} is its METADATA, for readers of its zip directory (a local file, or a
+     * remote one read by ranges): {@code {name}-{version}.dist-info/METADATA}, whose escaped name starts the file name.
+     */
+    public static Predicate<String> metadataEntry(String filename) {
+        String prefix = filename.substring(0, Math.max(0, filename.indexOf('-'))).toLowerCase(Locale.ROOT) + "-";
+        return n -> n.toLowerCase(Locale.ROOT).startsWith(prefix) && n.endsWith(".dist-info/METADATA")
+                && n.indexOf('/') == n.lastIndexOf('/');
     }
 
-    /** Opens and checks a wheel that may inflate to at most {@code maxInflated} bytes in all. */
-    public static WheelArchive open(Path file, long maxInflated) throws IOException {
-        return new WheelArchive(file, maxInflated);
+    // The name from the .dist-info directory's name and version and the WHEEL tags, each tag part listed once in order.
+    private static String properName(String dist, WheelFile wheel) {
+        List<String> tags = wheel.tags();
+        String[] first = tags.get(0).split("-");
+        List<String> py = new ArrayList<>();
+        List<String> abi = new ArrayList<>();
+        List<String> plat = new ArrayList<>();
+        for (String t : tags) {
+            String[] p = t.split("-");
+            if (!py.contains(p[0])) {
+                py.add(p[0]);
+            }
+            if (!abi.contains(p[1])) {
+                abi.add(p[1]);
+            }
+            if (!plat.contains(p[2])) {
+                plat.add(p[2]);
+            }
+        }
+        return dist + "-" + String.join(".", py) + "-" + (abi.isEmpty() ? first[1] : String.join(".", abi))
+                + "-" + String.join(".", plat) + ".whl";
+    }
+
+    /**
+     * The cheap look: java.util.zip reads only the zip directory, and an entry only when asked; nothing is checked.
+     * The one place that looks at a wheel without opening it in full.
+     */
+    private static final class Look implements AutoCloseable {
+        private final java.util.zip.ZipFile zip;
+        private final List<? extends ZipEntry> entries;
+        private final String wheelEntry; // the first {dist}.dist-info/WHEEL, or null
+        private final String nativeFile; // the first compiled file, or null
+
+        Look(Path file) throws IOException {
+            this.zip = new java.util.zip.ZipFile(file.toFile(), StandardCharsets.UTF_8);
+            try {
+                this.entries = Collections.list(zip.entries());
+                String wheel = null;
+                String compiled = null;
+                for (ZipEntry e : entries) {
+                    String name = e.getName();
+                    if (compiled == null && WheelEntries.isExtensionModule(name)) {
+                        compiled = name;
+                    }
+                    if (wheel == null && name.endsWith(".dist-info/WHEEL")
+                            && name.length() > ".dist-info/WHEEL".length()
+                            && name.indexOf('/') == name.length() - "/WHEEL".length()) {
+                        wheel = name;
+                    }
+                }
+                this.wheelEntry = wheel;
+                this.nativeFile = compiled;
+            } catch (RuntimeException e) {
+                zip.close();
+                throw e;
+            }
+        }
+
+        // The WHEEL file, or null when the wheel has none.
+        WheelFile wheelFile() throws IOException {
+            if (wheelEntry == null) {
+                return null;
+            }
+            try (InputStream in = zip.getInputStream(zip.getEntry(wheelEntry))) {
+                return WheelFile.parse(new String(in.readNBytes(WheelFile.MAX_SIZE), StandardCharsets.UTF_8));
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            zip.close();
+        }
     }
 
     /**
@@ -287,11 +340,9 @@ public final class WheelArchive implements AutoCloseable {
     }
 
     // Wheel-Version "1.0": a newer major version must be refused, a newer minor one warned about (wheel spec).
-    private void checkWheelVersion(String wheelFile) {
-        String value = wheelFile.lines().filter(l -> l.regionMatches(true, 0, "Wheel-Version:", 0, 14))
-                .map(l -> l.substring(14).strip()).findFirst().orElse(null);
-        java.util.regex.Matcher m = value == null ? null : java.util.regex.Pattern.compile("(\\d{1,9})\\.(\\d{1,9})")
-                .matcher(value);
+    private void checkWheelVersion() {
+        String value = wheelFile.wheelVersion();
+        Matcher m = value == null ? null : WHEEL_VERSION.matcher(value);
         if (m == null || !m.matches()) {
             throw fail(distInfo + "/WHEEL has " + (value == null ? "no Wheel-Version"
                     : "an unreadable Wheel-Version '" + printable(value) + "'"));
@@ -314,7 +365,7 @@ public final class WheelArchive implements AutoCloseable {
     private void checkBoundaries(Path file) throws IOException {
         checkEnd(file);
         long first = Long.MAX_VALUE;
-        for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntries())) {
+        for (ZipArchiveEntry e : Collections.list(zip.getEntries())) {
             first = Math.min(first, e.getLocalHeaderOffset());
         }
         if (first != 0 && first != Long.MAX_VALUE) {
@@ -380,7 +431,7 @@ public final class WheelArchive implements AutoCloseable {
                 byte[] name = new byte[nameLen];
                 raf.readFully(name);
                 byte[] central = e.getRawName() == null ? e.getName().getBytes(StandardCharsets.UTF_8) : e.getRawName();
-                if (!java.util.Arrays.equals(name, central)) {
+                if (!Arrays.equals(name, central)) {
                     throw fail("entry '" + rawName(e) + "' is named '" + new String(name, StandardCharsets.UTF_8)
                             + "' in its local header");
                 }
@@ -388,87 +439,93 @@ public final class WheelArchive implements AutoCloseable {
         }
     }
 
-    private String readWheelFile() throws IOException {
-        ZipArchiveEntry e = zip.getEntry(distInfo + "/WHEEL");
-        if (e == null) {
+    private WheelFile readWheelFile() throws IOException {
+        byte[] text = readDistInfo("WHEEL", WheelFile.MAX_SIZE);
+        if (text == null) {
             throw fail("it has no " + distInfo + "/WHEEL");
         }
-        try (InputStream in = zip.getInputStream(e)) {
-            return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-        }
+        return WheelFile.parse(new String(text, StandardCharsets.UTF_8));
     }
 
-    private void readRecord() throws IOException {
-        ZipArchiveEntry e = zip.getEntry(distInfo + "/RECORD");
-        if (e == null) {
+    private Map<String, RecordFile.Row> readRecord() throws IOException {
+        byte[] text = readDistInfo("RECORD", 64 * 1024 * 1024);
+        if (text == null) {
             throw fail("it has no " + distInfo + "/RECORD");
         }
-        String text;
-        try (InputStream in = zip.getInputStream(e)) {
-            text = new String(in.readNBytes(64 * 1024 * 1024), StandardCharsets.UTF_8);
-        }
-        for (String line : text.split("\r?\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            List<String> f = csv(line);
-            String path = f.get(0);
-            if (f.size() >= 3 && !f.get(1).isEmpty()) {
-                int eq = f.get(1).indexOf('=');
-                String algorithm = eq < 0 ? "" : f.get(1).substring(0, eq).toLowerCase(Locale.ROOT);
-                if (!RECORD_ALGORITHMS.containsKey(algorithm)) {
-                    throw fail("entry '" + printable(path) + "' has a RECORD hash of an unsupported algorithm: "
-                            + printable(f.get(1)) + " (sha256, sha384 and sha512 are accepted)");
-                }
-                long size;
-                try {
-                    size = f.get(2).isEmpty() ? -1 : Long.parseLong(f.get(2).strip());
-                } catch (NumberFormatException ex) {
-                    throw fail("entry '" + printable(path) + "' has an unreadable size in RECORD: '"
-                            + printable(f.get(2)) + "'");
-                }
-                record.put(path, new Recorded(algorithm, f.get(1).substring(eq + 1), size));
-            } else {
-                record.put(path, null);
-            }
+        Map<String, RecordFile.Row> rows;
+        try {
+            rows = RecordFile.read(new String(text, StandardCharsets.UTF_8));
+        } catch (InvalidRecordException e) {
+            throw fail(e.getMessage());
         }
         for (ZipArchiveEntry entry : files) {
             String name = rawName(entry);
             boolean exempt = name.equals(distInfo + "/RECORD") || name.equals(distInfo + "/RECORD.jws")
                     || name.equals(distInfo + "/RECORD.p7s");
-            if (!exempt && record.get(name) == null) {
+            RecordFile.Row row = rows.get(name);
+            if (!exempt && (row == null || !row.hashed())) {
                 throw fail("entry '" + name + "' is not listed with a hash in RECORD");
             }
         }
+        return rows;
     }
 
-    // One line of a CSV file as Python's csv module writes it.
-    private static List<String> csv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
+    /**
+     * A file of the {@code .dist-info} directory ({@code WHEEL}, {@code entry_points.txt}...), at most {@code limit}
+     * bytes of it, or null when the wheel has none.
+     */
+    public byte[] readDistInfo(String name, int limit) throws IOException {
+        ZipArchiveEntry e = zip.getEntry(distInfo + "/" + name);
+        if (e == null) {
+            return null;
         }
-        out.add(cur.toString());
-        return out;
+        try (InputStream in = zip.getInputStream(e)) {
+            return in.readNBytes(limit);
+        }
+    }
+
+    /** The wheel's METADATA (core metadata), as the cheap {@link #readMetadata(Path)} reads it. */
+    public byte[] metadata() throws IOException {
+        byte[] m = readDistInfo("METADATA", MAX_METADATA);
+        if (m == null) {
+            throw new IOException(filename + " has no .dist-info/METADATA");
+        }
+        return m;
+    }
+
+    /** The wheel's WHEEL file. */
+    public WheelFile wheelFile() {
+        return wheelFile;
+    }
+
+    /** The wheel's RECORD, by path. */
+    public Map<String, RecordFile.Row> record() {
+        return Collections.unmodifiableMap(record);
+    }
+
+    /** Whether the wheel's root goes to purelib (WHEEL's {@code Root-Is-Purelib}), else to platlib. */
+    public boolean rootIsPurelib() {
+        return wheelFile.rootIsPurelib();
+    }
+
+    /** Its PEP 427 file name from its own {@code .dist-info} and WHEEL, whatever the file is called. */
+    public String properName() {
+        if (wheelFile.tags().isEmpty()) {
+            throw new UnsafeWheelException(filename, "it has no .dist-info/WHEEL with tags", "the wheel is malformed");
+        }
+        return properName(distInfo.substring(0, distInfo.length() - ".dist-info".length()), wheelFile);
+    }
+
+    /**
+     * An entry as archive content: its stored bytes copied as they are (stored or deflated, the only methods
+     * {@link #open} admits), proven the same file as another wheel's by its RECORD hash and size. The copy is not
+     * checked: {@link WheelVerifier} checks every entry before an archive is committed.
+     */
+    public ArchiveContent content(ZipArchiveEntry e) {
+        RecordFile.Row r = record.get(rawName(e));
+        ArchiveContent.Identity identity = r != null && r.hashed() && r.size() >= 0
+                ? new ArchiveContent.Identity(r.algorithm() + "=" + r.digest(), r.size()) : null;
+        return ArchiveContent.raw(zip, e, identity);
     }
 
     /**
@@ -476,8 +533,8 @@ public final class WheelArchive implements AutoCloseable {
      * null for RECORD itself and its signatures, which are not hashed.
      */
     String recordAlgorithm(ZipArchiveEntry e) {
-        Recorded r = record.get(rawName(e));
-        return r == null ? null : RECORD_ALGORITHMS.get(r.algorithm());
+        RecordFile.Row r = record.get(rawName(e));
+        return r == null || !r.hashed() ? null : RecordFile.ALGORITHMS.get(r.algorithm());
     }
 
     /**
@@ -488,8 +545,8 @@ public final class WheelArchive implements AutoCloseable {
      */
     public void verify(ZipArchiveEntry e, byte[] digest, long size) {
         String name = rawName(e);
-        Recorded r = record.get(name);
-        if (r == null) {
+        RecordFile.Row r = record.get(name);
+        if (r == null || !r.hashed()) {
             return; // RECORD itself and its signatures
         }
         String actual = Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
@@ -500,18 +557,6 @@ public final class WheelArchive implements AutoCloseable {
         if (r.size() >= 0 && r.size() != size) {
             throw fail("entry '" + name + "' is " + size + " bytes, but RECORD says " + r.size());
         }
-    }
-
-    /**
-     * Whether an entry of this wheel and an entry of {@code other} are the same file: both listed in their RECORD with
-     * the same hash and size. Namespace packages split over several wheels ship such files (every {@code nvidia-*}
-     * wheel has the same empty {@code nvidia/__init__.py}); installing both is installing one.
-     */
-    public boolean sameFile(ZipArchiveEntry e, WheelArchive other, ZipArchiveEntry o) {
-        Recorded a = record.get(rawName(e));
-        Recorded b = other.record.get(rawName(o));
-        return a != null && b != null && a.algorithm().equals(b.algorithm()) && a.digest().equals(b.digest())
-                && a.size() == b.size() && a.size() >= 0;
     }
 
     /** The total uncompressed size its zip directory declares (checked against the content by the verifier). */
