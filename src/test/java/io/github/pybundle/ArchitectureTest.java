@@ -1,8 +1,13 @@
 package io.github.pybundle;
 
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +17,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The core is build-tool neutral: nothing under io.github.pybundle.core may reach Maven or the Maven adapter. */
+/**
+ * The shape docs/architecture.md describes, enforced: the core is build-tool neutral, its packages form layers that
+ * only depend downwards, and no two packages depend on each other.
+ */
 class ArchitectureTest {
     private static final Path CORE = Path.of("src/main/java/io/github/pybundle/core");
     private static final Pattern FORBIDDEN = Pattern.compile(
             "\\b(org\\.apache\\.maven|org\\.codehaus\\.plexus|org\\.eclipse\\.aether|io\\.github\\.pybundle\\.maven)\\b");
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.github.pybundle");
 
     @Test
     void core_neverReferencesMavenPlexusOrTheAdapter() throws IOException {
@@ -36,5 +46,47 @@ class ArchitectureTest {
         }
         assertTrue(sources.size() > 10, "too few core sources found: " + sources.size());
         assertEquals(List.of(), violations);
+    }
+
+    @Test
+    void layers_onlyDependDownwards() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("Spec").definedBy("io.github.pybundle.core", "io.github.pybundle.core.event",
+                        "io.github.pybundle.core.spec..")
+                .layer("Io").definedBy("io.github.pybundle.core.archive..", "io.github.pybundle.core.net..")
+                .layer("Cache").definedBy("io.github.pybundle.core.cache..")
+                .layer("Artifacts").definedBy("io.github.pybundle.core.wheel..", "io.github.pybundle.core.source..",
+                        "io.github.pybundle.core.target..")
+                .layer("Requirements").definedBy("io.github.pybundle.core.requirements..")
+                .layer("Index").definedBy("io.github.pybundle.core.index..")
+                .layer("Resolve").definedBy("io.github.pybundle.core.resolve..")
+                .layer("Lock").definedBy("io.github.pybundle.core.lock..")
+                .layer("Outputs").definedBy("io.github.pybundle.core.bundle..", "io.github.pybundle.core.launch..",
+                        "io.github.pybundle.core.sbom..", "io.github.pybundle.core.verify..",
+                        "io.github.pybundle.core.probe..")
+                .layer("Project").definedBy("io.github.pybundle.core.project..")
+                .layer("App").definedBy("io.github.pybundle.core.app..")
+                .layer("Maven").definedBy("io.github.pybundle.maven..")
+                .whereLayer("Maven").mayNotBeAccessedByAnyLayer()
+                .whereLayer("App").mayOnlyBeAccessedByLayers("Maven")
+                .whereLayer("Project").mayOnlyBeAccessedByLayers("App", "Maven")
+                .whereLayer("Outputs").mayOnlyBeAccessedByLayers("Project", "App", "Maven")
+                .whereLayer("Lock").mayOnlyBeAccessedByLayers("Outputs", "Project", "App", "Maven")
+                .whereLayer("Resolve").mayOnlyBeAccessedByLayers("Lock", "Outputs", "Project", "App", "Maven")
+                .whereLayer("Index").mayOnlyBeAccessedByLayers("Resolve", "Lock", "Outputs", "Project", "App", "Maven")
+                .whereLayer("Requirements").mayOnlyBeAccessedByLayers("Index", "Resolve", "Lock", "Outputs", "Project",
+                        "App", "Maven")
+                .whereLayer("Artifacts").mayOnlyBeAccessedByLayers("Requirements", "Index", "Resolve", "Lock",
+                        "Outputs", "Project", "App", "Maven")
+                .whereLayer("Cache").mayOnlyBeAccessedByLayers("Artifacts", "Requirements", "Index", "Resolve", "Lock",
+                        "Outputs", "Project", "App", "Maven")
+                .whereLayer("Io").mayOnlyBeAccessedByLayers("Cache", "Artifacts", "Requirements", "Index", "Resolve",
+                        "Lock", "Outputs", "Project", "App", "Maven")
+                .check(CLASSES);
+    }
+
+    @Test
+    void corePackages_haveNoCycles() {
+        slices().matching("io.github.pybundle.core.(**)").should().beFreeOfCycles().check(CLASSES);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.pybundle.core.resolve;
 
 
+
 import io.github.pybundle.core.wheel.WheelSource;
 
 import io.github.pybundle.core.spec.name.ProjectName;

@@ -1,5 +1,7 @@
 package io.github.pybundle.core.archive;
 
+import io.github.pybundle.core.spec.metadata.EntryDigest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.archive.ArchiveContent;
 import io.github.pybundle.core.archive.ArchiveWriter;
-import io.github.pybundle.core.archive.EntryDigest;
+import io.github.pybundle.core.spec.metadata.EntryDigest;
 import io.github.pybundle.core.wheel.WheelDestination.Scheme;
 import io.github.pybundle.testing.TestWheels;
 import java.io.IOException;

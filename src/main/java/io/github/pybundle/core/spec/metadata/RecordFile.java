@@ -1,6 +1,6 @@
 package io.github.pybundle.core.spec.metadata;
 
-import io.github.pybundle.core.archive.EntryDigest;
+import io.github.pybundle.core.spec.metadata.EntryDigest;
 import io.github.pybundle.core.spec.dist.DistributionFilename;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

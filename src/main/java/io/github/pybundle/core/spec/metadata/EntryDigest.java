@@ -1,4 +1,4 @@
-package io.github.pybundle.core.archive;
+package io.github.pybundle.core.spec.metadata;
 
 import java.util.Base64;
 
