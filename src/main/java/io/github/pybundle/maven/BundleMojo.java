@@ -7,7 +7,6 @@ import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.sbom.Component;
 import io.github.pybundle.core.sbom.Purl;
 import io.github.pybundle.core.wheel.WheelChecks;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +16,6 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
-
-
 
 /**
  * Builds the deployment bundle: <code>target/{finalName}-pyfiles.zip</code> for {@code spark-submit --py-files}

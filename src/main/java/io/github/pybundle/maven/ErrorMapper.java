@@ -2,9 +2,9 @@ package io.github.pybundle.maven;
 
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.net.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.github.pybundle.core.net.Secrets;
 import java.util.Set;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;

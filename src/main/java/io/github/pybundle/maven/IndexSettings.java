@@ -1,15 +1,14 @@
 package io.github.pybundle.maven;
 
 import io.github.pybundle.core.InvalidConfigurationException;
-
-import io.github.pybundle.core.net.Credentials;
 import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.index.IndexConfiguration;
-import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.index.PackageSource;
 import io.github.pybundle.core.index.PipConfiguration;
-import io.github.pybundle.core.net.ProxySpec;
 import io.github.pybundle.core.index.SourceSelection;
+import io.github.pybundle.core.net.Credentials;
+import io.github.pybundle.core.net.NetworkSettings;
+import io.github.pybundle.core.net.ProxySpec;
 import io.github.pybundle.core.requirements.RequirementsFile;
 import java.io.IOException;
 import java.nio.file.Path;

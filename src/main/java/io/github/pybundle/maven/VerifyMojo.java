@@ -6,9 +6,6 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-
-
-
 /**
  * Checks the bundle as a cluster will use it: with a local interpreter of the target's Python version, unpacks the
  * environment archive, puts the py-files zip on PYTHONPATH and imports every top-level module of both; with Spark

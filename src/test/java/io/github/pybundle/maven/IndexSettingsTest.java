@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.pybundle.core.net.Credentials;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.index.PackageSource;
+import io.github.pybundle.core.net.Credentials;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,12 +1,12 @@
 package io.github.pybundle.testing;
 
+import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.index.Downloader;
-import io.github.pybundle.core.cache.FileCache;
-import io.github.pybundle.core.net.HttpFetcher;
 import io.github.pybundle.core.index.IndexClient;
-import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.index.PackageSource;
+import io.github.pybundle.core.net.HttpFetcher;
+import io.github.pybundle.core.net.NetworkSettings;
 import java.nio.file.Path;
 import java.util.List;
 

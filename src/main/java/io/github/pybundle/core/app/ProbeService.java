@@ -1,7 +1,7 @@
 package io.github.pybundle.core.app;
 
-import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.probe.ClusterProbe;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package io.github.pybundle.core.archive;
 
 import io.github.pybundle.core.spec.metadata.EntryDigest;
-
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;

@@ -1,8 +1,7 @@
 package io.github.pybundle.core.bundle;
 
-import io.github.pybundle.core.spec.dist.Digests;
-
 import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.spec.dist.Digests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

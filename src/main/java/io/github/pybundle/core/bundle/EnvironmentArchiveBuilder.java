@@ -1,7 +1,6 @@
 package io.github.pybundle.core.bundle;
 
 import io.github.pybundle.core.InvalidConfigurationException;
-
 import io.github.pybundle.core.archive.ArchiveContent;
 import io.github.pybundle.core.archive.ArchivePlan;
 import io.github.pybundle.core.archive.ArchiveWriter;

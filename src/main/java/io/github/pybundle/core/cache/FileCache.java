@@ -1,15 +1,12 @@
 package io.github.pybundle.core.cache;
 
-import io.github.pybundle.core.spec.dist.InvalidFilenameException;
-
-import io.github.pybundle.core.spec.dist.Digests;
-
 import io.github.pybundle.core.archive.AtomicFile;
-import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.spec.dist.DistributionFilename;
+import io.github.pybundle.core.spec.dist.InvalidFilenameException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -18,11 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

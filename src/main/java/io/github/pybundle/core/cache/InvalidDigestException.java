@@ -1,8 +1,7 @@
 package io.github.pybundle.core.cache;
 
-import io.github.pybundle.core.spec.dist.Digests;
-
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.spec.dist.DistributionFilename;
 import java.util.List;
 

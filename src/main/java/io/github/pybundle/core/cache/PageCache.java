@@ -1,11 +1,10 @@
 package io.github.pybundle.core.cache;
 
-import io.github.pybundle.core.spec.dist.Digests;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.pybundle.core.archive.AtomicFile;
+import io.github.pybundle.core.spec.dist.Digests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

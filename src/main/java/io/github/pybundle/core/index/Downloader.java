@@ -1,18 +1,16 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.spec.dist.Digests;
-
+import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.cache.OfflineMissException;
+import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.net.Credentials;
 import io.github.pybundle.core.net.HttpFetcher;
 import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.net.Secrets;
-
-import io.github.pybundle.core.PyBundleException;
-import io.github.pybundle.core.event.BuildListener;
-import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.spec.dist.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,15 +1,14 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.cache.OfflineMissException;
 import io.github.pybundle.core.cache.PageCache;
+import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.net.FetchException;
 import io.github.pybundle.core.net.HttpFetcher;
 import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.net.Secrets;
-
-import io.github.pybundle.core.PyBundleException;
-import io.github.pybundle.core.event.BuildListener;
-import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.spec.dist.SdistFilename;
 import io.github.pybundle.core.spec.dist.WheelFilename;
 import java.io.IOException;

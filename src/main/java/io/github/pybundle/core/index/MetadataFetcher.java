@@ -1,15 +1,12 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.wheel.WheelSource;
-
-import io.github.pybundle.core.spec.dist.Digests;
-
 import io.github.pybundle.core.cache.HashMismatchException;
-import io.github.pybundle.core.net.NetworkSettings;
-
-import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.net.NetworkSettings;
+import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
+import io.github.pybundle.core.wheel.WheelSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HexFormat;

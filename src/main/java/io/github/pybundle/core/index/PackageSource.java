@@ -1,10 +1,9 @@
 package io.github.pybundle.core.index;
 
+import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.net.Credentials;
 import io.github.pybundle.core.net.Origin;
 import io.github.pybundle.core.net.Secrets;
-
-import io.github.pybundle.core.InvalidConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

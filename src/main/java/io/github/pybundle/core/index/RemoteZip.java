@@ -1,7 +1,6 @@
 package io.github.pybundle.core.index;
 
 import io.github.pybundle.core.net.HttpFetcher;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

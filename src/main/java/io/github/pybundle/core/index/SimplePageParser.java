@@ -1,14 +1,13 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.net.Secrets;
-import io.github.pybundle.core.spec.dist.Digests;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.pybundle.core.net.Secrets;
+import io.github.pybundle.core.spec.dist.Digests;
+import io.github.pybundle.core.spec.dist.DistributionFilename;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import io.github.pybundle.core.spec.dist.DistributionFilename;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
 package io.github.pybundle.core.index;
 
-
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.requirements.RequirementsFile;
 import java.util.ArrayList;

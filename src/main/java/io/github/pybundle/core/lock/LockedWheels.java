@@ -1,19 +1,18 @@
 package io.github.pybundle.core.lock;
 
-import io.github.pybundle.core.resolve.SourceBuilder;
-
-import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.index.DistributionFile;
 import io.github.pybundle.core.index.Downloader;
-import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.index.PackageSource;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.requirements.HashPolicy;
 import io.github.pybundle.core.requirements.HashesRequiredException;
-import io.github.pybundle.core.target.Target;
+import io.github.pybundle.core.resolve.SourceBuilder;
 import io.github.pybundle.core.spec.dist.WheelFilename;
+import io.github.pybundle.core.target.Target;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

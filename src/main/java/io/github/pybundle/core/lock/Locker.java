@@ -1,18 +1,13 @@
 package io.github.pybundle.core.lock;
 
-import io.github.pybundle.core.PyBundleException;
-import io.github.pybundle.core.spec.dist.Digests;
-import io.github.pybundle.core.index.Downloader;
-import io.github.pybundle.core.resolve.SourceBuilder;
-
-import io.github.pybundle.core.InvalidConfigurationException;
-import io.github.pybundle.core.event.BuildListener;
-import io.github.pybundle.core.event.BuildListener.Level;
-import io.github.pybundle.core.cache.HashMismatchException;
-import io.github.pybundle.core.index.IndexConfiguration;
-import io.github.pybundle.core.spec.pep440.Specifier;
-import io.github.pybundle.core.spec.pep508.Requirement;
 import io.github.pybundle.core.Generator;
+import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.cache.HashMismatchException;
+import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.index.Downloader;
+import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.requirements.DeclaredRequirement;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.requirements.HashPolicy;
@@ -20,6 +15,10 @@ import io.github.pybundle.core.requirements.HashesRequiredException;
 import io.github.pybundle.core.resolve.IndexProvider;
 import io.github.pybundle.core.resolve.Resolution;
 import io.github.pybundle.core.resolve.Resolver;
+import io.github.pybundle.core.resolve.SourceBuilder;
+import io.github.pybundle.core.spec.dist.Digests;
+import io.github.pybundle.core.spec.pep440.Specifier;
+import io.github.pybundle.core.spec.pep508.Requirement;
 import io.github.pybundle.core.target.Target;
 import java.io.IOException;
 import java.net.URI;

@@ -1,9 +1,8 @@
 package io.github.pybundle.core.net;
 
 import io.github.pybundle.core.Generator;
-
-import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.event.BuildListener;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;

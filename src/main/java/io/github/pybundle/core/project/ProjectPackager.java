@@ -1,27 +1,25 @@
 package io.github.pybundle.core.project;
 
-import io.github.pybundle.core.spec.dist.Digests;
-import io.github.pybundle.core.launch.LaunchDescriptors;
-import io.github.pybundle.core.launch.SparkLaunch;
-
 import io.github.pybundle.core.Generator;
-
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
-import io.github.pybundle.core.wheel.WheelSource;
-import io.github.pybundle.core.wheel.WheelChecks;
-import io.github.pybundle.core.wheel.WheelVerifier;
-import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.launch.LaunchDescriptors;
+import io.github.pybundle.core.launch.SparkLaunch;
 import io.github.pybundle.core.launch.SparkSubmitScript;
+import io.github.pybundle.core.project.ProjectWheelBuilder;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.spec.dist.Digests;
+import io.github.pybundle.core.spec.metadata.CoreMetadata;
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.spec.pep440.InvalidVersionException;
 import io.github.pybundle.core.spec.pep440.Version;
-import io.github.pybundle.core.requirements.DeclaredRequirements;
-import io.github.pybundle.core.source.PythonSourceTree;
-import io.github.pybundle.core.spec.metadata.CoreMetadata;
-import io.github.pybundle.core.project.ProjectWheelBuilder;
+import io.github.pybundle.core.wheel.WheelChecks;
+import io.github.pybundle.core.wheel.WheelSource;
+import io.github.pybundle.core.wheel.WheelVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

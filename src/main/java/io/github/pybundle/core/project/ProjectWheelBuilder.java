@@ -1,10 +1,9 @@
 package io.github.pybundle.core.project;
 
-import io.github.pybundle.core.spec.metadata.CoreMetadata;
-import io.github.pybundle.core.spec.metadata.RecordFile;
-
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
 import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.spec.metadata.CoreMetadata;
+import io.github.pybundle.core.spec.metadata.RecordFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,14 +1,12 @@
 package io.github.pybundle.core.requirements;
 
-import io.github.pybundle.core.wheel.WheelSource;
-
-import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
-
 import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.spec.pep440.SpecifierSet;
 import io.github.pybundle.core.spec.pep508.InvalidRequirementException;
 import io.github.pybundle.core.spec.pep508.Requirement;
+import io.github.pybundle.core.wheel.WheelSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,26 +1,21 @@
 package io.github.pybundle.core.resolve;
 
-
-
-import io.github.pybundle.core.wheel.WheelSource;
-
-import io.github.pybundle.core.spec.name.ProjectName;
-import io.github.pybundle.core.spec.pep508.Requirement;
-
-import io.github.pybundle.core.target.Target;
-
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.index.DistributionFile;
 import io.github.pybundle.core.index.Downloader;
-import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.index.ProjectPage;
-import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
-import io.github.pybundle.core.spec.pep440.SpecifierSet;
-import io.github.pybundle.core.spec.pep440.Version;
 import io.github.pybundle.core.requirements.HashPolicy;
 import io.github.pybundle.core.spec.dist.SdistFilename;
 import io.github.pybundle.core.spec.dist.WheelFilename;
+import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
+import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.spec.pep440.SpecifierSet;
+import io.github.pybundle.core.spec.pep440.Version;
+import io.github.pybundle.core.spec.pep508.Requirement;
+import io.github.pybundle.core.target.Target;
+import io.github.pybundle.core.wheel.WheelSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;

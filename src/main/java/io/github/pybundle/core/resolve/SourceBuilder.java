@@ -1,23 +1,18 @@
 package io.github.pybundle.core.resolve;
 
-import io.github.pybundle.core.cache.CacheBucket;
-import io.github.pybundle.core.target.Interpreters;
-
-import io.github.pybundle.core.spec.dist.Digests;
-
-import io.github.pybundle.core.target.Target;
-
 import io.github.pybundle.core.PyBundleException;
-import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.cache.CacheBucket;
 import io.github.pybundle.core.event.BuildListener.Level;
-import io.github.pybundle.core.spec.tags.Tag;
+import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.spec.dist.WheelFilename;
-import java.io.File;
+import io.github.pybundle.core.spec.tags.Tag;
+import io.github.pybundle.core.target.Interpreters;
+import io.github.pybundle.core.target.Target;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,8 @@
 package io.github.pybundle.core.sbom;
 
-import io.github.pybundle.core.wheel.WheelSource;
-
 import io.github.pybundle.core.spec.dist.Digests;
-
 import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
+import io.github.pybundle.core.wheel.WheelSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,9 @@
 package io.github.pybundle.core.wheel;
 
-import io.github.pybundle.core.cache.CacheBucket;
 import io.github.pybundle.core.archive.AtomicFile;
-
+import io.github.pybundle.core.cache.CacheBucket;
 import io.github.pybundle.core.cache.FileCache;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,14 +1,13 @@
 package io.github.pybundle.core.bundle;
 
-import io.github.pybundle.core.wheel.WheelChecks;
-import io.github.pybundle.core.wheel.UnsafeWheelException;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pybundle.core.wheel.UnsafeWheelException;
+import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.testing.TestWheels;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

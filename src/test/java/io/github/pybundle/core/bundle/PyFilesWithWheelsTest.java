@@ -1,8 +1,5 @@
 package io.github.pybundle.core.bundle;
 
-import io.github.pybundle.core.wheel.WheelChecks;
-import io.github.pybundle.core.wheel.UnsafeWheelException;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.wheel.UnsafeWheelException;
+import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.testing.SourceTrees;
 import io.github.pybundle.testing.TestWheels;
 import io.github.pybundle.testing.ZipContents;

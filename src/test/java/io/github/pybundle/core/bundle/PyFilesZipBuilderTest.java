@@ -1,11 +1,11 @@
 package io.github.pybundle.core.bundle;
 
-import io.github.pybundle.core.wheel.WheelChecks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.testing.SourceTrees;
 import io.github.pybundle.testing.ZipContents;
 import java.nio.file.Files;

@@ -1,14 +1,13 @@
 package io.github.pybundle.core.bundle;
-import io.github.pybundle.core.wheel.WheelVerifier;
-import io.github.pybundle.core.wheel.UnsafeWheelException;
-
-import io.github.pybundle.core.bundle.EnvironmentArchiveBuilderTest;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pybundle.core.bundle.EnvironmentArchiveBuilderTest;
+import io.github.pybundle.core.wheel.UnsafeWheelException;
+import io.github.pybundle.core.wheel.WheelVerifier;
 import io.github.pybundle.testing.TestWheels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

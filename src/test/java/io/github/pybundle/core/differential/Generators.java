@@ -1,7 +1,6 @@
 package io.github.pybundle.core.differential;
 
 import io.github.pybundle.core.spec.pep440.Version;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,10 +1,8 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.spec.dist.Digests;
-
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.testing.FetchOnce;
 import io.github.pybundle.testing.TestIndexServer;
 import io.github.pybundle.testing.TestWheels;

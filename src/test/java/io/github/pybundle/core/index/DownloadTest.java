@@ -1,12 +1,5 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.maven.PomWords;
-
-import io.github.pybundle.core.cache.HashMismatchException;
-import io.github.pybundle.core.cache.OfflineMissException;
-import io.github.pybundle.core.net.Credentials;
-import io.github.pybundle.core.net.FetchException;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,8 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.pybundle.testing.TestIndexServer;
+import io.github.pybundle.core.cache.HashMismatchException;
+import io.github.pybundle.core.cache.OfflineMissException;
+import io.github.pybundle.core.net.Credentials;
+import io.github.pybundle.core.net.FetchException;
+import io.github.pybundle.maven.PomWords;
 import io.github.pybundle.testing.TestIndexServer.Fault;
+import io.github.pybundle.testing.TestIndexServer;
 import io.github.pybundle.testing.TestWheels;
 import java.nio.file.Files;
 import java.nio.file.Path;

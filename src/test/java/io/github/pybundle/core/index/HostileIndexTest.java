@@ -1,11 +1,5 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.cache.FileCache;
-import io.github.pybundle.core.net.Credentials;
-import io.github.pybundle.core.net.FetchException;
-import io.github.pybundle.core.net.HttpFetcher;
-import io.github.pybundle.core.net.NetworkSettings;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,14 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.lock.InvalidLockException;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.lock.Pylock;
+import io.github.pybundle.core.net.Credentials;
+import io.github.pybundle.core.net.FetchException;
+import io.github.pybundle.core.net.HttpFetcher;
+import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
-import io.github.pybundle.core.target.Target;
 import io.github.pybundle.core.spec.dist.InvalidFilenameException;
+import io.github.pybundle.core.target.Target;
 import io.github.pybundle.testing.ScriptedServer;
 import io.github.pybundle.testing.TestIndexServer;
 import io.github.pybundle.testing.TestWheels;

@@ -1,16 +1,15 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.cache.HashMismatchException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pybundle.core.cache.HashMismatchException;
 import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
-import io.github.pybundle.testing.TestIndexServer;
 import io.github.pybundle.testing.TestIndexServer.Fault;
+import io.github.pybundle.testing.TestIndexServer;
 import io.github.pybundle.testing.TestWheels;
 import java.nio.file.Files;
 import java.nio.file.Path;

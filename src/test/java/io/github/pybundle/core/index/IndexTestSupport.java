@@ -1,10 +1,9 @@
 package io.github.pybundle.core.index;
 
 import io.github.pybundle.core.cache.FileCache;
+import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.net.HttpFetcher;
 import io.github.pybundle.core.net.NetworkSettings;
-
-import io.github.pybundle.core.event.BuildListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,13 +1,12 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.net.NetworkSettings;
-import io.github.pybundle.core.net.ProxySpec;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pybundle.core.net.NetworkSettings;
+import io.github.pybundle.core.net.ProxySpec;
 import io.github.pybundle.testing.TestIndexServer;
 import io.github.pybundle.testing.TestWheels;
 import java.nio.file.Files;

@@ -1,18 +1,16 @@
 package io.github.pybundle.core.index;
 
-import io.github.pybundle.core.spec.dist.Digests;
-
-import io.github.pybundle.core.cache.FileCache;
-import io.github.pybundle.core.net.FetchException;
-import io.github.pybundle.core.net.HttpFetcher;
-import io.github.pybundle.core.net.NetworkSettings;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.event.BuildListener;
-import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
+import io.github.pybundle.core.net.FetchException;
+import io.github.pybundle.core.net.HttpFetcher;
+import io.github.pybundle.core.net.NetworkSettings;
+import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.spec.dist.WheelFilename;
+import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

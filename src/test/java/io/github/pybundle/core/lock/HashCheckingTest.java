@@ -1,19 +1,18 @@
 package io.github.pybundle.core.lock;
 
-import io.github.pybundle.maven.PomWords;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.cache.HashMismatchException;
+import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.index.IndexConfiguration;
-import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.index.PackageSource;
+import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.requirements.HashesRequiredException;
 import io.github.pybundle.core.target.Target;
+import io.github.pybundle.maven.PomWords;
 import io.github.pybundle.testing.SourceTrees;
 import io.github.pybundle.testing.TestIndexServer;
 import io.github.pybundle.testing.TestWheels;

@@ -1,12 +1,11 @@
 package io.github.pybundle.core.probe;
 
-import io.github.pybundle.core.target.Interpreters;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.target.Interpreters;
 import io.github.pybundle.core.target.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,13 +1,12 @@
 package io.github.pybundle.core.project;
 
-import io.github.pybundle.maven.PomWords;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.spec.pep440.Version;
+import io.github.pybundle.maven.PomWords;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

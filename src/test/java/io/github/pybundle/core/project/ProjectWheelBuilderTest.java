@@ -1,15 +1,14 @@
 package io.github.pybundle.core.project;
 
-import io.github.pybundle.core.spec.metadata.CoreMetadata;
-import io.github.pybundle.core.spec.metadata.RecordFile;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.spec.metadata.CoreMetadata;
+import io.github.pybundle.core.spec.metadata.RecordFile;
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.spec.pep440.Version;
-import io.github.pybundle.core.source.PythonSourceTree;
 import io.github.pybundle.testing.SourceTrees;
 import io.github.pybundle.testing.ZipContents;
 import java.nio.file.Files;

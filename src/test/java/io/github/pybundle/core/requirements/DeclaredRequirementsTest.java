@@ -1,12 +1,11 @@
 package io.github.pybundle.core.requirements;
 
-import io.github.pybundle.maven.PomWords;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.maven.PomWords;
 import io.github.pybundle.testing.SourceTrees;
 import java.nio.file.Path;
 import java.util.List;

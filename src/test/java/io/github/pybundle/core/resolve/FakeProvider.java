@@ -1,7 +1,5 @@
 package io.github.pybundle.core.resolve;
 
-
-
 import io.github.pybundle.core.spec.pep440.Version;
 import io.github.pybundle.core.spec.pep508.Requirement;
 import java.util.ArrayList;

@@ -1,20 +1,19 @@
 package io.github.pybundle.core.resolve;
 
-import io.github.pybundle.core.target.Target;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.pybundle.core.event.BuildListener;
-import io.github.pybundle.core.net.FetchException;
 import io.github.pybundle.core.index.IndexConfiguration;
-import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.index.PackageSource;
 import io.github.pybundle.core.index.PipConfiguration;
+import io.github.pybundle.core.net.FetchException;
+import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.spec.pep508.Requirement;
 import io.github.pybundle.core.spec.tags.PlatformTags;
+import io.github.pybundle.core.target.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

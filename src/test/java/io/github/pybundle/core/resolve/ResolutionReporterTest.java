@@ -1,7 +1,5 @@
 package io.github.pybundle.core.resolve;
 
-import io.github.pybundle.maven.PomWords;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -9,6 +7,7 @@ import io.github.pybundle.core.resolve.Cause.Origin;
 import io.github.pybundle.core.spec.pep440.SpecifierSet;
 import io.github.pybundle.core.spec.pep440.Version;
 import io.github.pybundle.core.spec.pep508.Requirement;
+import io.github.pybundle.maven.PomWords;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

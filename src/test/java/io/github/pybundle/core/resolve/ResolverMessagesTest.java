@@ -1,12 +1,11 @@
 package io.github.pybundle.core.resolve;
 
-import io.github.pybundle.maven.PomWords;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.pybundle.core.spec.pep508.MarkerEnvironment;
 import io.github.pybundle.core.spec.pep508.Requirement;
+import io.github.pybundle.maven.PomWords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,5 @@
 package io.github.pybundle.core.resolve;
 
-import io.github.pybundle.maven.PomWords;
-
-import io.github.pybundle.core.target.Target;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.index.IndexConfiguration;
-import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.index.PackageSource;
+import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.spec.pep508.Requirement;
+import io.github.pybundle.core.target.Target;
+import io.github.pybundle.maven.PomWords;
 import io.github.pybundle.testing.TestIndexServer;
 import io.github.pybundle.testing.TestWheels;
 import java.io.IOException;

@@ -1,27 +1,24 @@
 package io.github.pybundle.core.resolve;
 
-import io.github.pybundle.core.target.Interpreters;
-
-import io.github.pybundle.core.PyBundleException;
-import io.github.pybundle.core.lock.InvalidLockException;
-import io.github.pybundle.testing.TestWheels;
-
-import io.github.pybundle.core.target.Target;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.index.IndexConfiguration;
-import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.index.PackageSource;
+import io.github.pybundle.core.lock.InvalidLockException;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.lock.Pylock;
-import io.github.pybundle.core.spec.pep508.Requirement;
+import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.spec.pep508.Requirement;
+import io.github.pybundle.core.target.Interpreters;
+import io.github.pybundle.core.target.Target;
 import io.github.pybundle.testing.TestIndexServer;
+import io.github.pybundle.testing.TestWheels;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,12 +1,11 @@
 package io.github.pybundle.core.target;
 
-import io.github.pybundle.maven.PomWords;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.maven.PomWords;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,5 @@
 package io.github.pybundle.core.verify;
 
-import io.github.pybundle.core.target.Interpreters;
-
-import io.github.pybundle.core.wheel.WheelChecks;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +7,8 @@ import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.core.target.Interpreters;
+import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.testing.SourceTrees;
 import io.github.pybundle.testing.TestWheels;
 import java.nio.file.Files;

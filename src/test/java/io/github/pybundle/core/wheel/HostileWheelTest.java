@@ -1,10 +1,5 @@
 package io.github.pybundle.core.wheel;
 
-import io.github.pybundle.maven.PomWords;
-
-import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
-import io.github.pybundle.core.bundle.PyFilesZipBuilder;
-
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
+import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.source.PythonSourceTree;
+import io.github.pybundle.maven.PomWords;
 import io.github.pybundle.testing.CraftedWheel;
 import io.github.pybundle.testing.SourceTrees;
 import java.nio.charset.StandardCharsets;

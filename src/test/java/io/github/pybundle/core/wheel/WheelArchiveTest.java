@@ -1,15 +1,14 @@
 package io.github.pybundle.core.wheel;
 
-import io.github.pybundle.core.spec.metadata.RecordFile;
-import io.github.pybundle.core.spec.metadata.WheelFile;
-import io.github.pybundle.testing.Bytes;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pybundle.core.spec.metadata.RecordFile;
+import io.github.pybundle.core.spec.metadata.WheelFile;
+import io.github.pybundle.testing.Bytes;
 import io.github.pybundle.testing.TestWheels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

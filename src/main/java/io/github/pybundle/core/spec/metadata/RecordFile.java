@@ -1,7 +1,7 @@
 package io.github.pybundle.core.spec.metadata;
 
-import io.github.pybundle.core.spec.metadata.EntryDigest;
 import io.github.pybundle.core.spec.dist.DistributionFilename;
+import io.github.pybundle.core.spec.metadata.EntryDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,6 @@
 package io.github.pybundle.core.spec.pep440;
 
 import io.github.pybundle.core.spec.text.PyText;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.github.pybundle.core.spec.pep440;
 
+import io.github.pybundle.core.spec.text.PyText;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.github.pybundle.core.spec.text.PyText;
 
 /**
  * A PEP 440 version: parsed leniently as the specification allows, printed in its normalised form, and totally
