@@ -7,13 +7,17 @@ import java.util.regex.Pattern;
  * Words the core's neutral setting references in pom terms, in one place (as jib's {@code MavenHelpfulSuggestions}
  * words its common layer's suggestions). The core writes {@code {@target.pythonVersion}} for a setting,
  * {@code {@allowSourceBuilds=true}} for a setting with a value (values may hold further references), and
- * {@code {#updateLock}} for a user property; here they become {@code <target><pythonVersion>},
- * {@code <allowSourceBuilds>true</allowSourceBuilds>} and {@code -Dpybundle.updateLock}.
+ * {@code {#updateLock}} for a user property, {@code {!lock}} for running a goal, {@code {%settings}} and
+ * {@code {%project}} for the user's settings file and the project's build file; here they become
+ * {@code <target><pythonVersion>}, {@code <allowSourceBuilds>true</allowSourceBuilds>},
+ * {@code -Dpybundle.updateLock}, {@code mvn pybundle:lock}, {@code settings.xml} and {@code the pom}.
  */
 public final class PomWords {
     // Innermost first: a value holds no braces.
     private static final Pattern SETTING = Pattern.compile("\\{@([A-Za-z][\\w.]*)(?:=([^{}]*))?\\}");
     private static final Pattern PROPERTY = Pattern.compile("\\{#([A-Za-z][\\w.]*)\\}");
+    private static final Pattern GOAL = Pattern.compile("\\{!([a-z]+)\\}");
+    private static final Pattern TERM = Pattern.compile("\\{%(settings|project)\\}");
 
     private PomWords() {
     }
@@ -28,7 +32,11 @@ public final class PomWords {
             before = out;
             out = SETTING.matcher(out).replaceAll(m -> Matcher.quoteReplacement(element(m.group(1), m.group(2))));
         }
-        return PROPERTY.matcher(out).replaceAll(m -> Matcher.quoteReplacement("-Dpybundle." + m.group(1)));
+        out = PROPERTY.matcher(out).replaceAll(m -> Matcher.quoteReplacement("-Dpybundle." + m.group(1)));
+        // Build-tool words: a goal's command, the user's settings file, the project's build file.
+        out = GOAL.matcher(out).replaceAll(m -> m.group(1).equals("verify") ? "mvn verify"
+                : "mvn pybundle:" + m.group(1));
+        return TERM.matcher(out).replaceAll(m -> m.group(1).equals("settings") ? "settings.xml" : "the pom");
     }
 
     /** {@code <a><b>} for {@code a.b}; {@code <a><b>v</b></a>} with a value. */

@@ -20,7 +20,7 @@ public final class ProbeService {
         listener.log(Level.INFO, "Wrote " + script);
         listener.log(Level.INFO, "On an edge node:    python3 probe.py > cluster.json");
         listener.log(Level.INFO, "On the executors:   spark-submit probe.py --executors 4 > cluster.json");
-        listener.log(Level.INFO, "Then in the pom:    {@target.environmentFile=cluster.json}");
+        listener.log(Level.INFO, "Then in {%project}:    {@target.environmentFile=cluster.json}");
         return script;
     }
 }

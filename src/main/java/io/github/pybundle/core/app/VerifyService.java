@@ -51,7 +51,7 @@ public final class VerifyService {
         Path zip = out.resolve(PyFilesZipBuilder.fileName(r.finalName()));
         if (!Files.isRegularFile(zip)) {
             throw new PyBundleException("there is no bundle to verify: " + zip + " is missing", List.of("run"
-                    + " pybundle:bundle before pybundle:verify (both run in mvn verify when the plugin's executions"
+                    + " pybundle:bundle before pybundle:verify (both run in {!verify} when the plugin's executions"
                     + " include them)"));
         }
         Path env = Stream.of(EnvironmentArchiveBuilder.Format.values())

@@ -44,7 +44,7 @@ public final class LockedWheels {
             List<String> drift = Locker.drift(lock, Locker.inputs(declared, target, provided));
             if (!drift.isEmpty()) {
                 throw new InvalidLockException(lockFile + " is out of date: " + String.join("; ", drift),
-                        "re-lock with mvn pybundle:lock, or add {#updateLock} to this build");
+                        "re-lock with {!lock}, or add {#updateLock} to this build");
             }
             for (LockedPackage p : lock.packages()) {
                 if (!p.sdist() && !target.tags().accepts(WheelFilename.parse(p.wheelName()).tags())) {
@@ -86,13 +86,13 @@ public final class LockedWheels {
                         .contains(h.getKey())).map(h -> h.getKey() + ":" + h.getValue()).toList())
                         + "), which the hashes declared for " + p.name()
                         + " do not allow: " + hashes.describe(p.name()) + " allows " + hashes.allowed(p.name()),
-                        "re-lock with mvn pybundle:lock, or add {#updateLock} to this build: the new lock"
+                        "re-lock with {!lock}, or add {#updateLock} to this build: the new lock"
                                 + " takes only files that match the hashes");
             }
             if (v == HashPolicy.Verdict.UNKNOWN) {
                 throw new InvalidLockException(lockFile + " records no " + hashes.algorithms(p.name())
                         + " digest of " + p.wheelName() + ", which the hashes declared for " + p.name() + " ("
-                        + hashes.describe(p.name()) + ") need", "re-lock with mvn pybundle:lock, or add"
+                        + hashes.describe(p.name()) + ") need", "re-lock with {!lock}, or add"
                         + " {#updateLock} to this build: the lock then records those digests too");
             }
         }

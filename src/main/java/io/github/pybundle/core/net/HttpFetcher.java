@@ -186,7 +186,7 @@ public final class HttpFetcher {
                 throw e;
             } catch (UnknownHostException e) {
                 throw new FetchException("cannot resolve the host of " + Secrets.mask(uri), e,
-                        "check the URL and your network or proxy settings (settings.xml {@proxies})");
+                        "check the URL and your network or proxy settings ({%settings} {@proxies})");
             } catch (FileNotFoundException | NoSuchFileException e) {
                 throw new FetchException("not found: " + Secrets.mask(uri), 404, "check the path");
             } catch (RetryPolicy.LocalIOException e) {
@@ -282,7 +282,7 @@ public final class HttpFetcher {
                 throw new FetchException((status == 401 ? "authentication required (401)" : "access denied (403)")
                         + " for " + Secrets.mask(uri) + (creds == null ? " (no credentials were sent)"
                         : " (as user '" + creds.username() + "')"), status,
-                        "add a {@server} with the index's {@id} and your user name and password to settings.xml,"
+                        "add a {@server} with the index's {@id} and your user name and password to {%settings},"
                                 + " or check the ones there");
             }
             if (status >= 500 || status == 408 || status == 429) {

@@ -56,7 +56,7 @@ public final class ClusterProbe {
         if (!Files.isRegularFile(file)) {
             throw new InvalidConfigurationException("target", file.toString(), "{@target.environmentFile} " + file
                     + " does not exist", "create it with: python3 probe.py > " + file.getFileName()
-                    + " (mvn pybundle:probe writes target/pybundle/probe.py)");
+                    + " ({!probe} writes target/pybundle/probe.py)");
         }
         JsonNode root;
         try {

@@ -267,7 +267,7 @@ public final class RequirementsFileParser {
                     if (value == null) {
                         argument(where, tokens, ++i, name);
                     }
-                    out.warnings.add(where + ": --trusted-host is ignored; use {@allowInsecureIndex} in the pom");
+                    out.warnings.add(where + ": --trusted-host is ignored; use {@allowInsecureIndex} in {%project}");
                 }
                 case "-e", "--editable" -> throw new InvalidRequirementsFileException(where,
                         "editable requirements (" + name + ") are not supported: a cluster bundle cannot point at a"
