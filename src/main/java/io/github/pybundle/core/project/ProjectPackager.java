@@ -253,15 +253,12 @@ public final class ProjectPackager {
                 env == null ? null : where.apply(env), envSha, files, s.conf(), s.args(), remote != null);
         new SparkSubmitScript(launch, env == null ? null : launchDir.relativize(env).toString().replace('\\', '/'),
                 Generator.NAME).write(launchDir.resolve(SparkSubmitScript.FILE_NAME));
-        Files.writeString(launchDir.resolve("launch.json"), LaunchDescriptors
-                .launchJson(launch));
+        Files.writeString(launchDir.resolve("launch.json"), LaunchDescriptors.launchJson(launch));
         if (remote != null) {
-            Files.writeString(launchDir.resolve("livy-batch.json"), LaunchDescriptors
-                    .livyBatch(launch));
-            Files.writeString(launchDir.resolve("spark-application.yaml"), io.github.pybundle.core.launch
-                    .LaunchDescriptors.sparkApplication(launch, s.image() != null ? s.image()
-                            : s.conf().getOrDefault("spark.kubernetes.container.image", "apache/spark-py"),
-                            s.sparkVersion()));
+            Files.writeString(launchDir.resolve("livy-batch.json"), LaunchDescriptors.livyBatch(launch));
+            Files.writeString(launchDir.resolve("spark-application.yaml"), LaunchDescriptors.sparkApplication(launch,
+                    s.image() != null ? s.image() : s.conf().getOrDefault("spark.kubernetes.container.image",
+                    "apache/spark-py"), s.sparkVersion()));
             listener.log(Level.INFO, "The launch refers to " + remote + "; upload the outputs with:");
             LaunchDescriptors.uploadCommands(remote, uploads)
                     .forEach(c -> listener.log(Level.INFO, "  " + c));

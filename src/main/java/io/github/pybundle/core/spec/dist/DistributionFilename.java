@@ -63,7 +63,7 @@ public final class DistributionFilename {
                 || c == '\u2029';
     }
 
-    /** {@code text} with control characters shown as {@code \\uXXXX}, for messages. */
+    /** {@code text} with each control character shown as a Java unicode escape (backslash, u, four hex digits). */
     public static String printable(String text) {
         if (text == null) {
             return "null";
