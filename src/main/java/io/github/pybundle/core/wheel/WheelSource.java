@@ -29,7 +29,6 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.archivers.zip.ZipMethod;
@@ -165,14 +164,29 @@ public final class WheelSource implements AutoCloseable {
      * WHEEL file. A cheap look: the file is not checked (it cannot be before it has its name).
      */
     public static String properName(Path file) throws IOException {
+        String filename = file.getFileName().toString();
+        String name = null;
         try (Look look = new Look(file)) {
             WheelFile wheel = look.wheelFile();
             if (wheel != null && !wheel.tags().isEmpty()) {
-                return properName(look.wheelEntry.substring(0, look.wheelEntry.indexOf(".dist-info/")), wheel);
+                name = properName(filename, look.wheelEntry.substring(0, look.wheelEntry.indexOf(".dist-info/")),
+                        wheel);
             }
+        } catch (IOException e) {
+            throw new UnsafeWheelException(filename, "it is not a readable zip archive (" + e.getMessage() + ")",
+                    "the wheel is malformed or was tampered with; do not use it");
         }
-        throw new UnsafeWheelException(file.getFileName().toString(), "it has no .dist-info/WHEEL with tags",
-                "the wheel is malformed");
+        if (name == null) {
+            throw new UnsafeWheelException(filename, "it has no .dist-info/WHEEL with tags", "the wheel is malformed");
+        }
+        // The name becomes a file name (a Maven wheel is copied under it): a tag must not make it a path.
+        String problem = DistributionFilename.problem(name);
+        if (problem != null) {
+            throw new UnsafeWheelException(filename, "its .dist-info directory and WHEEL tags give no safe wheel file"
+                    + " name ('" + printable(name) + "': " + problem + ")", "the wheel is malformed or was tampered"
+                    + " with; do not use it");
+        }
+        return name;
     }
 
     /**
@@ -189,7 +203,7 @@ public final class WheelSource implements AutoCloseable {
             if (wheel != null) {
                 return wheel.rootIsPurelib();
             }
-        } catch (ZipException | IllegalArgumentException unreadable) {
+        } catch (IOException | IllegalArgumentException unreadable) { // EOFException too: a comment past the end
             // fall through to the full check, which names the problem
         }
         try (WheelSource w = open(file)) {
@@ -226,14 +240,17 @@ public final class WheelSource implements AutoCloseable {
     }
 
     // The name from the .dist-info directory's name and version and the WHEEL tags, each tag part listed once in order.
-    private static String properName(String dist, WheelFile wheel) {
+    private static String properName(String filename, String dist, WheelFile wheel) {
         List<String> tags = wheel.tags();
-        String[] first = tags.get(0).split("-");
         List<String> py = new ArrayList<>();
         List<String> abi = new ArrayList<>();
         List<String> plat = new ArrayList<>();
         for (String t : tags) {
             String[] p = t.split("-");
+            if (p.length != 3) {
+                throw new UnsafeWheelException(filename, "its WHEEL file has a tag that is not python-abi-platform: '"
+                        + printable(t) + "'", "the wheel is malformed");
+            }
             if (!py.contains(p[0])) {
                 py.add(p[0]);
             }
@@ -244,8 +261,8 @@ public final class WheelSource implements AutoCloseable {
                 plat.add(p[2]);
             }
         }
-        return dist + "-" + String.join(".", py) + "-" + (abi.isEmpty() ? first[1] : String.join(".", abi))
-                + "-" + String.join(".", plat) + ".whl";
+        return dist + "-" + String.join(".", py) + "-" + String.join(".", abi) + "-" + String.join(".", plat)
+                + ".whl";
     }
 
     /**
@@ -439,8 +456,17 @@ public final class WheelSource implements AutoCloseable {
         }
     }
 
+    // A small .dist-info file read while opening: one that cannot be inflated makes the wheel malformed.
+    private byte[] readWhileOpening(String name, int limit) {
+        try {
+            return readDistInfo(name, limit);
+        } catch (IOException e) {
+            throw fail("entry '" + printable(distInfo + "/" + name) + "' cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
     private WheelFile readWheelFile() throws IOException {
-        byte[] text = readDistInfo("WHEEL", WheelFile.MAX_SIZE);
+        byte[] text = readWhileOpening("WHEEL", WheelFile.MAX_SIZE);
         if (text == null) {
             throw fail("it has no " + distInfo + "/WHEEL");
         }
@@ -448,7 +474,7 @@ public final class WheelSource implements AutoCloseable {
     }
 
     private Map<String, RecordFile.Row> readRecord() throws IOException {
-        byte[] text = readDistInfo("RECORD", 64 * 1024 * 1024);
+        byte[] text = readWhileOpening("RECORD", 64 * 1024 * 1024);
         if (text == null) {
             throw fail("it has no " + distInfo + "/RECORD");
         }
@@ -513,7 +539,7 @@ public final class WheelSource implements AutoCloseable {
         if (wheelFile.tags().isEmpty()) {
             throw new UnsafeWheelException(filename, "it has no .dist-info/WHEEL with tags", "the wheel is malformed");
         }
-        return properName(distInfo.substring(0, distInfo.length() - ".dist-info".length()), wheelFile);
+        return properName(filename, distInfo.substring(0, distInfo.length() - ".dist-info".length()), wheelFile);
     }
 
     /**
