@@ -1,0 +1,49 @@
+package io.github.pybundle.core.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pybundle.testing.Bytes;
+import io.github.pybundle.testing.TestWheels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the wheel fuzz tests ({@link WheelArchiveFuzzTest}, {@link WheelBytesFuzzTest}) found, reduced and built in
+ * code: each wheel is refused with an {@link UnsafeWheelException} that names it, instead of another exception.
+ */
+class WheelFuzzFindingsTest {
+    private static final String NAME = "pkg-1.0-py3-none-any.whl";
+
+    @TempDir
+    Path dir;
+
+    private Path write(byte[] bytes) throws Exception {
+        Path p = dir.resolve(NAME);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    private static String refused(org.junit.jupiter.api.function.Executable read) {
+        String message = assertThrows(UnsafeWheelException.class, read).getMessage();
+        assertTrue(message.startsWith(NAME + ": "), message);
+        return message;
+    }
+
+    // The fuzz tests start from these wheels: they must pass, or the fuzzers would only reach the first refusal.
+    @Test
+    void theFuzzSeedsAreGoodWheels() throws Exception {
+        List<byte[]> seeds = WheelBytesFuzzTest.seeds().toList();
+        assertEquals(9, seeds.size()); // three wheels built by TestWheels, and the six models of them laid out
+        for (byte[] seed : seeds) {
+            Path p = write(seed);
+            WheelVerifier.verify(p);
+        }
+    }
+}
