@@ -144,6 +144,7 @@ public final class WheelArchive implements AutoCloseable {
      * WHEEL file.
      */
     public static String properName(Path file) throws IOException {
+        String filename = file.getFileName().toString();
         try (ZipFile z = ZipFile.builder().setPath(file).get()) {
             for (ZipArchiveEntry e : java.util.Collections.list(z.getEntries())) {
                 if (e.getName().matches("[^/]+\\.dist-info/WHEEL")) {
@@ -177,9 +178,11 @@ public final class WheelArchive implements AutoCloseable {
                             + "-" + String.join(".", plat) + ".whl";
                 }
             }
+        } catch (IOException e) {
+            throw new UnsafeWheelException(filename, "it is not a readable zip archive (" + e.getMessage() + ")",
+                    "the wheel is malformed or was tampered with; do not use it");
         }
-        throw new UnsafeWheelException(file.getFileName().toString(), "it has no .dist-info/WHEEL with tags",
-                "the wheel is malformed");
+        throw new UnsafeWheelException(filename, "it has no .dist-info/WHEEL with tags", "the wheel is malformed");
     }
 
     /**

@@ -46,4 +46,19 @@ class WheelFuzzFindingsTest {
             WheelVerifier.verify(p);
         }
     }
+
+    // Was: java.util.zip.ZipException "Archive is not a ZIP archive" out of properName.
+    @Test
+    void properName_refusesAFileThatIsNoZip() throws Exception {
+        Path p = write(new byte[0]);
+        assertTrue(refused(() -> WheelArchive.properName(p)).contains("it is not a readable zip archive"));
+        Path q = write("not a zip".getBytes(StandardCharsets.UTF_8));
+        assertTrue(refused(() -> WheelArchive.properName(q)).contains("it is not a readable zip archive"));
+    }
+
+    @Test
+    void properName_namesAGoodWheel() throws Exception {
+        Path p = write(TestWheels.build(TestWheels.pure("pkg", "1.0")));
+        assertEquals(NAME, WheelArchive.properName(p));
+    }
 }
