@@ -158,12 +158,15 @@ public final class WheelArchive implements AutoCloseable {
                     if (tags.isEmpty()) {
                         break;
                     }
-                    String[] first = tags.get(0).split("-");
                     List<String> py = new ArrayList<>();
                     List<String> abi = new ArrayList<>();
                     List<String> plat = new ArrayList<>();
                     for (String t : tags) {
                         String[] p = t.split("-");
+                        if (p.length != 3) {
+                            throw new UnsafeWheelException(filename, "its WHEEL file has a tag that is not"
+                                    + " python-abi-platform: '" + printable(t) + "'", "the wheel is malformed");
+                        }
                         if (!py.contains(p[0])) {
                             py.add(p[0]);
                         }
@@ -174,8 +177,16 @@ public final class WheelArchive implements AutoCloseable {
                             plat.add(p[2]);
                         }
                     }
-                    return dist + "-" + String.join(".", py) + "-" + (abi.isEmpty() ? first[1] : String.join(".", abi))
-                            + "-" + String.join(".", plat) + ".whl";
+                    String name = dist + "-" + String.join(".", py) + "-" + String.join(".", abi) + "-"
+                            + String.join(".", plat) + ".whl";
+                    // The name becomes a file name: a tag or .dist-info name must not make it a path.
+                    String problem = DistributionFilename.problem(name);
+                    if (problem != null) {
+                        throw new UnsafeWheelException(filename, "its .dist-info directory and WHEEL tags give"
+                                + " no safe wheel file name ('" + printable(name) + "': " + problem + ")",
+                                "the wheel is malformed or was tampered with; do not use it");
+                    }
+                    return name;
                 }
             }
         } catch (IOException e) {

@@ -61,4 +61,21 @@ class WheelFuzzFindingsTest {
         Path p = write(TestWheels.build(TestWheels.pure("pkg", "1.0")));
         assertEquals(NAME, WheelArchive.properName(p));
     }
+
+    // Was: the tags of WHEEL put into the file name as they are: 'pkg-1.0-py3-none-../../evil.whl', a path that the
+    // bundle goal resolved against its folder.
+    @Test
+    void properName_refusesTagsThatWouldMakeAPath() throws Exception {
+        Path p = write(TestWheels.build(new TestWheels.Spec("pkg", "1.0", "py3-none-../../evil", List.of(), null,
+                Map.of("pkg/__init__.py", ""))));
+        assertTrue(refused(() -> WheelArchive.properName(p)).contains("no safe wheel file name"));
+    }
+
+    // Was: ArrayIndexOutOfBoundsException on a tag without three parts.
+    @Test
+    void properName_refusesATagWithoutThreeParts() throws Exception {
+        Path p = write(TestWheels.build(new TestWheels.Spec("pkg", "1.0", "py3", List.of(), null,
+                Map.of("pkg/__init__.py", ""))));
+        assertTrue(refused(() -> WheelArchive.properName(p)).contains("a tag that is not python-abi-platform: 'py3'"));
+    }
 }
