@@ -373,8 +373,15 @@ public final class WheelArchive implements AutoCloseable {
         if (e == null) {
             throw fail("it has no " + distInfo + "/WHEEL");
         }
+        return new String(content(e, 64 * 1024), StandardCharsets.UTF_8);
+    }
+
+    // The first bytes of a small entry (WHEEL, RECORD): one that cannot be inflated makes the wheel malformed.
+    private byte[] content(ZipArchiveEntry e, int max) {
         try (InputStream in = zip.getInputStream(e)) {
-            return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            return in.readNBytes(max);
+        } catch (IOException ex) {
+            throw fail("entry '" + printable(rawName(e)) + "' cannot be read (" + ex.getMessage() + ")");
         }
     }
 
@@ -383,10 +390,7 @@ public final class WheelArchive implements AutoCloseable {
         if (e == null) {
             throw fail("it has no " + distInfo + "/RECORD");
         }
-        String text;
-        try (InputStream in = zip.getInputStream(e)) {
-            text = new String(in.readNBytes(64 * 1024 * 1024), StandardCharsets.UTF_8);
-        }
+        String text = new String(content(e, 64 * 1024 * 1024), StandardCharsets.UTF_8);
         for (String line : text.split("\r?\n")) {
             if (line.isBlank()) {
                 continue;

@@ -78,4 +78,16 @@ class WheelFuzzFindingsTest {
                 Map.of("pkg/__init__.py", ""))));
         assertTrue(refused(() -> WheelArchive.properName(p)).contains("a tag that is not python-abi-platform: 'py3'"));
     }
+
+    // Was: java.util.zip.ZipException "invalid block type" out of WheelArchive.open, reading RECORD.
+    @Test
+    void open_refusesARecordWhoseDeflateStreamIsCorrupt() throws Exception {
+        byte[] z = TestWheels.build(TestWheels.pure("pkg", "1.0"));
+        byte[] record = "pkg-1.0.dist-info/RECORD".getBytes(StandardCharsets.UTF_8);
+        int data = Bytes.indexOf(z, record) + record.length; // the local header's name, then its data (no extra)
+        z[data] = 0x07; // a final block of type 3, which does not exist
+        Path p = write(z);
+        assertTrue(refused(() -> WheelArchive.open(p)).contains("entry 'pkg-1.0.dist-info/RECORD' cannot be read"));
+        refused(() -> WheelVerifier.verify(p));
+    }
 }
