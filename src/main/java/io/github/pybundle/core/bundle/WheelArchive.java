@@ -219,7 +219,7 @@ public final class WheelArchive implements AutoCloseable {
                     return text.lines().anyMatch(l -> l.replace(" ", "").equalsIgnoreCase("Root-Is-Purelib:true"));
                 }
             }
-        } catch (java.util.zip.ZipException | IllegalArgumentException unreadable) {
+        } catch (IOException | IllegalArgumentException unreadable) { // EOFException too, for a comment past the end
             // fall through to the full check, which names the problem
         }
         try (WheelArchive w = open(file)) {

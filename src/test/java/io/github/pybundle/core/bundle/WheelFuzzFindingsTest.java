@@ -90,4 +90,13 @@ class WheelFuzzFindingsTest {
         assertTrue(refused(() -> WheelArchive.open(p)).contains("entry 'pkg-1.0.dist-info/RECORD' cannot be read"));
         refused(() -> WheelVerifier.verify(p));
     }
+
+    // Was: java.io.EOFException out of isPure, from java.util.zip.ZipFile reading a zip comment longer than the file.
+    @Test
+    void isPure_refusesAZipCommentLongerThanTheFile() throws Exception {
+        byte[] z = TestWheels.build(TestWheels.pure("pkg", "1.0"));
+        z[z.length - 2] = 1; // the end-of-central-directory record's comment length: 1, and no comment follows
+        Path p = write(z);
+        refused(() -> WheelArchive.isPure(p));
+    }
 }
