@@ -124,7 +124,7 @@ public final class IndexClient {
         }
         List<String> ignored = new ArrayList<>();
         List<DistributionFile> files = SimplePageParser.usable(SimplePageParser.html(page.body(), source.url(),
-                source.id()), source.url(), ignored);
+                source.id(), ignored), source.url(), ignored);
         reportIgnored(source.url(), ignored);
         return files;
     }

@@ -50,7 +50,7 @@ public final class SimplePageParser {
                                                List<String> ignored) throws IOException {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         List<DistributionFile> all = type.startsWith(JSON_TYPE) || type.startsWith("application/json")
-                ? json(body, pageUrl, sourceId) : html(body, pageUrl, sourceId);
+                ? json(body, pageUrl, sourceId, ignored) : html(body, pageUrl, sourceId, ignored);
         return usable(all, pageUrl, ignored);
     }
 
@@ -93,7 +93,9 @@ public final class SimplePageParser {
         return null;
     }
 
-    static List<DistributionFile> json(byte[] body, URI pageUrl, String sourceId) throws IOException {
+    /** The files of a JSON page; a link that is no valid URI is left out and described in {@code ignored}. */
+    static List<DistributionFile> json(byte[] body, URI pageUrl, String sourceId, List<String> ignored)
+            throws IOException {
         JsonNode root = JSON.readTree(body);
         String api = root.path("meta").path("api-version").asText("1.0");
         if (!api.startsWith("1.")) {
@@ -118,7 +120,10 @@ public final class SimplePageParser {
                 mdHashes = Map.of();
             }
             JsonNode rp = f.path("requires-python");
-            URI url = resolve(pageUrl, f.path("url").asText());
+            URI url = resolve(pageUrl, f.path("url").asText(), f.path("filename").asText(), ignored);
+            if (url == null) {
+                continue;
+            }
             files.add(new DistributionFile(f.path("filename").asText(), stripFragment(url), hashes,
                     rp.isTextual() && !rp.asText().isBlank() ? rp.asText() : null, yankReason, mdHashes,
                     f.path("size").asLong(-1), sourceId));
@@ -126,12 +131,16 @@ public final class SimplePageParser {
         return files;
     }
 
-    static List<DistributionFile> html(byte[] body, URI pageUrl, String sourceId) {
+    /** The files of an HTML page; a link that is no valid URI is left out and described in {@code ignored}. */
+    static List<DistributionFile> html(byte[] body, URI pageUrl, String sourceId, List<String> ignored) {
         Document doc = Jsoup.parse(new String(body, StandardCharsets.UTF_8), pageUrl.toString());
         List<DistributionFile> files = new ArrayList<>();
         for (Element a : doc.select("a[href]")) {
             String absolute = a.absUrl("href"); // honours <base href>
-            URI url = absolute.isEmpty() ? resolve(pageUrl, a.attr("href")) : resolve(pageUrl, absolute);
+            URI url = resolve(pageUrl, absolute.isEmpty() ? a.attr("href") : absolute, a.text().strip(), ignored);
+            if (url == null) {
+                continue;
+            }
             String filename = a.text().strip();
             if (filename.isEmpty()) {
                 String path = url.getPath();
@@ -161,8 +170,15 @@ public final class SimplePageParser {
         return files;
     }
 
-    private static URI resolve(URI base, String href) {
-        return base.resolve(href.strip().replace(" ", "%20"));
+    // Null for an href that is no valid URI even with its spaces escaped: that link is left out, and said so (not
+    // with the href, which may hold a password).
+    private static URI resolve(URI base, String href, String filename, List<String> ignored) {
+        try {
+            return base.resolve(href.strip().replace(" ", "%20"));
+        } catch (IllegalArgumentException e) {
+            ignored.add("'" + DistributionFilename.printable(filename) + "': its URL is not a valid URI");
+            return null;
+        }
     }
 
     private static URI stripFragment(URI u) {

@@ -20,6 +20,28 @@ class PageFuzzFindingsTest {
                 .map(DistributionFile::filename).toList();
     }
 
+    // Was: IllegalArgumentException (java.net.URISyntaxException, "Illegal character in path") for the whole page.
+    @Test
+    void aJsonLinkThatIsNoUriIsLeftOut() throws Exception {
+        List<String> ignored = new ArrayList<>();
+        String body = "{\"meta\":{\"api-version\":\"1.1\"},\"files\":["
+                + "{\"filename\":\"pkg-1.0.tar.gz\",\"url\":\"pkg-1.0.tar.gz{\",\"hashes\":{}},"
+                + "{\"filename\":\"pkg-1.0-py3-none-any.whl\",\"url\":\"pkg-1.0-py3-none-any.whl\",\"hashes\":{}}]}";
+        assertEquals(List.of("pkg-1.0-py3-none-any.whl"), names(body, SimplePageParser.JSON_TYPE, ignored));
+        assertEquals(List.of("'pkg-1.0.tar.gz': its URL is not a valid URI"), ignored);
+    }
+
+    // Was: the same IllegalArgumentException from an HTML page; the message names the file, not the href, which may
+    // hold a password.
+    @Test
+    void anHtmlLinkThatIsNoUriIsLeftOut() throws Exception {
+        List<String> ignored = new ArrayList<>();
+        String body = "<a href=\"https://user:secret@files.example/pkg-1.0.tar.gz|\">pkg-1.0.tar.gz</a>"
+                + "<a href=\"pkg-1.0-py3-none-any.whl\">pkg-1.0-py3-none-any.whl</a>";
+        assertEquals(List.of("pkg-1.0-py3-none-any.whl"), names(body, "text/html", ignored));
+        assertEquals(List.of("'pkg-1.0.tar.gz': its URL is not a valid URI"), ignored);
+    }
+
     // The fuzz tests start from these pages: they must give files, or the fuzzers would check nothing.
     @Test
     void theFuzzSeedsGiveFiles() throws Exception {
