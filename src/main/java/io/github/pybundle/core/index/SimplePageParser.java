@@ -143,7 +143,7 @@ public final class SimplePageParser {
             }
             String filename = a.text().strip();
             if (filename.isEmpty()) {
-                String path = url.getPath();
+                String path = url.getPath() == null ? "" : url.getPath(); // none in an opaque URI (mailto:x)
                 filename = path.substring(path.lastIndexOf('/') + 1);
             }
             Map<String, String> hashes = new LinkedHashMap<>();

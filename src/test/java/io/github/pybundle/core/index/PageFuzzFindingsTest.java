@@ -42,6 +42,14 @@ class PageFuzzFindingsTest {
         assertEquals(List.of("'pkg-1.0.tar.gz': its URL is not a valid URI"), ignored);
     }
 
+    // Was: NullPointerException taking the file name from the path of an opaque URI, which has none.
+    @Test
+    void anHtmlLinkToAnOpaqueUriWithoutTextIsLeftOut() throws Exception {
+        List<String> ignored = new ArrayList<>();
+        assertEquals(List.of(), names("<a href=\"mailto:pkg-1.0.tar.gz\"></a>", "text/html", ignored));
+        assertEquals(List.of("'': it is empty"), ignored);
+    }
+
     // The fuzz tests start from these pages: they must give files, or the fuzzers would check nothing.
     @Test
     void theFuzzSeedsGiveFiles() throws Exception {
