@@ -149,6 +149,12 @@ public final class WheelArchive implements AutoCloseable {
             for (ZipArchiveEntry e : java.util.Collections.list(z.getEntries())) {
                 if (e.getName().matches("[^/]+\\.dist-info/WHEEL")) {
                     String dist = e.getName().substring(0, e.getName().indexOf(".dist-info/"));
+                    // As open() does: other methods need codecs pybundle does not ship (zstd, xz: an Error).
+                    if (e.getMethod() != ZipMethod.STORED.getCode() && e.getMethod() != ZipMethod.DEFLATED.getCode()) {
+                        throw new UnsafeWheelException(filename, "its WHEEL file is compressed with "
+                                + methodName(e.getMethod()) + "; a wheel's entries must be stored or deflated",
+                                "the wheel is malformed");
+                    }
                     String text;
                     try (InputStream in = z.getInputStream(e)) {
                         text = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);

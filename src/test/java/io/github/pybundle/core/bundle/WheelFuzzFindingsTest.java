@@ -99,4 +99,19 @@ class WheelFuzzFindingsTest {
         Path p = write(z);
         refused(() -> WheelArchive.isPure(p));
     }
+
+    // Was: java.lang.NoClassDefFoundError (com/github/luben/zstd/ZstdInputStream) out of properName, which asked
+    // commons-compress to read a WHEEL file compressed with zstd, an optional codec pybundle does not ship.
+    @Test
+    void properName_refusesAWheelFileCompressedWithZstd() throws Exception {
+        byte[] z = TestWheels.build(TestWheels.pure("pkg", "1.0"));
+        byte[] wheel = "pkg-1.0.dist-info/WHEEL".getBytes(StandardCharsets.UTF_8);
+        int local = Bytes.indexOf(z, wheel); // the local header's name, then the central directory's
+        int central = local + 1 + Bytes.indexOf(java.util.Arrays.copyOfRange(z, local + 1, z.length), wheel);
+        z[local - 30 + 8] = 93; // the compression method: 93, zstd
+        z[central - 46 + 10] = 93;
+        Path p = write(z);
+        assertTrue(refused(() -> WheelArchive.properName(p)).contains("its WHEEL file is compressed with ZSTD"));
+        assertTrue(refused(() -> WheelArchive.open(p)).contains("is compressed with ZSTD"));
+    }
 }
