@@ -172,9 +172,11 @@ public final class WheelSource implements AutoCloseable {
                 name = properName(filename, look.wheelEntry.substring(0, look.wheelEntry.indexOf(".dist-info/")),
                         wheel);
             }
-        } catch (IOException e) {
-            throw new UnsafeWheelException(filename, "it is not a readable zip archive (" + e.getMessage() + ")",
-                    "the wheel is malformed or was tampered with; do not use it");
+        } catch (IOException unreadable) {
+            // The full check names what is wrong (an unknown compression method, a broken directory) or finds nothing.
+            try (WheelSource w = open(file)) {
+                name = w.properName();
+            }
         }
         if (name == null) {
             throw new UnsafeWheelException(filename, "it has no .dist-info/WHEEL with tags", "the wheel is malformed");
