@@ -24,6 +24,11 @@ public enum CacheBucket {
         this.directory = directory;
     }
 
+    /** The bucket's directory name. */
+    public String directory() {
+        return directory;
+    }
+
     /** The bucket's directory under {@code root}. */
     public Path in(Path root) {
         return root.resolve(directory);

@@ -81,6 +81,24 @@ public final class FileCache {
         return p;
     }
 
+    /**
+     * The sha256 a file's place in a cache names ({@code files/sha256/<2 hex>/<64 hex>/<file name>}), or null for a
+     * file elsewhere. It is the file's digest as long as the cache handed the file out in this build: every lookup
+     * re-checks it.
+     */
+    public static String sha256Named(Path file) {
+        Path entry = file.toAbsolutePath().normalize().getParent();
+        if (entry == null || entry.getParent() == null || entry.getParent().getParent() == null) {
+            return null;
+        }
+        String hex = entry.getFileName().toString();
+        Path bucket = entry.getParent().getParent();
+        return Digests.isSha256(hex) && hex.startsWith(entry.getParent().getFileName().toString())
+                && bucket.getFileName().toString().equals("sha256") && bucket.getParent() != null
+                && bucket.getParent().getFileName().toString().equals(CacheBucket.FILES.directory())
+                ? hex.toLowerCase(Locale.ROOT) : null;
+    }
+
     /** The verified entry, or null when absent (a corrupt entry is deleted and reported as absent). */
     public Path lookup(String sha256, String filename) throws IOException {
         Path p = path(sha256, filename);

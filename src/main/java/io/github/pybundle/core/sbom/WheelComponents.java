@@ -1,5 +1,6 @@
 package io.github.pybundle.core.sbom;
 
+import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.spec.metadata.CoreMetadataFile;
 import io.github.pybundle.core.wheel.WheelSource;
@@ -48,6 +49,12 @@ public final class WheelComponents {
     }
 
     /** The components of {@code wheels}, in the order given. */
+    // A cached wheel's digest is its place in the cache, which checked it when it handed it out; others are hashed.
+    private static String sha256(Path wheel) throws IOException {
+        String named = FileCache.sha256Named(wheel);
+        return named != null ? named : Digests.sha256Hex(wheel);
+    }
+
     public static List<Component> of(List<Path> wheels) throws IOException {
         List<Component> out = new ArrayList<>();
         for (Path w : wheels) {
@@ -62,7 +69,7 @@ public final class WheelComponents {
         CoreMetadataFile m = CoreMetadataFile.parse(WheelSource.readMetadata(wheel), file + "!METADATA");
         String version = m.version().toString();
         return new Component(Component.Type.LIBRARY, null, m.name(), version, Purl.pypi(m.name(), version),
-                Digests.sha256Hex(wheel), licenses(m), sboms(wheel), List.of(new Component.Property(WHEEL_PROPERTY,
+                sha256(wheel), licenses(m), sboms(wheel), List.of(new Component.Property(WHEEL_PROPERTY,
                 file)));
     }
 
