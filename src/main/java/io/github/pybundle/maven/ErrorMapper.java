@@ -45,8 +45,13 @@ final class ErrorMapper {
                         : where + ": " + message;
             }
             message += hints(pe);
-            return pe.kind() == PyBundleException.Kind.ENVIRONMENT ? new MojoExecutionException(message, pe)
-                    : new MojoFailureException(message, pe);
+            // The core exception is not chained: Maven appends a cause's message it does not find in the summary,
+            // which would show the core's neutral wording next to the pom's. Its own cause and stack trace are kept.
+            Exception mapped = pe.kind() == PyBundleException.Kind.ENVIRONMENT
+                    ? new MojoExecutionException(message, pe.getCause()) : new MojoFailureException(message,
+                    pe.getCause());
+            mapped.setStackTrace(pe.getStackTrace());
+            return mapped;
         }
         if (e instanceof UncheckedIOException u) {
             return map(u.getCause());

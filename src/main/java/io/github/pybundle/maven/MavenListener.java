@@ -17,7 +17,7 @@ final class MavenListener implements BuildListener {
 
     @Override
     public void log(Level level, String text) {
-        String message = Secrets.mask(PomWords.render(text), secrets);
+        String message = PomWords.render(Secrets.mask(text, secrets)); // masked first: a password is never rewritten
         switch (level) {
             case WARN -> log.warn(message);
             case INFO -> log.info(message);

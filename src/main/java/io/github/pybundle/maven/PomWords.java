@@ -1,5 +1,6 @@
 package io.github.pybundle.maven;
 
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,17 @@ public final class PomWords {
     private static final Pattern GOAL = Pattern.compile("\\{!([a-z]+)\\}");
     private static final Pattern TERM = Pattern.compile("\\{%(settings|project)\\}");
 
+    // Only the words the core uses are rendered: text from elsewhere (a Python traceback's "{!r}", pip's output) that
+    // happens to look like a reference passes unchanged. PomWordsTest checks that every reference in the core is here.
+    static final Set<String> ELEMENTS = Set.of("allowInsecureIndex", "allowSourceBuilds", "archiveFormat",
+            "constraints", "credentialsFor", "dependencyGroups", "distributionName", "distributionVersion",
+            "downloadDeadline", "excludes", "extras", "findLinks", "id", "index", "indexes", "indexPins", "indexUrl",
+            "layout", "mainScript", "markerEnvironment", "maxInflatedBundleSize", "maxInflatedWheelSize", "provided",
+            "proxies", "pyproject", "pythonFullVersion", "pythonSourceDirectory", "requireHashes", "requirements",
+            "requirementsFiles", "server", "spark", "target", "url", "verify", "verifyInterpreter");
+    static final Set<String> PROPERTIES = Set.of("offline", "updateLock", "verify.strict");
+    static final Set<String> GOALS = Set.of("bundle", "lock", "probe", "tree", "verify", "wheel");
+
     private PomWords() {
     }
 
@@ -30,12 +42,14 @@ public final class PomWords {
         String out = text;
         for (String before = null; !out.equals(before); ) {
             before = out;
-            out = SETTING.matcher(out).replaceAll(m -> Matcher.quoteReplacement(element(m.group(1), m.group(2))));
+            out = SETTING.matcher(out).replaceAll(m -> Matcher.quoteReplacement(ELEMENTS.contains(
+                    m.group(1).split("\\.")[0]) ? element(m.group(1), m.group(2)) : m.group()));
         }
-        out = PROPERTY.matcher(out).replaceAll(m -> Matcher.quoteReplacement("-Dpybundle." + m.group(1)));
+        out = PROPERTY.matcher(out).replaceAll(m -> Matcher.quoteReplacement(PROPERTIES.contains(m.group(1))
+                ? "-Dpybundle." + m.group(1) : m.group()));
         // Build-tool words: a goal's command, the user's settings file, the project's build file.
-        out = GOAL.matcher(out).replaceAll(m -> m.group(1).equals("verify") ? "mvn verify"
-                : "mvn pybundle:" + m.group(1));
+        out = GOAL.matcher(out).replaceAll(m -> Matcher.quoteReplacement(!GOALS.contains(m.group(1)) ? m.group()
+                : m.group(1).equals("verify") ? "mvn verify" : "mvn pybundle:" + m.group(1)));
         return TERM.matcher(out).replaceAll(m -> m.group(1).equals("settings") ? "settings.xml" : "the pom");
     }
 

@@ -1,6 +1,7 @@
 package io.github.pybundle.maven;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.github.pybundle.core.InvalidConfigurationException;
@@ -63,5 +64,16 @@ class ErrorMapperTest {
         Exception e = ErrorMapper.map(new InvalidConfigurationException("target", null,
                 "<target><pythonVersion> is required to resolve dependencies"));
         assertEquals("<target><pythonVersion> is required to resolve dependencies", e.getMessage());
+    }
+
+    @Test
+    void theCoresNeutralWordingNeverReachesMavenThroughTheCauseChain() {
+        Exception e = ErrorMapper.map(new InvalidConfigurationException("target", null,
+                "{@target.pythonVersion} is required to resolve dependencies", "add {@target.pythonVersion=3.8}"));
+        assertEquals("<target><pythonVersion> is required to resolve dependencies" + NL
+                + "  hint: add <target><pythonVersion>3.8</pythonVersion></target>", e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains("{@"), String.valueOf(t.getMessage()));
+        }
     }
 }

@@ -24,7 +24,7 @@ public final class ScriptedServer implements AutoCloseable {
     public record Request(String path, String authorization) {
     }
 
-    private record Answer(String contentType, byte[] body, long dripMillis) {
+    private record Answer(String contentType, byte[] body, long dripMillis, String location) {
     }
 
     private final HttpServer server;
@@ -50,13 +50,19 @@ public final class ScriptedServer implements AutoCloseable {
 
     /** Answers {@code path} with {@code body}. */
     public ScriptedServer answer(String path, String contentType, String body) {
-        answers.put(path, new Answer(contentType, body.getBytes(StandardCharsets.UTF_8), 0));
+        answers.put(path, new Answer(contentType, body.getBytes(StandardCharsets.UTF_8), 0, null));
         return this;
     }
 
     /** Answers {@code path} with {@code body}, one byte every {@code millis} ms. */
     public ScriptedServer drip(String path, byte[] body, long millis) {
-        answers.put(path, new Answer("application/octet-stream", body, millis));
+        answers.put(path, new Answer("application/octet-stream", body, millis, null));
+        return this;
+    }
+
+    /** Answers {@code path} with a 302 to {@code location}. */
+    public ScriptedServer redirect(String path, String location) {
+        answers.put(path, new Answer("text/plain", new byte[0], 0, location));
         return this;
     }
 
@@ -86,6 +92,11 @@ public final class ScriptedServer implements AutoCloseable {
             Answer a = answers.get(path);
             if (a == null) {
                 ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            if (a.location() != null) {
+                ex.getResponseHeaders().add("Location", a.location());
+                ex.sendResponseHeaders(302, -1);
                 return;
             }
             ex.getResponseHeaders().add("Content-Type", a.contentType());

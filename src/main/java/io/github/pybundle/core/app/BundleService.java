@@ -138,17 +138,17 @@ public final class BundleService {
         // Which wheels were checked (RECORD, CRC-32, deflate streams): cache entries across builds, others in this one.
         WheelVerifier.Memo checked = config == null ? WheelVerifier.Memo.none()
                 : WheelVerifier.Memo.inCache(config.cacheRoot());
+        WheelChecks checks = new WheelChecks(checked, r.maxInflatedWheel(), r.maxInflatedBundle(), listener);
         List<Path> wheels = new ArrayList<>(mavenWheels);
         if (lock != null) {
-            wheels.addAll(download(locked, lock, dr.lockFile(), config, checked));
+            wheels.addAll(download(locked, lock, dr.lockFile(), config, checks));
         }
         if (target == null && !mavenWheels.isEmpty()) {
             target = dr.target().target(); // the environment archive needs the target when a Maven wheel is native
         }
         ProjectPackager.EnvironmentSpec environment = target == null ? null
                 : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format());
-        ProjectPackager packager = new ProjectPackager(listener, new WheelChecks(checked, r.maxInflatedWheel(),
-                r.maxInflatedBundle(), listener));
+        ProjectPackager packager = new ProjectPackager(listener, checks);
         ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
                 new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
                         r.finalName(), r.timestamp(), wheels, r.layout(), environment, r.spark())));
@@ -169,9 +169,9 @@ public final class BundleService {
 
     // Each wheel is checked as soon as it arrives, while others download; the archive then only copies it.
     private List<Path> download(LockedWheels locked, Pylock lock, Path lockFile, IndexConfiguration config,
-                                WheelVerifier.Memo checked) throws Exception {
+                                WheelChecks checks) throws Exception {
         return timer.time("download", () -> locked.fetch(lock, lockFile, config,
-                w -> WheelVerifier.verify(w, checked)));
+                w -> WheelVerifier.verify(w, checks)));
     }
 
     private String fingerprint(Request r, DeclaredRequirements declared, Target t, String interpreter,

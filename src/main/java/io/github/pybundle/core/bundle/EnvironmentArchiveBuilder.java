@@ -110,7 +110,7 @@ public final class EnvironmentArchiveBuilder {
         List<WheelSource> open = new ArrayList<>();
         long inflated = 0;
         // The wheels are checked on other threads while the archive is written; it is committed only if all pass.
-        try (WheelVerifier.Pending checks = WheelVerifier.start(request.wheels(), wheelChecks.memo())) {
+        try (WheelVerifier.Pending checks = WheelVerifier.start(request.wheels(), wheelChecks)) {
             plan.add("bin/python", ArchiveContent.bytes(launcher(py, request.interpreter().command())
                     .getBytes(StandardCharsets.UTF_8)), EXECUTABLE_MODE, "pybundle");
             for (Path w : request.wheels()) {

@@ -80,7 +80,7 @@ public final class PyFilesZipBuilder {
                 WheelInstaller.install(wheel, destination);
             }
             if (native_.isEmpty()) {
-                WheelVerifier.verifyAll(request.wheels(), checks.memo());
+                WheelVerifier.verifyAll(request.wheels(), checks);
             } else {
                 throw new PyBundleException("these packages contain compiled code, which Python cannot import from the"
                         + " py-files zip: " + String.join("; ", native_), List.of("use {@layout=auto} (the"

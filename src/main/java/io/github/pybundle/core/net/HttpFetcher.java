@@ -271,6 +271,12 @@ public final class HttpFetcher {
             if (status >= 300 && status < 400 && status != 304 && h.containsKey("location")) {
                 URI next = uri.resolve(h.get("location"));
                 drain(c);
+                String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("https") && !scheme.equals("http")) {
+                    // A server must not make pybundle read this machine's files (file:) or speak another protocol.
+                    throw new FetchException("refusing a redirect from " + Secrets.mask(uri) + " to a " + scheme
+                            + ": URL", 0, "an index may only redirect to http or https URLs; report it to the index");
+                }
                 if (!Origin.same(uri, next)) {
                     creds = null; // never send credentials to another host
                 }

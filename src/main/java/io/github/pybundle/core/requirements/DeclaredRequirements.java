@@ -145,7 +145,7 @@ public final class DeclaredRequirements {
         List<DeclaredRequirement> out = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             String text = entries.get(i) == null ? "" : entries.get(i).strip();
-            String where = "<" + element + "> entry " + (i + 1);
+            String where = "{@" + element + "} entry " + (i + 1);
             try {
                 out.add(RequirementsFileParser.declared(where, text));
             } catch (InvalidRequirementsFileException e) {

@@ -173,7 +173,12 @@ public final class WheelSource implements AutoCloseable {
                         wheel);
             }
         } catch (IOException unreadable) {
-            // The full check names what is wrong (an unknown compression method, a broken directory) or finds nothing.
+            // The full check names what is wrong (an unknown compression method, a broken directory). It needs a
+            // PEP 427 file name, which a Maven repository's artifactId-version.whl is not: then the zip error says it.
+            if (DistributionFilename.problem(filename) != null) {
+                throw new UnsafeWheelException(filename, "it is not a readable zip archive (" + unreadable.getMessage()
+                        + ")", "the wheel is malformed or was tampered with; do not use it");
+            }
             try (WheelSource w = open(file)) {
                 name = w.properName();
             }

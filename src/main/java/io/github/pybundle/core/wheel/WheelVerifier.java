@@ -87,7 +87,12 @@ public final class WheelVerifier {
 
     /** Checks every wheel not remembered by {@code memo}, in parallel; the first failure is thrown. */
     public static void verifyAll(List<Path> wheels, Memo memo) throws IOException {
-        try (Pending p = start(wheels, memo)) {
+        verifyAll(wheels, WheelChecks.defaults().withMemo(memo));
+    }
+
+    /** Checks every wheel not remembered by {@code checks}' memo, under its limits; the first failure is thrown. */
+    public static void verifyAll(List<Path> wheels, WheelChecks checks) throws IOException {
+        try (Pending p = start(wheels, checks)) {
             p.await();
         }
     }
@@ -97,6 +102,12 @@ public final class WheelVerifier {
      * write its archive meanwhile and {@link Pending#await() await} the result before committing it.
      */
     public static Pending start(List<Path> wheels, Memo memo) {
+        return start(wheels, WheelChecks.defaults().withMemo(memo));
+    }
+
+    /** {@link #start(List, Memo)} under the limits of {@code checks}. */
+    public static Pending start(List<Path> wheels, WheelChecks checks) {
+        Memo memo = checks.memo();
         List<Path> todo = new ArrayList<>(wheels.stream().filter(w -> !memo.checked(w)).toList());
         todo.sort((a, b) -> Long.compare(size(b), size(a))); // largest first: one big wheel must not start last
         int threads = Math.max(1, Math.min(todo.size(), Runtime.getRuntime().availableProcessors()));
@@ -108,7 +119,7 @@ public final class WheelVerifier {
         List<Future<?>> futures = new ArrayList<>();
         for (Path w : todo) {
             futures.add(pool.submit(() -> {
-                verify(w, memo);
+                verify(w, checks);
                 return null;
             }));
         }
@@ -150,15 +161,27 @@ public final class WheelVerifier {
 
     /** Checks one wheel unless {@code memo} remembers it, and remembers it when it passes. */
     public static void verify(Path wheel, Memo memo) throws IOException {
-        if (!memo.checked(wheel)) {
-            verify(wheel);
-            memo.remember(wheel);
+        verify(wheel, WheelChecks.defaults().withMemo(memo));
+    }
+
+    /**
+     * Checks one wheel under the limits of {@code checks} (the user's zip-bomb limit, not the default) unless its
+     * memo remembers it, and remembers it when it passes.
+     */
+    public static void verify(Path wheel, WheelChecks checks) throws IOException {
+        if (!checks.memo().checked(wheel)) {
+            verify(wheel, checks.maxInflatedWheel());
+            checks.memo().remember(wheel);
         }
     }
 
-    /** Checks every file of one wheel. */
+    /** Checks every file of one wheel, with the default limit on its inflated size. */
     public static void verify(Path wheel) throws IOException {
-        try (WheelSource w = WheelSource.open(wheel);
+        verify(wheel, WheelSource.DEFAULT_MAX_INFLATED);
+    }
+
+    private static void verify(Path wheel, long maxInflated) throws IOException {
+        try (WheelSource w = WheelSource.open(wheel, maxInflated);
              EntryChecker checker = new EntryChecker()) {
             for (ZipArchiveEntry e : w.files()) {
                 checker.check(w, e); // WheelSource admits stored and deflated entries only

@@ -265,6 +265,29 @@ class HostileIndexTest {
         }
     }
 
+    @Test
+    void aRedirectToAFileUrlIsRefusedSoAServerCannotMakePybundleReadLocalFiles() throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "not for the index");
+        try (ScriptedServer index = new ScriptedServer()) {
+            index.redirect("/simple/pkg/", secret.toUri().toString());
+            HttpFetcher http = new HttpFetcher(NetworkSettings.defaults(), listener, ms -> { });
+            FetchException e = assertThrows(FetchException.class, () -> http.get(URI.create(index.base()
+                    + "/simple/pkg/"), null, Map.of()));
+            assertTrue(e.getMessage().startsWith("refusing a redirect from " + index.base() + "/simple/pkg/ to a"
+                    + " file: URL"), e.getMessage());
+        }
+    }
+
+    @Test
+    void credentialsReachAnIndexWhoseHostJavaCannotParseAsAServerName() {
+        PackageSource s = PackageSource.of("corp", "https://nexus_repo.corp/simple/", PackageSource.Kind.INDEX,
+                "indexUrl").withCredentials(new Credentials("u", "p"));
+        assertNotNull(s.credentialsFor(URI.create("https://nexus_repo.corp/simple/pkg/")));
+        assertNotNull(s.credentialsFor(URI.create("https://NEXUS_REPO.corp:443/files/pkg-1.0-py3-none-any.whl")));
+        assertNull(s.credentialsFor(URI.create("https://nexus_repo.corp.evil/simple/pkg/")));
+        assertNull(s.credentialsFor(URI.create("https://nexus_repo.corp:8443/simple/pkg/")));
+    }
+
     /** Empties a cache directory between two resolutions of one test. */
     private static final class FileCacheReset {
         static void clear(Path cache) throws IOException {

@@ -237,6 +237,26 @@ class HostileWheelTest {
     }
 
     @Test
+    void aMavenNamedWheelThatTheQuickReadCannotOpenIsRefusedForItsZipNotItsName() throws Exception {
+        CraftedWheel w = new CraftedWheel("shared_lib", "1.0").file("shared_lib/__init__.py", "x = 1\n");
+        Path maven = write("shared-lib-1.0.0.whl", CraftedWheel.method(w.build(), "shared_lib/__init__.py", 93));
+        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> WheelSource.properName(maven));
+        assertTrue(e.getMessage().startsWith("shared-lib-1.0.0.whl: it is not a readable zip archive ("),
+                e.getMessage());
+    }
+
+    @Test
+    void theUsersWheelLimitIsTheOneTheCheckApplies() throws Exception {
+        Path w = write(new CraftedWheel("sized", "1.0").file("sized/__init__.py", "z".repeat(4000)));
+        WheelChecks small = new WheelChecks(WheelVerifier.Memo.none(), 2000, WheelChecks.DEFAULT_MAX_INFLATED_ARCHIVE,
+                BuildListener.silent());
+        UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> WheelVerifier.verify(w, small));
+        assertTrue(e.getMessage().contains("it inflates to more than 2000 bytes"), e.getMessage());
+        WheelChecks large = new WheelChecks(WheelVerifier.Memo.none(), 64L << 30, 64L << 30, BuildListener.silent());
+        assertDoesNotThrow(() -> WheelVerifier.verify(w, large));
+    }
+
+    @Test
     void aBrokenRecordSizeIsAClearErrorNotANumberFormatException() throws Exception {
         CraftedWheel w = new CraftedWheel("badsize", "1.0").file("badsize/a.py", "x = 1\n");
         // RECORD is stored deflated: the wheel is rebuilt with a non-numeric size rather than patched.
