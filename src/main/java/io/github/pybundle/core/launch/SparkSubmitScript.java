@@ -124,8 +124,11 @@ public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, Str
         // Local paths are absolute at run time; join them with commas inside one word.
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < paths.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append("$here/").append(paths.get(i).replace("\\", "\\\\").replace("\"", "\\\"")
-                    .replace("$", "\\$").replace("`", "\\`"));
+            String p = paths.get(i);
+            // Relative paths are the bundle's own files, beside the launcher; an absolute one (an extra file the
+            // build resolved) stays as it is.
+            sb.append(i == 0 ? "" : ",").append(p.startsWith("/") ? "" : "$here/").append(p.replace("\\", "\\\\")
+                    .replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`"));
         }
         return sb.append('"').toString();
     }

@@ -83,6 +83,18 @@ class SparkSubmitScriptTest {
     }
 
     @Test
+    void run_shipsExtraFilesGivenAsAbsolutePathsAsTheyAre() throws Exception {
+        Path data = Files.writeString(Files.createDirectories(dir.resolve("data dir")).resolve("lookup.csv"), "a,b\n");
+        SparkLaunch l = new SparkLaunch("my app", "local[*]", "client", "main.py", List.of("../my-app-1.0-pyfiles.zip"),
+                null, null, List.of(data.toString(), "relative.txt"), Map.of(), List.of(), false);
+        Result r = run(script(l, null), spark());
+        assertEquals(0, r.exit(), r.err());
+        Path base = dir.resolve("target dir/pybundle");
+        int at = r.lines().indexOf("--files");
+        assertEquals(data + "," + base + "/relative.txt", r.lines().get(at + 1));
+    }
+
+    @Test
     void run_letsTheEnvironmentOverrideMasterAndDeployMode() throws Exception {
         Map<String, String> env = new HashMap<>(spark());
         env.put("PYBUNDLE_MASTER", "spark://h:7077");
