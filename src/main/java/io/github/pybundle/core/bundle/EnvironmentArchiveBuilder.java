@@ -197,6 +197,8 @@ public final class EnvironmentArchiveBuilder {
                 + "if [ \"$actual\" != \"" + py + "\" ]; then\n"
                 + "  echo \"pybundle: this environment was built for Python " + py + ", but '$interpreter' is Python"
                 + " $actual\" >&2\n"
+                + "  echo \"pybundle: set PYBUNDLE_PYTHON to a Python " + py + " command when launching (spark-submit.sh"
+                + " passes it on to the executors), or rebuild the bundle for Python $actual\" >&2\n"
                 + "  exit 1\n"
                 + "fi\n"
                 + "PYTHONPATH=\"$env_dir/lib/python" + py + "/site-packages${PYTHONPATH:+:$PYTHONPATH}\"\n"

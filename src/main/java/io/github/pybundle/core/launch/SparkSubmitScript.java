@@ -85,6 +85,13 @@ public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, Str
         if (l.environment() != null && localEnvironment != null) {
             unpackForLocalDriver(sb);
         }
+        if (l.environment() != null) {
+            // The environment's bin/python runs $PYBUNDLE_PYTHON: one variable at launch reaches every process.
+            sb.append("if [ -n \"${PYBUNDLE_PYTHON:-}\" ]; then\n")
+                    .append("  set -- --conf \"spark.executorEnv.PYBUNDLE_PYTHON=$PYBUNDLE_PYTHON\"")
+                    .append(" --conf \"spark.yarn.appMasterEnv.PYBUNDLE_PYTHON=$PYBUNDLE_PYTHON\" \"$@\"\n")
+                    .append("fi\n");
+        }
         List<Map.Entry<String, String>> conf = new ArrayList<>(l.effectiveConf().entrySet());
         for (int i = conf.size() - 1; i >= 0; i--) {
             sb.append("set -- --conf ").append(ShellQuoting.quote(conf.get(i).getKey() + "=" + conf.get(i).getValue()))

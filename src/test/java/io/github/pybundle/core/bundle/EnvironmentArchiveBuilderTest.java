@@ -143,7 +143,8 @@ class EnvironmentArchiveBuilderTest {
         untar(tgz, dir.resolve("env"));
         String out = run(dir, dir.resolve("env/bin/python").toString(), "-c", "print(1)");
         assertTrue(out.matches("1:pybundle: this environment was built for Python 3.7, but 'python3' is Python"
-                + " 3\\.\\d+\n"), out);
+                + " 3\\.\\d+\npybundle: set PYBUNDLE_PYTHON to a Python 3.7 command when launching \\(spark-submit.sh"
+                + " passes it on to the executors\\), or rebuild the bundle for Python 3\\.\\d+\n"), out);
     }
 
     @Test

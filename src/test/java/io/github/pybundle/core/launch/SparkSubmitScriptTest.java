@@ -142,6 +142,24 @@ class SparkSubmitScriptTest {
     }
 
     @Test
+    void pybundlePythonSetAtLaunch_reachesTheExecutorsAndTheYarnApplicationMaster() throws Exception {
+        envArchive();
+        Map<String, String> env = new HashMap<>(spark());
+        env.put("PYBUNDLE_PYTHON", "/opt/python 3.8/bin/python3.8");
+        Result r = run(script(launch("yarn", "cluster", "../my-app-1.0-pyenv.tar.gz"),
+                "../my-app-1.0-pyenv.tar.gz"), env);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.lines().contains("spark.executorEnv.PYBUNDLE_PYTHON=/opt/python 3.8/bin/python3.8"),
+                r.lines().toString());
+        assertTrue(r.lines().contains("spark.yarn.appMasterEnv.PYBUNDLE_PYTHON=/opt/python 3.8/bin/python3.8"),
+                r.lines().toString());
+        Result without = run(script(launch("yarn", "cluster", "../my-app-1.0-pyenv.tar.gz"),
+                "../my-app-1.0-pyenv.tar.gz"), spark());
+        assertFalse(without.lines().stream().anyMatch(a -> a.contains("PYBUNDLE_PYTHON")), "nothing set, nothing"
+                + " passed: " + without.lines());
+    }
+
+    @Test
     void run_explainsWhenSparkSubmitCannotBeFound() throws Exception {
         Result r = run(script(launch("local[*]", "client", null), null), Map.of());
         assertEquals(127, r.exit());
