@@ -7,6 +7,7 @@ import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.sbom.Component;
 import io.github.pybundle.core.sbom.Purl;
 import io.github.pybundle.core.wheel.WheelChecks;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,7 +135,43 @@ public class BundleMojo extends AbstractProjectMojo {
             c.files.forEach(f -> files.add(f.getAbsolutePath()));
         }
         return new ProjectPackager.SparkSpec(c.master, c.deployMode, c.conf, files, c.args, c.remoteDir, c.image,
-                c.version);
+                c.version, jars(c));
+    }
+
+    /**
+     * The JARs the application needs on Spark: the project's own (when it builds one) and its compile and runtime
+     * JAR dependencies (Spark itself is {@code provided}), unless {@code <shipJars>} is false; then {@code <jars>}.
+     */
+    private List<String> jars(SparkConfig c) {
+        List<String> out = new ArrayList<>();
+        if (c.shipJars) {
+            File own = project.getArtifact() == null ? null : project.getArtifact().getFile();
+            if (own != null && own.isFile() && own.getName().endsWith(".jar")) {
+                out.add(own.getAbsolutePath());
+            }
+            for (Artifact a : project.getArtifacts()) {
+                if ("jar".equals(a.getType()) && a.getFile() != null && (Artifact.SCOPE_COMPILE.equals(a.getScope())
+                        || Artifact.SCOPE_RUNTIME.equals(a.getScope()))) {
+                    out.add(a.getFile().getAbsolutePath());
+                }
+            }
+        }
+        for (String j : c.jars == null ? List.<String>of() : c.jars) {
+            String[] gav = j.strip().split(":");
+            if (gav.length == 3 && !j.contains("/") && !j.contains("\\")) {
+                Artifact a = project.getArtifacts().stream().filter(x -> x.getGroupId().equals(gav[0])
+                        && x.getArtifactId().equals(gav[1]) && x.getVersion().equals(gav[2])).findFirst()
+                        .orElseThrow(() -> new InvalidConfigurationException("spark", j, "<spark><jars> names " + j
+                                + ", which is not a dependency of the project", "add it as a <dependency>, or give"
+                                + " the JAR's path"));
+                out.add(a.getFile().getAbsolutePath());
+            } else {
+                File f = new File(j.strip());
+                out.add((f.isAbsolute() || project.getBasedir() == null ? f : new File(project.getBasedir(),
+                        j.strip())).getAbsolutePath());
+            }
+        }
+        return out.stream().distinct().toList();
     }
 
     private void attachOutputs(BundleService.Outcome o, EnvironmentArchiveBuilder.Format format) {

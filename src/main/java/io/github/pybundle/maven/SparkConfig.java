@@ -24,4 +24,14 @@ public class SparkConfig {
     String image;
     /** The Spark version for spark-application.yaml. */
     String version;
+    /**
+     * More JARs to ship with {@code --jars}: paths, or {@code groupId:artifactId:version} of a dependency of the
+     * project (since 0.2.0).
+     */
+    List<String> jars = new ArrayList<>();
+    /**
+     * Whether to ship the project's own JAR and its runtime JAR dependencies with {@code --jars} (default true; since
+     * 0.2.0).
+     */
+    boolean shipJars = true;
 }

@@ -157,7 +157,7 @@ public final class BundleService {
         listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
                 + packages.size() + " Python packages)");
         BundleFingerprint.record(state, fingerprint);
-        summary(result, dr.target().providedPackages(), r.excludes());
+        summary(result, dr.target().providedPackages(), r.excludes(), r.spark().jars());
         return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, false);
     }
 
@@ -180,7 +180,8 @@ public final class BundleService {
                 t == null ? null : r.dependencies().lockFile(), List.of("layout=" + r.layout(), "format=" + r.format(),
                 "finalName=" + r.finalName(), "interpreter=" + interpreter, "timestamp="
                 + r.timestamp().getEpochSecond(), "excludes=" + r.excludes(), "app=" + r.appName(), "generator="
-                + Generator.NAME, "maven-wheels=" + digests(mavenWheels), "spark=" + r.spark(), "lock-inputs="
+                + Generator.NAME, "maven-wheels=" + digests(mavenWheels), "spark=" + r.spark(), "jars="
+                + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()), "lock-inputs="
                 + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
                 "sbom=" + r.subject().purl()));
@@ -239,9 +240,9 @@ public final class BundleService {
         return new Pylock(lock.environments(), lock.requiresPython(), lock.createdBy(), kept, lock.inputs());
     }
 
-    private void summary(ProjectPackager.BundleResult r, Map<String, String> provided,
-                         List<String> excludes) throws IOException {
-        if (r.placements().isEmpty() && excludes.isEmpty()) {
+    private void summary(ProjectPackager.BundleResult r, Map<String, String> provided, List<String> excludes,
+                         List<String> jars) throws IOException {
+        if (r.placements().isEmpty() && excludes.isEmpty() && jars.isEmpty()) {
             return;
         }
         String row = "%-58s %10s  %-6s  %s";
@@ -253,6 +254,11 @@ public final class BundleService {
         provided.forEach((name, version) -> listener.log(Level.INFO, String.format(row,
                 name + (version.isEmpty() ? "" : " " + version), "-", "-", "provided by the cluster")));
         excludes.forEach(e -> listener.log(Level.INFO, String.format(row, e, "-", "-", "excluded")));
+        for (String jar : jars) {
+            Path p = Path.of(jar);
+            listener.log(Level.INFO, String.format(row, p.getFileName(), Downloader.humanSize(Files.size(p)), "jar",
+                    "--jars"));
+        }
         String outputs = r.pyFilesZip().getFileName() + " (" + Downloader.humanSize(Files.size(r.pyFilesZip()))
                 + ")" + (r.environmentArchive() == null ? "" : ", " + r.environmentArchive().getFileName() + " ("
                 + Downloader.humanSize(Files.size(r.environmentArchive())) + ")");

@@ -41,6 +41,7 @@ public final class LaunchDescriptors {
         m.put("pyFiles", l.pyFiles());
         m.put("archives", l.environment() == null ? List.of() : List.of(archive(l)));
         m.put("files", l.files());
+        m.put("jars", l.jars());
         m.put("conf", l.effectiveConf());
         m.put("args", l.args());
         return json(m);
@@ -58,6 +59,9 @@ public final class LaunchDescriptors {
             m.put("args", l.args());
         }
         m.put("pyFiles", l.pyFiles());
+        if (!l.jars().isEmpty()) {
+            m.put("jars", l.jars());
+        }
         if (!l.files().isEmpty()) {
             m.put("files", l.files());
         }
@@ -103,6 +107,10 @@ public final class LaunchDescriptors {
         if (l.environment() != null) {
             sb.append("    archives:\n      - ").append(q(archive(l))).append('\n');
         }
+        if (!l.jars().isEmpty()) {
+            sb.append("    jars:\n");
+            l.jars().forEach(j -> sb.append("      - ").append(q(j)).append('\n'));
+        }
         if (!l.files().isEmpty()) {
             sb.append("    files:\n");
             l.files().forEach(f -> sb.append("      - ").append(q(f)).append('\n'));
@@ -139,7 +147,10 @@ public final class LaunchDescriptors {
     /** The upload commands for a remote directory: the local files and where they go. */
     public static List<String> uploadCommands(String remoteDir, List<String[]> localToRemote) {
         List<String> out = new ArrayList<>();
-        out.add("hdfs dfs -mkdir -p " + ShellQuoting.quote(remoteDir));
+        java.util.Set<String> dirs = new java.util.LinkedHashSet<>();
+        dirs.add(remoteDir);
+        localToRemote.forEach(p -> dirs.add(p[1].substring(0, p[1].lastIndexOf('/')))); // e.g. <remoteDir>/jars
+        out.add("hdfs dfs -mkdir -p " + String.join(" ", dirs.stream().map(ShellQuoting::quote).toList()));
         for (String[] p : localToRemote) {
             out.add("hdfs dfs -put -f " + ShellQuoting.quote(p[0]) + " " + ShellQuoting.quote(p[1]));
         }

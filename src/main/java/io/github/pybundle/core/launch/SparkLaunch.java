@@ -21,10 +21,11 @@ import java.util.Map;
  * @param conf Spark configuration, in order
  * @param args application arguments given at build time (arguments given to the script follow them)
  * @param remote whether the paths are remote (then the local copies are uploaded by hand)
+ * @param jars JARs for the driver's and executors' class path ({@code --jars})
  */
 public record SparkLaunch(String name, String master, String deployMode, String main, List<String> pyFiles,
                           String environment, String environmentSha256, List<String> files, Map<String, String> conf,
-                          List<String> args, boolean remote) {
+                          List<String> args, boolean remote, List<String> jars) {
     /** The alias the archive is unpacked under in each executor's working directory. */
     public static final String ENV_ALIAS = "environment";
 
@@ -33,6 +34,15 @@ public record SparkLaunch(String name, String master, String deployMode, String 
         files = List.copyOf(files);
         conf = new LinkedHashMap<>(conf);
         args = List.copyOf(args);
+        jars = jars == null ? List.of() : List.copyOf(jars);
+    }
+
+    /** A launch that ships no JAR. */
+    public SparkLaunch(String name, String master, String deployMode, String main, List<String> pyFiles,
+                       String environment, String environmentSha256, List<String> files, Map<String, String> conf,
+                       List<String> args, boolean remote) {
+        this(name, master, deployMode, main, pyFiles, environment, environmentSha256, files, conf, args, remote,
+                List.of());
     }
 
     /** Whether the master is YARN (Livy's {@code archives} field only works there). */

@@ -82,6 +82,9 @@ public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, Str
         if (!l.pyFiles().isEmpty()) {
             sb.append("set -- --py-files ").append(joined(l, l.pyFiles())).append(" \"$@\"\n");
         }
+        if (!l.jars().isEmpty()) {
+            sb.append("set -- --jars ").append(joined(l, l.jars())).append(" \"$@\"\n");
+        }
         if (l.environment() != null && localEnvironment != null) {
             unpackForLocalDriver(sb);
         }

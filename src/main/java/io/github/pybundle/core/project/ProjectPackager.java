@@ -2,6 +2,7 @@ package io.github.pybundle.core.project;
 
 import io.github.pybundle.core.Generator;
 import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.event.BuildListener.Level;
@@ -141,9 +142,12 @@ public final class ProjectPackager {
      * @param remoteDir where the outputs are uploaded (e.g. {@code hdfs:///apps/app/1.0}), or null
      * @param image the container image for the spark-operator descriptor, or null
      * @param sparkVersion the Spark version for the spark-operator descriptor, or null
+     * @param jars JAR files (absolute paths) to put on the driver's and executors' class path: copied beside the
+     *     launcher, under {@code jars/}, and shipped with {@code --jars}
      */
     public record SparkSpec(String master, String deployMode, java.util.Map<String, String> conf, List<String> files,
-                            List<String> args, String remoteDir, String image, String sparkVersion) {
+                            List<String> args, String remoteDir, String image, String sparkVersion,
+                            List<String> jars) {
         /** Checks the deploy mode and fills defaults for absent values. */
         public SparkSpec {
             master = master == null ? "local[*]" : master;
@@ -155,6 +159,13 @@ public final class ProjectPackager {
             conf = conf == null ? java.util.Map.of() : new java.util.TreeMap<>(conf);
             files = files == null ? List.of() : List.copyOf(files);
             args = args == null ? List.of() : List.copyOf(args);
+            jars = jars == null ? List.of() : List.copyOf(jars);
+        }
+
+        /** Settings that ship no JAR. */
+        public SparkSpec(String master, String deployMode, java.util.Map<String, String> conf, List<String> files,
+                         List<String> args, String remoteDir, String image, String sparkVersion) {
+            this(master, deployMode, conf, files, args, remoteDir, image, sparkVersion, List.of());
         }
 
         public static SparkSpec defaults() {
@@ -247,10 +258,15 @@ public final class ProjectPackager {
         for (Path p : env == null ? List.of(zip, main) : List.of(zip, env, main)) {
             uploads.add(new String[] {p.toString(), remote + "/" + p.getFileName()});
         }
+        List<String> jars = new java.util.ArrayList<>();
+        for (Path jar : copyJars(s.jars(), launchDir.resolve("jars"))) {
+            jars.add(remote != null ? remote + "/jars/" + jar.getFileName() : "jars/" + jar.getFileName());
+            uploads.add(new String[] {jar.toString(), remote + "/jars/" + jar.getFileName()});
+        }
         String envSha = env == null ? null : Digests.sha256Hex(env);
         SparkLaunch launch = new SparkLaunch(
                 request.appName(), s.master(), s.deployMode(), where.apply(main), List.of(where.apply(zip)),
-                env == null ? null : where.apply(env), envSha, files, s.conf(), s.args(), remote != null);
+                env == null ? null : where.apply(env), envSha, files, s.conf(), s.args(), remote != null, jars);
         new SparkSubmitScript(launch, env == null ? null : launchDir.relativize(env).toString().replace('\\', '/'),
                 Generator.NAME).write(launchDir.resolve(SparkSubmitScript.FILE_NAME));
         Files.writeString(launchDir.resolve("launch.json"), LaunchDescriptors.launchJson(launch));
@@ -263,6 +279,38 @@ public final class ProjectPackager {
             LaunchDescriptors.uploadCommands(remote, uploads)
                     .forEach(c -> listener.log(Level.INFO, "  " + c));
         }
+    }
+
+    // The JARs go beside the launcher, so that the launch refers to them by relative paths and the output can move;
+    // a JAR directory from an earlier build is replaced. Two JARs of one file name would overwrite each other.
+    private static List<Path> copyJars(List<String> jars, Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (java.util.stream.Stream<Path> old = Files.list(dir)) {
+                for (Path p : old.toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        List<Path> out = new java.util.ArrayList<>();
+        for (String jar : jars) {
+            Path source = Path.of(jar);
+            String name = source.getFileName().toString();
+            String previous = names.putIfAbsent(name, jar);
+            if (previous != null) {
+                throw new InvalidConfigurationException("spark", jar, "two JARs are named " + name + ": " + previous
+                        + " and " + jar, "keep one of them, or rename one");
+            }
+            if (!Files.isRegularFile(source)) {
+                throw new InvalidConfigurationException("spark", jar, "the JAR " + jar + " does not exist",
+                        "build it first, or correct the path in {@spark.jars}");
+            }
+            Path target = Files.createDirectories(dir).resolve(name);
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.readableByAll(target);
+            out.add(target);
+        }
+        return out;
     }
 
     /**
@@ -325,6 +373,13 @@ public final class ProjectPackager {
             }
             if (envArchive != null) {
                 Files.deleteIfExists(envArchive);
+            }
+            if (Files.isDirectory(launchDir.resolve("jars"))) {
+                try (java.util.stream.Stream<Path> jars = Files.list(launchDir.resolve("jars"))) {
+                    for (Path p : jars.toList()) {
+                        Files.delete(p);
+                    }
+                }
             }
             throw e;
         }

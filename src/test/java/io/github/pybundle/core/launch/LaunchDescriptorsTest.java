@@ -54,6 +54,23 @@ class LaunchDescriptorsTest {
     }
 
     @Test
+    void jars_areInEveryDescriptor() throws Exception {
+        SparkLaunch l = new SparkLaunch("My App", "yarn", "cluster", "hdfs:///apps/a/main.py",
+                List.of("hdfs:///apps/a/a-pyfiles.zip"), null, null, List.of(), Map.of(), List.of(), true,
+                List.of("hdfs:///apps/a/jars/app-1.0.jar", "hdfs:///apps/a/jars/dep-2.0.jar"));
+        ObjectMapper m = new ObjectMapper();
+        assertEquals("[\"hdfs:///apps/a/jars/app-1.0.jar\",\"hdfs:///apps/a/jars/dep-2.0.jar\"]",
+                m.readTree(LaunchDescriptors.launchJson(l)).get("jars").toString());
+        assertEquals("[\"hdfs:///apps/a/jars/app-1.0.jar\",\"hdfs:///apps/a/jars/dep-2.0.jar\"]",
+                m.readTree(LaunchDescriptors.livyBatch(l)).get("jars").toString());
+        assertTrue(LaunchDescriptors.sparkApplication(l, "img", "3.5.3").contains("    jars:\n      -"
+                + " \"hdfs:///apps/a/jars/app-1.0.jar\"\n      - \"hdfs:///apps/a/jars/dep-2.0.jar\"\n"));
+        assertEquals(List.of("hdfs dfs -mkdir -p hdfs:///apps/a hdfs:///apps/a/jars",
+                "hdfs dfs -put -f /t/app-1.0.jar hdfs:///apps/a/jars/app-1.0.jar"), LaunchDescriptors.uploadCommands(
+                "hdfs:///apps/a", List.<String[]>of(new String[] {"/t/app-1.0.jar", "hdfs:///apps/a/jars/app-1.0.jar"})));
+    }
+
+    @Test
     void uploadCommands_createTheDirectoryAndPutEachFile() {
         assertEquals(List.of("hdfs dfs -mkdir -p hdfs:///apps/a", "hdfs dfs -put -f /t/a.zip hdfs:///apps/a/a.zip"),
                 LaunchDescriptors.uploadCommands("hdfs:///apps/a", List.<String[]>of(new String[] {"/t/a.zip",

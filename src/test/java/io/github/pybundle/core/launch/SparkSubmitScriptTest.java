@@ -95,6 +95,17 @@ class SparkSubmitScriptTest {
     }
 
     @Test
+    void run_shipsTheJarsBesideTheLauncherByRelativePath() throws Exception {
+        SparkLaunch l = new SparkLaunch("my app", "local[*]", "client", "main.py", List.of("../my-app-1.0-pyfiles.zip"),
+                null, null, List.of(), Map.of(), List.of(), false, List.of("jars/my-app-1.0.jar", "jars/dep 2.jar"));
+        Result r = run(script(l, null), spark());
+        assertEquals(0, r.exit(), r.err());
+        Path base = dir.resolve("target dir/pybundle");
+        int at = r.lines().indexOf("--jars");
+        assertEquals(base + "/jars/my-app-1.0.jar," + base + "/jars/dep 2.jar", r.lines().get(at + 1));
+    }
+
+    @Test
     void run_letsTheEnvironmentOverrideMasterAndDeployMode() throws Exception {
         Map<String, String> env = new HashMap<>(spark());
         env.put("PYBUNDLE_MASTER", "spark://h:7077");

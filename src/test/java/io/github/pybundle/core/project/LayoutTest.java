@@ -105,4 +105,43 @@ class LayoutTest {
             assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "no output, no temporary file");
         }
     }
+
+    private ProjectPackager.BundleResult bundleWithJars(List<String> jars) throws Exception {
+        Path src = SourceTrees.sample(dir.resolve("j"));
+        return new ProjectPackager(BuildListener.silent()).bundle(new ProjectPackager.BundleRequest(src,
+                src.resolve("main.py"), "app", dir.resolve("out-jars"), "app", Instant.parse("2024-01-01T00:00:00Z"),
+                List.of(), ProjectPackager.Layout.AUTO, null, new ProjectPackager.SparkSpec(null, null, null, null,
+                null, null, null, null, jars)));
+    }
+
+    @Test
+    void jars_areCopiedBesideTheLauncherAndNamedRelatively() throws Exception {
+        Path app = Files.write(dir.resolve("app-1.0.jar"), new byte[] {1, 2, 3});
+        Path dep = Files.write(Files.createDirectories(dir.resolve("m2/dep")).resolve("dep-2.0.jar"), new byte[] {4});
+        ProjectPackager.BundleResult r = bundleWithJars(List.of(app.toString(), dep.toString()));
+        Path jars = r.launcher().resolveSibling("jars");
+        assertEquals(List.of("app-1.0.jar", "dep-2.0.jar"), Files.list(jars).map(p -> p.getFileName().toString())
+                .sorted().toList());
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(jars.resolve(
+                "app-1.0.jar"))));
+        assertEquals("[\"jars/app-1.0.jar\",\"jars/dep-2.0.jar\"]", new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.launcher().resolveSibling("launch.json").toFile()).get("jars").toString());
+        // A second build without the dependency leaves no stale copy behind.
+        bundleWithJars(List.of(app.toString()));
+        assertEquals(List.of("app-1.0.jar"), Files.list(jars).map(p -> p.getFileName().toString()).toList());
+    }
+
+    @Test
+    void jars_ofOneNameOrMissingAreRefusedByName() throws Exception {
+        Path a = Files.write(Files.createDirectories(dir.resolve("a")).resolve("util-1.0.jar"), new byte[] {1});
+        Path b = Files.write(Files.createDirectories(dir.resolve("b")).resolve("util-1.0.jar"), new byte[] {2});
+        PyBundleException twice = assertThrows(PyBundleException.class, () -> bundleWithJars(List.of(a.toString(),
+                b.toString())));
+        assertTrue(twice.getMessage().startsWith("two JARs are named util-1.0.jar: " + a + " and " + b),
+                twice.getMessage());
+        PyBundleException missing = assertThrows(PyBundleException.class, () -> bundleWithJars(List.of(
+                dir.resolve("nope.jar").toString())));
+        assertTrue(missing.getMessage().contains("the JAR " + dir.resolve("nope.jar") + " does not exist"),
+                missing.getMessage());
+    }
 }
