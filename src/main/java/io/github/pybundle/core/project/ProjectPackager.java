@@ -250,16 +250,16 @@ public final class ProjectPackager {
                 : launchDir.relativize(p).toString().replace('\\', '/');
         List<String> files = new java.util.ArrayList<>();
         List<String[]> uploads = new java.util.ArrayList<>();
-        for (String f : s.files()) {
-            Path local = Path.of(f); // absolute: the build tool resolves <files> against the project
-            files.add(remote != null ? remote + "/" + local.getFileName() : local.toAbsolutePath().toString());
-            uploads.add(new String[] {local.toAbsolutePath().toString(), remote + "/" + local.getFileName()});
+        // Extra files are copied beside the launcher like the JARs, so that every path in the launch is relative.
+        for (Path copy : copyAll(s.files(), launchDir.resolve("files"), "file")) {
+            files.add(remote != null ? remote + "/" + copy.getFileName() : "files/" + copy.getFileName());
+            uploads.add(new String[] {copy.toString(), remote + "/" + copy.getFileName()});
         }
         for (Path p : env == null ? List.of(zip, main) : List.of(zip, env, main)) {
             uploads.add(new String[] {p.toString(), remote + "/" + p.getFileName()});
         }
         List<String> jars = new java.util.ArrayList<>();
-        for (Path jar : copyJars(s.jars(), launchDir.resolve("jars"))) {
+        for (Path jar : copyAll(s.jars(), launchDir.resolve("jars"), "JAR")) {
             jars.add(remote != null ? remote + "/jars/" + jar.getFileName() : "jars/" + jar.getFileName());
             uploads.add(new String[] {jar.toString(), remote + "/jars/" + jar.getFileName()});
         }
@@ -281,9 +281,9 @@ public final class ProjectPackager {
         }
     }
 
-    // The JARs go beside the launcher, so that the launch refers to them by relative paths and the output can move;
-    // a JAR directory from an earlier build is replaced. Two JARs of one file name would overwrite each other.
-    private static List<Path> copyJars(List<String> jars, Path dir) throws IOException {
+    // JARs and extra files go beside the launcher, so that the launch refers to them by relative paths and the output
+    // can move; the directory of an earlier build is replaced. Two of one file name would overwrite each other.
+    private static List<Path> copyAll(List<String> jars, Path dir, String what) throws IOException {
         if (Files.isDirectory(dir)) {
             try (java.util.stream.Stream<Path> old = Files.list(dir)) {
                 for (Path p : old.toList()) {
@@ -298,12 +298,13 @@ public final class ProjectPackager {
             String name = source.getFileName().toString();
             String previous = names.putIfAbsent(name, jar);
             if (previous != null) {
-                throw new InvalidConfigurationException("spark", jar, "two JARs are named " + name + ": " + previous
-                        + " and " + jar, "keep one of them, or rename one");
+                throw new InvalidConfigurationException("spark", jar, "two " + what + "s are named " + name + ": "
+                        + previous + " and " + jar, "keep one of them, or rename one");
             }
             if (!Files.isRegularFile(source)) {
-                throw new InvalidConfigurationException("spark", jar, "the JAR " + jar + " does not exist",
-                        "build it first, or correct the path in {@spark.jars}");
+                throw new InvalidConfigurationException("spark", jar, "the " + what + " " + jar + " does not exist",
+                        "build it first, or correct the path in {@spark." + (what.equals("JAR") ? "jars" : "files")
+                        + "}");
             }
             Path target = Files.createDirectories(dir).resolve(name);
             Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
@@ -374,10 +375,12 @@ public final class ProjectPackager {
             if (envArchive != null) {
                 Files.deleteIfExists(envArchive);
             }
-            if (Files.isDirectory(launchDir.resolve("jars"))) {
-                try (java.util.stream.Stream<Path> jars = Files.list(launchDir.resolve("jars"))) {
-                    for (Path p : jars.toList()) {
-                        Files.delete(p);
+            for (Path copies : List.of(launchDir.resolve("jars"), launchDir.resolve("files"))) {
+                if (Files.isDirectory(copies)) {
+                    try (java.util.stream.Stream<Path> left = Files.list(copies)) {
+                        for (Path p : left.toList()) {
+                            Files.delete(p);
+                        }
                     }
                 }
             }

@@ -144,4 +144,19 @@ class LayoutTest {
         assertTrue(missing.getMessage().contains("the JAR " + dir.resolve("nope.jar") + " does not exist"),
                 missing.getMessage());
     }
+
+    @Test
+    void extraFiles_areCopiedBesideTheLauncherSoTheLaunchNamesThemRelatively() throws Exception {
+        Path data = Files.writeString(Files.createDirectories(dir.resolve("data")).resolve("lookup.csv"), "a,b\n");
+        Path src = SourceTrees.sample(dir.resolve("f"));
+        ProjectPackager.BundleResult r = new ProjectPackager(BuildListener.silent()).bundle(
+                new ProjectPackager.BundleRequest(src, src.resolve("main.py"), "app", dir.resolve("out-files"), "app",
+                        Instant.parse("2024-01-01T00:00:00Z"), List.of(), ProjectPackager.Layout.AUTO, null,
+                        new ProjectPackager.SparkSpec(null, null, null, List.of(data.toString()), null, null, null,
+                                null)));
+        assertEquals("a,b\n", Files.readString(r.launcher().resolveSibling("files/lookup.csv")));
+        assertEquals("[\"files/lookup.csv\"]", new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.launcher().resolveSibling("launch.json").toFile()).get("files").toString());
+        assertTrue(Files.readString(r.launcher()).contains("--files \"$here/files/lookup.csv\""));
+    }
 }
