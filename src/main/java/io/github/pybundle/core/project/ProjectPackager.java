@@ -284,13 +284,7 @@ public final class ProjectPackager {
     // JARs and extra files go beside the launcher, so that the launch refers to them by relative paths and the output
     // can move; the directory of an earlier build is replaced. Two of one file name would overwrite each other.
     private static List<Path> copyAll(List<String> jars, Path dir, String what) throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (java.util.stream.Stream<Path> old = Files.list(dir)) {
-                for (Path p : old.toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        deleteFilesIn(dir);
         java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
         List<Path> out = new java.util.ArrayList<>();
         for (String jar : jars) {
@@ -312,6 +306,17 @@ public final class ProjectPackager {
             out.add(target);
         }
         return out;
+    }
+
+    // The copies of an earlier build (a flat directory of JARs or files), when there is one.
+    private static void deleteFilesIn(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (java.util.stream.Stream<Path> old = Files.list(dir)) {
+                for (Path p : old.toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /**
@@ -376,13 +381,7 @@ public final class ProjectPackager {
                 Files.deleteIfExists(envArchive);
             }
             for (Path copies : List.of(launchDir.resolve("jars"), launchDir.resolve("files"))) {
-                if (Files.isDirectory(copies)) {
-                    try (java.util.stream.Stream<Path> left = Files.list(copies)) {
-                        for (Path p : left.toList()) {
-                            Files.delete(p);
-                        }
-                    }
-                }
+                deleteFilesIn(copies);
             }
             throw e;
         }
