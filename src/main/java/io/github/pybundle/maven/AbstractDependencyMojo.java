@@ -165,7 +165,10 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
      * The cluster's interpreter and platform, for which dependencies are resolved: {@code <pythonVersion>} (required
      * when there are dependencies), {@code <pythonFullVersion>}, {@code <implementation>}, {@code <abis>},
      * {@code <platforms>} (default manylinux2014_x86_64), {@code <markerEnvironment>}, {@code <provided>} (packages the
-     * cluster has, name==version) and {@code <sparkProvided>} (pyspark and py4j come with Spark; default true).
+     * cluster has, name==version), {@code <sparkProvided>} (pyspark and py4j come with Spark; default true),
+     * {@code <interpreter>} (the nodes' Python command, default python3), and {@code <pythonArchive>} with
+     * {@code <pythonArchiveSha256>} (a relocatable CPython shipped in the environment archive: a path, an https URL,
+     * or groupId:artifactId:version[:type[:classifier]]).
      *
      * @since 0.1.0
      */
@@ -202,6 +205,10 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
     @Component
     protected SettingsDecrypter settingsDecrypter;
 
+    /** Resolves {@code <target><pythonArchive>} given as Maven coordinates. */
+    @Component
+    protected org.eclipse.aether.RepositorySystem repositorySystem;
+
     /** The dependency parameters as a core request. */
     protected DependencyRequest dependencyRequest() {
         Path base = project.getBasedir() == null ? Path.of("") : project.getBasedir().toPath();
@@ -220,7 +227,13 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
         TargetConfig t = target == null ? new TargetConfig() : target;
         return new TargetRequest(new Target.Spec(t.pythonVersion, t.pythonFullVersion, t.implementation, t.abis,
                 t.platforms, t.markerEnvironment), t.environmentFile == null ? null : t.environmentFile.toPath(),
-                t.provided, t.sparkProvided, t.interpreter);
+                t.provided, t.sparkProvided, t.interpreter, shipsInterpreter() ? PythonArchives.source(t, this)
+                : null);
+    }
+
+    /** Whether this goal ships {@code <target><pythonArchive>} (then it is resolved). */
+    protected boolean shipsInterpreter() {
+        return false;
     }
 
     /** The package sources: the pom's index parameters, settings.xml (servers, proxies, offline), pip's config. */

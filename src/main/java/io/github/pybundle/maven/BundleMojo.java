@@ -193,6 +193,11 @@ public class BundleMojo extends AbstractProjectMojo {
     }
 
     @Override
+    protected boolean shipsInterpreter() {
+        return true;
+    }
+
+    @Override
     protected String goal() {
         return "pybundle:bundle";
     }

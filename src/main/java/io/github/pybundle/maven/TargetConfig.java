@@ -24,6 +24,14 @@ public class TargetConfig {
     String interpreter;
     /** A probe.py output describing the cluster: the whole target, and its installed packages as provided. */
     java.io.File environmentFile;
+    /**
+     * A relocatable CPython to ship in the environment archive (python-build-standalone install_only layout): a
+     * file path, an https URL (then pythonArchiveSha256 is required), or groupId:artifactId:version[:type[:classifier]]
+     * resolved from the project's repositories (type default tar.gz).
+     */
+    String pythonArchive;
+    /** The sha256 of pythonArchive: required for a URL, checked when given for a file or artifact. */
+    String pythonArchiveSha256;
     /** Whether pyspark and py4j come with Spark (default true). */
     boolean sparkProvided = true;
 }

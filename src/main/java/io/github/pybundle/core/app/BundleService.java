@@ -24,6 +24,7 @@ import io.github.pybundle.core.source.PythonSourceTree;
 import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.spec.dist.WheelFilename;
 import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.target.Target;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelSource;
@@ -102,7 +103,11 @@ public final class BundleService {
         List<Path> mavenWheels = pep427Named(r.wheelDependencies(), r.outputDirectory());
         DeclaredRequirements declared = deps.declared(dr).withRequirementsOf(mavenWheels);
         ProjectPackager.checkMainScript(r.mainScript());
-        Target target = declared.requirements().isEmpty() ? null : dr.target().target();
+        PythonArchive.Source pythonArchive = dr.target().pythonArchive();
+        if (pythonArchive != null && r.format() == EnvironmentArchiveBuilder.Format.ZIP) {
+            throw EnvironmentArchiveBuilder.zipCannotShip();
+        }
+        Target target = declared.requirements().isEmpty() && pythonArchive == null ? null : dr.target().target();
         String interpreter = dr.target().interpreterCommand();
         Path out = r.outputDirectory();
         Path zipFile = out.resolve(PyFilesZipBuilder.fileName(r.finalName()));
@@ -116,7 +121,9 @@ public final class BundleService {
         // The fingerprint covers the lock's bytes and everything the lock is checked against (the requirements, the
         // target, the provided packages): when it matches the last successful build, so would the lock check, and
         // the lock is not even parsed.
-        String before = fingerprint(r, declared, target, interpreter, mavenWheels);
+        String shippedSha = pythonArchive == null ? "-" : pythonArchive.sha256() != null ? pythonArchive.sha256()
+                : Digests.sha256Hex(pythonArchive.file());
+        String before = fingerprint(r, declared, target, interpreter, mavenWheels, shippedSha);
         if (!r.updateLock() && timer.time("up-to-date check", () -> BundleFingerprint.unchanged(state, before,
                 expected))) {
             listener.log(Level.INFO, "Bundle unchanged since the last build (same lock, sources and settings):"
@@ -127,13 +134,20 @@ public final class BundleService {
         IndexConfiguration config = null;
         LockedWheels locked = null;
         Pylock lock = null;
+        PythonArchive.Shipped shipped = null;
         if (target != null) {
             config = sources.configure(declared.files());
-            locked = new LockedWheels(listener, deps.sourceBuilder(dr, target, config));
-            lock = withoutExcluded(resolveLock(locked, declared, target, dr, config, r.updateLock()), r.excludes());
+            if (pythonArchive != null) { // before any wheel is downloaded: a wrong interpreter fails fast
+                shipped = shippedInterpreter(pythonArchive, target, config, r.maxInflatedBundle());
+            }
+            if (!declared.requirements().isEmpty()) {
+                locked = new LockedWheels(listener, deps.sourceBuilder(dr, target, config));
+                lock = withoutExcluded(resolveLock(locked, declared, target, dr, config, r.updateLock()),
+                        r.excludes());
+            }
         }
         // Again: the lock may have been written or re-written just now.
-        String fingerprint = fingerprint(r, declared, target, interpreter, mavenWheels);
+        String fingerprint = fingerprint(r, declared, target, interpreter, mavenWheels, shippedSha);
         Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
         // Which wheels were checked (RECORD, CRC-32, deflate streams): cache entries across builds, others in this one.
         WheelVerifier.Memo checked = config == null ? WheelVerifier.Memo.none()
@@ -147,7 +161,8 @@ public final class BundleService {
             target = dr.target().target(); // the environment archive needs the target when a Maven wheel is native
         }
         ProjectPackager.EnvironmentSpec environment = target == null ? null
-                : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format());
+                : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format(),
+                        shipped);
         ProjectPackager packager = new ProjectPackager(listener, checks);
         ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
                 new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
@@ -174,17 +189,29 @@ public final class BundleService {
                 w -> WheelVerifier.verify(w, checks)));
     }
 
+    private PythonArchive.Shipped shippedInterpreter(PythonArchive.Source source, Target target,
+                                                     IndexConfiguration config, long maxInflated) throws Exception {
+        return timer.time("interpreter", () -> {
+            Path archive = PythonArchive.obtain(source, config.cacheRoot(), config.network(), listener);
+            PythonArchive.Shipped s = PythonArchive.inspect(archive, source.location(), target, maxInflated);
+            listener.log(Level.INFO, "Shipping Python " + s.version() + " from " + source.location() + " ("
+                    + Downloader.humanSize(Files.size(archive)) + ", " + Downloader.humanSize(s.inflatedSize())
+                    + " unpacked)");
+            return s;
+        });
+    }
+
     private String fingerprint(Request r, DeclaredRequirements declared, Target t, String interpreter,
-                               List<Path> mavenWheels) throws IOException {
+                               List<Path> mavenWheels, String shippedSha) throws IOException {
         return BundleFingerprint.of(PythonSourceTree.scan(r.sourceDirectory(), r.mainScript()), r.mainScript(),
-                t == null ? null : r.dependencies().lockFile(), List.of("layout=" + r.layout(), "format=" + r.format(),
+                declared.requirements().isEmpty() ? null : r.dependencies().lockFile(), List.of("layout=" + r.layout(), "format=" + r.format(),
                 "finalName=" + r.finalName(), "interpreter=" + interpreter, "timestamp="
                 + r.timestamp().getEpochSecond(), "excludes=" + r.excludes(), "app=" + r.appName(), "generator="
                 + Generator.NAME, "maven-wheels=" + digests(mavenWheels), "spark=" + r.spark(), "jars="
                 + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()), "lock-inputs="
                 + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
-                "sbom=" + r.subject().purl()));
+                "sbom=" + r.subject().purl(), "python-archive=" + shippedSha));
     }
 
     private static Component tool() {

@@ -2,6 +2,7 @@ package io.github.pybundle.core.app;
 
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.probe.ClusterProbe;
+import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.target.Target;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,9 +18,10 @@ import java.util.TreeMap;
  * @param provided packages the cluster has, {@code name} or {@code name==version}
  * @param sparkProvided whether pyspark and py4j come with Spark
  * @param interpreter the cluster's interpreter command, or null for {@code python3}
+ * @param pythonArchive the interpreter to ship in the environment archive, or null
  */
 public record TargetRequest(Target.Spec spec, Path environmentFile, List<String> provided, boolean sparkProvided,
-                            String interpreter) {
+                            String interpreter, PythonArchive.Source pythonArchive) {
     public TargetRequest {
         provided = provided == null ? List.of() : List.copyOf(provided);
         spec = spec != null ? spec : new Target.Spec(null, null, null, List.of(), List.of(), null);

@@ -7,6 +7,7 @@ import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.target.Interpreters;
+import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.target.Target;
 import io.github.pybundle.core.verify.BundleVerifier;
 import java.io.IOException;
@@ -57,9 +58,20 @@ public final class VerifyService {
         Path env = Stream.of(EnvironmentArchiveBuilder.Format.values())
                 .map(f -> out.resolve(EnvironmentArchiveBuilder.fileName(r.finalName(), f)))
                 .filter(Files::isRegularFile).findFirst().orElse(null);
+        Path work = out.resolve("pybundle/verify");
+        delete(work);
+        Files.createDirectories(work);
+        Path unpacked = null;
+        if (env != null) {
+            unpacked = work.resolve("environment");
+            BundleVerifier.unpack(env, unpacked);
+        }
         Path python;
         String wanted;
-        if (r.interpreter() != null) {
+        if (unpacked != null && Files.isDirectory(unpacked.resolve(PythonArchive.ROOT))) {
+            python = unpacked.resolve("bin/python"); // the shipped interpreter: no local Python needed
+            wanted = python.toString();
+        } else if (r.interpreter() != null) {
             python = r.interpreter();
             wanted = python.toString();
         } else if (r.target() != null && r.target().given()) {
@@ -80,11 +92,8 @@ public final class VerifyService {
             listener.log(Level.WARN, message);
             return false;
         }
-        Path work = out.resolve("pybundle/verify");
-        delete(work);
-        Files.createDirectories(work);
         BundleVerifier verifier = new BundleVerifier(listener);
-        verifier.importAll(python, zip, env, work);
+        verifier.importAll(python, zip, unpacked, work);
         Path sparkHome = r.sparkHome() != null ? r.sparkHome() : importablePyspark(python);
         if (r.sparkHome() != null && !Files.isExecutable(sparkHome.resolve("bin/spark-submit"))) {
             throw new InvalidConfigurationException("verify", sparkHome.toString(),

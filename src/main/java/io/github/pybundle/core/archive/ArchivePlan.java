@@ -69,6 +69,11 @@ public final class ArchivePlan {
         return entries.containsKey(path);
     }
 
+    /** The first planned path under {@code prefix} (e.g. {@code python/}), in sorted order, or null. */
+    public String firstUnder(String prefix) {
+        return entries.keySet().stream().filter(p -> p.startsWith(prefix)).sorted().findFirst().orElse(null);
+    }
+
     /**
      * Writes the plan: every file and every directory above one, sorted by path (directories end with '/'), each
      * content read as it is written.

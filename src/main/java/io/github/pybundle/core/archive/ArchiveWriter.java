@@ -19,6 +19,16 @@ public interface ArchiveWriter extends AutoCloseable {
      */
     void addRaw(String name, ZipArchiveEntry source, InputStream raw, int mode) throws IOException;
 
+    /**
+     * Adds a symbolic link to {@code target} (relative to the link's directory; the caller checks that it stays
+     * inside the archive).
+     *
+     * @throws UnsupportedOperationException where the format keeps no links (zip, as written here)
+     */
+    default void addSymlink(String name, String target) throws IOException {
+        throw new UnsupportedOperationException("this archive cannot hold the symbolic link " + name);
+    }
+
     /** Moves the finished archive into place. */
     void commit() throws IOException;
 

@@ -102,21 +102,47 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
         pad(size);
     }
 
+    /** Adds a symbolic link ({@code target} is relative to the link's directory). */
+    @Override
+    public void addSymlink(String name, String target) throws IOException {
+        header(name, 0120777, 0, '2', target);
+    }
+
     private void header(String name, int mode, long size, char type) throws IOException {
+        header(name, mode, size, type, null);
+    }
+
+    private void header(String name, int mode, long size, char type, String linkName) throws IOException {
         if (!names.add(name)) {
             throw new IllegalArgumentException("duplicate tar entry: " + name);
         }
         byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        boolean fits = utf8.length <= 100 && utf8.length == name.length(); // ASCII that fits the ustar name field
-        if (!fits) {
-            byte[] records = paxRecord("path", name);
-            block(ustar("././@PaxHeader", 0100644, records.length, 'x', "././@PaxHeader".getBytes(
-                    StandardCharsets.US_ASCII)));
-            data(records, 0, records.length);
-            pad(records.length);
+        boolean fits = fitsUstar(name);
+        boolean linkFits = linkName == null || fitsUstar(linkName);
+        if (!fits || !linkFits) {
+            java.io.ByteArrayOutputStream records = new java.io.ByteArrayOutputStream();
+            if (!fits) {
+                records.writeBytes(paxRecord("path", name));
+            }
+            if (!linkFits) {
+                records.writeBytes(paxRecord("linkpath", linkName));
+            }
+            byte[] r = records.toByteArray();
+            block(ustar("././@PaxHeader", 0100644, r.length, 'x', "././@PaxHeader".getBytes(
+                    StandardCharsets.US_ASCII), null));
+            data(r, 0, r.length);
+            pad(r.length);
         }
         byte[] shortName = fits ? utf8 : asciiPrefix(name);
-        block(ustar(name, mode, size, type, shortName));
+        byte[] shortLink = linkName == null ? null : linkFits ? linkName.getBytes(StandardCharsets.UTF_8)
+                : asciiPrefix(linkName);
+        block(ustar(name, mode, size, type, shortName, shortLink));
+    }
+
+    // ASCII that fits a 100-byte ustar name field.
+    private static boolean fitsUstar(String name) {
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        return utf8.length <= 100 && utf8.length == name.length();
     }
 
     // What a reader that ignores pax records sees: the name's first 100 ASCII-safe bytes.
@@ -129,9 +155,12 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
         return b;
     }
 
-    private byte[] ustar(String name, int mode, long size, char type, byte[] nameField) {
+    private byte[] ustar(String name, int mode, long size, char type, byte[] nameField, byte[] linkField) {
         byte[] h = new byte[BLOCK];
         System.arraycopy(nameField, 0, h, 0, nameField.length);
+        if (linkField != null) {
+            System.arraycopy(linkField, 0, h, 157, linkField.length);
+        }
         octal(h, 100, 8, mode & 07777);
         octal(h, 108, 8, 0);
         octal(h, 116, 8, 0);

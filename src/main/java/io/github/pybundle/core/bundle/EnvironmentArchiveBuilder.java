@@ -6,6 +6,7 @@ import io.github.pybundle.core.archive.ArchivePlan;
 import io.github.pybundle.core.archive.ArchiveWriter;
 import io.github.pybundle.core.archive.ReproducibleTarWriter;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
+import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelDestination;
 import io.github.pybundle.core.wheel.WheelInstaller;
@@ -85,12 +86,29 @@ public final class EnvironmentArchiveBuilder {
      * @param target the archive's path
      * @param timestamp the time of every entry
      * @param checks how the wheels are checked
+     * @param shipped the interpreter shipped under {@code python/}, or null to run the cluster's
      */
     public record Request(List<Path> wheels, Interpreter interpreter, Format format, Path target, Instant timestamp,
-                          WheelChecks checks) {
+                          WheelChecks checks, PythonArchive.Shipped shipped) {
         public Request {
             wheels = List.copyOf(wheels);
+            if (shipped != null && format == Format.ZIP) {
+                throw zipCannotShip();
+            }
         }
+
+        public Request(List<Path> wheels, Interpreter interpreter, Format format, Path target, Instant timestamp,
+                       WheelChecks checks) {
+            this(wheels, interpreter, format, target, timestamp, checks, null);
+        }
+    }
+
+    /** The error for a zip environment with a shipped interpreter. */
+    public static InvalidConfigurationException zipCannotShip() {
+        return new InvalidConfigurationException("archiveFormat", "zip", "{@archiveFormat=zip} cannot carry the"
+                + " interpreter of {@target.pythonArchive}: a zip keeps no symbolic links, and the interpreter needs"
+                + " them (python3 -> python3.X, its shared libraries)", "use {@archiveFormat=tar.gz} (YARN,"
+                + " Kubernetes and standalone Spark unpack it), or drop {@target.pythonArchive}");
     }
 
     private EnvironmentArchiveBuilder() {
@@ -111,8 +129,10 @@ public final class EnvironmentArchiveBuilder {
         long inflated = 0;
         // The wheels are checked on other threads while the archive is written; it is committed only if all pass.
         try (WheelVerifier.Pending checks = WheelVerifier.start(request.wheels(), wheelChecks)) {
-            plan.add("bin/python", ArchiveContent.bytes(launcher(py, request.interpreter().command())
-                    .getBytes(StandardCharsets.UTF_8)), EXECUTABLE_MODE, "pybundle");
+            String script = request.shipped() == null ? launcher(py, request.interpreter().command())
+                    : shippedLauncher(py, request.shipped());
+            plan.add("bin/python", ArchiveContent.bytes(script.getBytes(StandardCharsets.UTF_8)), EXECUTABLE_MODE,
+                    "pybundle");
             for (Path w : request.wheels()) {
                 WheelSource wheel = wheelChecks.open(w);
                 open.add(wheel);
@@ -124,6 +144,16 @@ public final class EnvironmentArchiveBuilder {
                     ? new ReproducibleZipWriter(request.target(), request.timestamp())
                     : new ReproducibleTarWriter(request.target(), request.timestamp())) {
                 plan.write(out);
+                if (request.shipped() != null) {
+                    String clash = plan.firstUnder(PythonArchive.ROOT);
+                    if (clash != null) {
+                        throw new InvalidConfigurationException("target", request.shipped().location(), "a wheel"
+                                + " installs " + clash + ", where the interpreter of {@target.pythonArchive} goes",
+                                "report it to the wheel's project; leave that package out with {@excludes}");
+                    }
+                    // After the planned files: its own order (the archive's), which is as reproducible.
+                    PythonArchive.copyTo(request.shipped(), out);
+                }
                 checks.await();
                 out.commit();
             }
@@ -177,6 +207,22 @@ public final class EnvironmentArchiveBuilder {
     }
 
     /**
+     * {@code bin/python} with a shipped interpreter: runs it, from wherever the archive was unpacked, with this
+     * environment's site-packages first on {@code sys.path}. An inherited {@code PYTHONHOME} (set for the node's own
+     * Python) would make it look for its standard library elsewhere, so it is dropped.
+     */
+    static String shippedLauncher(String py, PythonArchive.Shipped shipped) {
+        return "#!/bin/sh\n"
+                + "# Runs the Python " + shipped.version() + " shipped in this environment, with its packages. Written"
+                + " by pybundle.\n"
+                + "env_dir=$(CDPATH= cd -- \"$(dirname -- \"$0\")/..\" && pwd)\n"
+                + "unset PYTHONHOME\n"
+                + "PYTHONPATH=\"$env_dir/lib/python" + py + "/site-packages${PYTHONPATH:+:$PYTHONPATH}\"\n"
+                + "export PYTHONPATH\n"
+                + "exec \"$env_dir/" + shipped.executable() + "\" \"$@\"\n";
+    }
+
+    /**
      * {@code bin/python}: runs the cluster's interpreter with this environment's site-packages first on
      * {@code sys.path}, keeping the entries already there (Spark puts pyspark and the py-files there), from wherever
      * the archive was unpacked; refuses a Python of another major.minor with a clear message.
@@ -190,15 +236,21 @@ public final class EnvironmentArchiveBuilder {
                 + "interpreter=${PYBUNDLE_PYTHON:-" + interpreter + "}\n"
                 + "actual=$(\"$interpreter\" -c 'import sys; print(\"%d.%d\" % sys.version_info[:2])' 2>/dev/null)"
                 + " || {\n"
-                + "  echo \"pybundle: cannot run '$interpreter' (set PYBUNDLE_PYTHON to the cluster's Python " + py
-                + ")\" >&2\n"
+                + "  echo \"pybundle: cannot run '$interpreter' (set PYBUNDLE_PYTHON to the nodes' Python " + py
+                + " command, or ship one with <target><pythonArchive>)\" >&2\n"
                 + "  exit 127\n"
                 + "}\n"
                 + "if [ \"$actual\" != \"" + py + "\" ]; then\n"
                 + "  echo \"pybundle: this environment was built for Python " + py + ", but '$interpreter' is Python"
                 + " $actual\" >&2\n"
-                + "  echo \"pybundle: set PYBUNDLE_PYTHON to a Python " + py + " command when launching (spark-submit.sh"
-                + " passes it on to the executors), or rebuild the bundle for Python $actual\" >&2\n"
+                + "  echo \"pybundle: to fix it, do one of these:\" >&2\n"
+                + "  echo \"pybundle:  - set PYBUNDLE_PYTHON to the nodes' Python " + py + " command when running"
+                + " spark-submit.sh (it passes it to the executors; with another launcher, set"
+                + " spark.executorEnv.PYBUNDLE_PYTHON and spark.yarn.appMasterEnv.PYBUNDLE_PYTHON)\" >&2\n"
+                + "  echo \"pybundle:  - rebuild with <target><interpreter> naming that command\" >&2\n"
+                + "  echo \"pybundle:  - rebuild with <target><pythonArchive> to ship a Python " + py + " in the"
+                + " bundle, so the nodes need none\" >&2\n"
+                + "  echo \"pybundle:  - rebuild for Python $actual (<target><pythonVersion>)\" >&2\n"
                 + "  exit 1\n"
                 + "fi\n"
                 + "PYTHONPATH=\"$env_dir/lib/python" + py + "/site-packages${PYTHONPATH:+:$PYTHONPATH}\"\n"

@@ -13,7 +13,9 @@ public enum CacheBucket {
     /** Index pages with their validators (ETag, Last-Modified). */
     PAGES("pages"),
     /** Wheels built from sdists, by the sdist's sha256. */
-    SDIST_BUILDS("sdist-builds");
+    SDIST_BUILDS("sdist-builds"),
+    /** Interpreter archives downloaded by URL ({@code <target><pythonArchive>}): {@code sha256/<64 hex>/<file name>}. */
+    INTERPRETERS("interpreters");
 
     /** The marker beside a cached wheel that the wheel checks passed; a new set of checks gets a new suffix. */
     public static final String CHECKED_MARKER = ".checked-v1";

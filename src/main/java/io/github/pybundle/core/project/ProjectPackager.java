@@ -18,6 +18,7 @@ import io.github.pybundle.core.spec.metadata.CoreMetadata;
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.spec.pep440.InvalidVersionException;
 import io.github.pybundle.core.spec.pep440.Version;
+import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelVerifier;
@@ -205,9 +206,13 @@ public final class ProjectPackager {
      * @param minor the target's Python minor version
      * @param interpreter the cluster's interpreter command
      * @param format tar.gz or zip
+     * @param shipped the interpreter shipped in the archive, or null to run the cluster's
      */
     public record EnvironmentSpec(int major, int minor, String interpreter,
-                                  EnvironmentArchiveBuilder.Format format) {
+                                  EnvironmentArchiveBuilder.Format format, PythonArchive.Shipped shipped) {
+        public EnvironmentSpec(int major, int minor, String interpreter, EnvironmentArchiveBuilder.Format format) {
+            this(major, minor, interpreter, format, null);
+        }
     }
 
     /** Where one wheel was placed, for the summary. */
@@ -355,7 +360,9 @@ public final class ProjectPackager {
                     env ? "environment archive" : "py-files zip"));
         }
         Path zip = out.resolve(PyFilesZipBuilder.fileName(request.finalName()));
-        Path envArchive = toEnv.isEmpty() ? null : out.resolve(EnvironmentArchiveBuilder.fileName(
+        // Whenever the target is known there is an environment archive, if only for its bin/python: the guard that
+        // checks the nodes' Python version (or runs the shipped interpreter) before PySpark starts a worker.
+        Path envArchive = request.environment() == null ? null : out.resolve(EnvironmentArchiveBuilder.fileName(
                 request.finalName(), request.environment().format()));
         Path launchDir = out.resolve("pybundle");
         Path mainCopy = launchDir.resolve(main.getFileName().toString());
@@ -367,7 +374,7 @@ public final class ProjectPackager {
                 EnvironmentSpec e = request.environment();
                 EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(toEnv,
                         new EnvironmentArchiveBuilder.Interpreter(e.major(), e.minor(), e.interpreter()), e.format(),
-                        envArchive, request.timestamp(), checks));
+                        envArchive, request.timestamp(), checks, e.shipped()));
             }
             Files.createDirectories(launchDir);
             Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING);
@@ -389,7 +396,9 @@ public final class ProjectPackager {
                 + (sources.topLevelNames().isEmpty() ? "no packages" : String.join(", ", sources.topLevelNames()))
                 + (toZip.isEmpty() ? "" : "; " + toZip.size() + " dependency wheels") + ")");
         if (envArchive != null) {
-            listener.log(Level.INFO, "Built environment archive " + envArchive + " (" + toEnv.size() + " wheels)");
+            PythonArchive.Shipped shipped = request.environment().shipped();
+            listener.log(Level.INFO, "Built environment archive " + envArchive + " (" + toEnv.size() + " wheels"
+                    + (shipped == null ? "" : "; Python " + shipped.version() + " shipped") + ")");
         }
         listener.log(Level.INFO, "Launcher: " + launcher + " [application arguments...]");
         return new BundleResult(zip, envArchive, launcher, mainCopy, placements);

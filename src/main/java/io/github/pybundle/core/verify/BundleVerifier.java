@@ -92,6 +92,14 @@ public final class BundleVerifier {
                     continue;
                 }
                 Files.createDirectories(p.getParent());
+                if (e instanceof TarArchiveEntry t && t.isSymbolicLink()) { // a shipped interpreter's links
+                    Path to = p.getParent().resolve(t.getLinkName()).normalize();
+                    if (t.getLinkName().startsWith("/") || !to.startsWith(dest)) {
+                        throw new IOException("archive link escapes: " + e.getName() + " -> " + t.getLinkName());
+                    }
+                    Files.createSymbolicLink(p, Path.of(t.getLinkName()));
+                    continue;
+                }
                 Files.copy(in, p);
                 int mode = e instanceof TarArchiveEntry t ? t.getMode() : ((ZipArchiveEntry) e).getUnixMode();
                 if ((mode & 0100) != 0) {
@@ -106,16 +114,14 @@ public final class BundleVerifier {
      *
      * @param python the local interpreter of the target's version
      * @param zip the py-files zip
-     * @param environment the environment archive, or null
-     * @param work an empty directory to unpack into
+     * @param env the environment archive unpacked ({@link #unpack}), or null
+     * @param work the working directory
      * @throws PyBundleException naming every module that fails, with Python's error
      */
-    public void importAll(Path python, Path zip, Path environment, Path work) throws IOException {
+    public void importAll(Path python, Path zip, Path env, Path work) throws IOException {
         Set<String> modules = new TreeSet<>(zipModules(zip));
         List<String> cmd = new ArrayList<>();
-        if (environment != null) {
-            Path env = work.resolve("environment");
-            unpack(environment, env);
+        if (env != null) {
             try (var s = Files.list(env.resolve("lib"))) {
                 Path site = s.findFirst().orElseThrow().resolve("site-packages");
                 try (var t = Files.list(site)) {

@@ -57,8 +57,9 @@ class BundleVerifierTest {
     @Test
     void importAll_importsTheZipAndTheUnpackedEnvironmentTogether() throws Exception {
         List<String> log = new ArrayList<>();
-        new BundleVerifier((l, m) -> log.add(m)).importAll(python311(), zip(), envWithSix(),
-                Files.createDirectories(dir.resolve("work")));
+        Path env = dir.resolve("work/environment");
+        BundleVerifier.unpack(envWithSix(), env);
+        new BundleVerifier((l, m) -> log.add(m)).importAll(python311(), zip(), env, dir.resolve("work"));
         assertTrue(log.get(0).startsWith("Verified: 2 modules import with ") && log.get(0).endsWith("[app, six]"),
                 log.toString());
     }
