@@ -56,14 +56,16 @@ public final class SimplePageParser {
         return usable(all, pageUrl, ignored);
     }
 
-    /** The files that are safe to use; each other one is described in {@code ignored}. */
+    /** The files that are safe to use; each unsafe one is described in {@code ignored}. */
     static List<DistributionFile> usable(List<DistributionFile> files, URI pageUrl, List<String> ignored) {
         List<DistributionFile> out = new ArrayList<>();
         for (DistributionFile f : files) {
             String problem = problem(f, pageUrl);
             if (problem == null) {
                 out.add(f);
-            } else {
+            } else if (!problem.equals(DistributionFilename.NOT_A_DISTRIBUTION)) {
+                // A plain name of another kind (a legacy .exe, .egg or .tar.bz2 upload) is no attack: left out
+                // quietly, as pip and uv do; only what could do harm is reported.
                 ignored.add("'" + DistributionFilename.printable(f.filename()) + "': " + problem);
             }
         }

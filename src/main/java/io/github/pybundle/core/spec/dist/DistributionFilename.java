@@ -32,6 +32,13 @@ public final class DistributionFilename {
         if (filename.startsWith(".") || filename.contains(":")) {
             return "it starts with '.' or contains ':'";
         }
+        return isDistribution(filename) ? null : NOT_A_DISTRIBUTION;
+    }
+
+    /** The {@link #problem} of a plain file name that is neither a wheel's nor an sdist's. */
+    public static final String NOT_A_DISTRIBUTION = "it is neither a wheel nor an sdist name";
+
+    private static boolean isDistribution(String filename) {
         try {
             if (filename.endsWith(".whl")) {
                 WheelFilename.parse(filename);
@@ -39,9 +46,9 @@ public final class DistributionFilename {
                 SdistFilename.parse(filename);
             }
         } catch (InvalidFilenameException e) {
-            return "it is neither a wheel nor an sdist name";
+            return false;
         }
-        return null;
+        return true;
     }
 
     /**
