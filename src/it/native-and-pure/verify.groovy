@@ -53,6 +53,7 @@ assert log.contains('[INFO] Verified: the application ran on a local Spark (loca
 def sparkEnv = { ProcessBuilder b ->
     b.environment().put('PATH', (venv + '/bin:' + System.getenv('PATH')).toString())
     b.environment().put('PYBUNDLE_CACHE', new File(target, 'launcher-cache').path)
+    b.environment().put('SPARK_LOCAL_IP', '127.0.0.1') // loopback only
     b.environment().remove('SPARK_HOME')
     b
 }
@@ -79,29 +80,13 @@ assert described.probe == 1 && described.nodes.size() == 1 && described.nodes[0]
 assert described.platforms[0] =~ /^manylinux_\d+_\d+_x86_64$/
 assert described.distributions.pyspark != null : 'the executors see the pyspark they run'
 
-def port = new ServerSocket(0).withCloseable { it.localPort }
-def sparkClass = new File(venv, 'bin/spark-class').path
-def master = sparkEnv(new ProcessBuilder([sparkClass, 'org.apache.spark.deploy.master.Master', '--host', '127.0.0.1',
-        '--port', "${port}", '--webui-port', '0']*.toString())).redirectErrorStream(true).redirectOutput(new File(target, 'master.log')).start()
-def worker = null
-try {
-    worker = sparkEnv(new ProcessBuilder([sparkClass, 'org.apache.spark.deploy.worker.Worker', "spark://127.0.0.1:${port}",
-            '--host', '127.0.0.1', '--cores', '2', '--memory', '1g', '--webui-port', '0', '--work-dir',
-            new File(target, 'spark-work').path]*.toString())).redirectErrorStream(true).redirectOutput(new File(target, 'worker.log')).start()
-    def deadline = System.currentTimeMillis() + 60_000
-    while (!(new File(target, 'master.log').text =~ /Registering worker/) && System.currentTimeMillis() < deadline) {
-        Thread.sleep(250)
-    }
-    assert new File(target, 'master.log').text =~ /Registering worker/ : new File(target, 'master.log').text
-    submit("spark://127.0.0.1:${port}".toString())
+// A standalone master and worker on 127.0.0.1.
+def standalone = evaluate(new File(basedir, '../../../src/it/spark-standalone.groovy'))
+standalone(new File(venv), target) { String masterUrl, File workDir ->
+    submit(masterUrl)
     // The executors unpacked the archive in their own working directories.
     def unpackedOnWorker = []
-    new File(target, 'spark-work').eachFileRecurse { f -> if (f.path.endsWith('environment/bin/python')) unpackedOnWorker << f }
+    workDir.eachFileRecurse { f -> if (f.path.endsWith('environment/bin/python')) unpackedOnWorker << f }
     assert !unpackedOnWorker.isEmpty() : 'the worker unpacked the environment archive'
-} finally {
-    worker?.destroy()
-    master.destroy()
-    worker?.waitFor()
-    master.waitFor()
 }
 return true
