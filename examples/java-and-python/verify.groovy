@@ -17,7 +17,8 @@ assert jars == ["${name}.jar", 'commons-csv-1.10.0.jar'].sort() : jars
 assert launcher.text.contains("--jars") && !launcher.text.contains(basedir.path) : 'relative paths only'
 
 // The interpreter: shipped, checked against <pythonVersion>, and used by pybundle:verify (no local 3.8 needed).
-assert log =~ /\[INFO\] Shipping Python 3\.8\.\d+ from \S+cpython-3\.8-x86_64-linux-install_only\.tar\.gz \(/
+// <pythonArchive> given as Maven coordinates (test.properties), resolved from the repository.
+assert log =~ /\[INFO\] Shipping Python 3\.8\.\d+ from io\.github\.pybundle\.examples:cpython:3\.8:tar\.gz:x86_64-linux-install_only \(/
 assert log =~ /\[INFO\] Built environment archive \S+ \(\d+ wheels; Python 3\.8\.\d+ shipped\)/
 assert log =~ /\[INFO\] Verified: \d+ modules import with \S+\/environment\/bin\/python \[.*pandas.*pyarrow.*\]/
 
