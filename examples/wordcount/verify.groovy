@@ -14,13 +14,32 @@ def names = new ZipFile(zip).withCloseable { z -> z.entries().collect { it.name 
 assert names == ['wordcount/', 'wordcount/__init__.py', 'wordcount/data/', 'wordcount/data/stopwords.txt',
                  'wordcount/text.py']
 
-// The main script, run from a directory of its own with only the zip on PYTHONPATH, imports the package from the zip.
-// (The shared helper lives with the plugin's integration tests: this example is checked from target/it-examples.)
-def runFromZip = evaluate(new File(basedir, '../../../src/it/run-from-zip.groovy'))
-assert runFromZip(zip, new File(target, 'pybundle/main.py')) == 'engine: python\nside\t5\npython\t3\njvm\t2\n'
+// The environment archive holds regex (compiled code) and bin/python; the package itself is in the zip.
+def env = new File(target, 'wordcount-1.0.0-SNAPSHOT-pyenv.tar.gz')
+def envNames = ['tar', 'tzf', env.path].execute().text.readLines()
+assert envNames.contains('bin/python') && envNames.any { it ==~ /lib\/python3\.11\/site-packages\/regex\/_regex\..*\.so/ }
+
+// The main script, run from a directory of its own through the unpacked environment's bin/python with only the zip
+// on PYTHONPATH, imports the package from the zip and regex from the environment, as an executor would.
+def unpacked = new File(target, 'unpacked-env')
+unpacked.mkdirs()
+assert ['tar', 'xzf', env.path, '-C', unpacked.path].execute().waitFor() == 0
+def runDir = new File(target, 'run')
+runDir.mkdirs()
+new File(runDir, 'main.py').bytes = new File(target, 'pybundle/main.py').bytes
+def pb = new ProcessBuilder(new File(unpacked, 'bin/python').path, '-S', 'main.py').directory(runDir)
+        .redirectErrorStream(true)
+pb.environment().put('PYTHONPATH', zip.path)
+def p = pb.start()
+def out = p.inputStream.text
+if (p.waitFor() != 0 && out.contains('this environment was built for Python 3.11')) {
+    println "Skipped running the example: python3 here is not 3.11 (${out.readLines()[0]})"
+} else {
+    assert out == 'engine: python\nside\t5\npython\t3\njvm\t2\n' : out
+}
 
 def log = new File(basedir, 'build.log').text
-assert log =~ /\[INFO\] Verified: 1 modules import with \S+ \[wordcount\]/
+assert log =~ /\[INFO\] Verified: 1 module imports with \S+ \[wordcount\]/
 assert log.contains("Launcher: ${launcher.path} [application arguments...]")
 
 def repo = new File(localRepositoryPath, 'io/github/pybundle/examples/wordcount/1.0.0-SNAPSHOT')

@@ -1,9 +1,9 @@
 """Word count: the example application packaged by pybundle.
 
 Run through target/pybundle/spark-submit.sh it counts words on Spark; the
-tokenizing code runs on the executors, imported from the py-files zip. Without
-pyspark (python3 main.py) it counts in plain Python, which is handy for a
-quick check of the bundle.
+tokenizing code runs on the executors, imported from the py-files zip, with the
+regex package from the environment archive. Without pyspark it counts in plain
+Python, which is handy for a quick check of the bundle.
 
 Usage: main.py [text files...]   (no files: a built-in sample)
 """

@@ -129,6 +129,7 @@ public final class BundleService {
             listener.log(Level.INFO, "Bundle unchanged since the last build (same lock, sources and settings):"
                     + " reusing " + zipFile.getFileName() + (expected.contains(envFile) ? " and "
                     + envFile.getFileName() : ""));
+            runHint(state, r.spark().master());
             return new Outcome(zipFile, expected.contains(envFile) ? envFile : null, bomFile, state, true);
         }
         IndexConfiguration config = null;
@@ -170,10 +171,18 @@ public final class BundleService {
         List<Component> packages = timer.time("sbom", () -> WheelComponents.of(wheels));
         SbomWriter.write(bomFile, new SbomWriter.Sbom(r.subject(), tool(), packages, r.timestamp()));
         listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
-                + packages.size() + " Python packages)");
+                + BuildListener.count(packages.size(), "Python package") + ")");
         BundleFingerprint.record(state, fingerprint);
         summary(result, dr.target().providedPackages(), r.excludes(), r.spark().jars());
+        runHint(state, r.spark().master());
         return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, false);
+    }
+
+    // The last line of the goal: how to run what was built.
+    private void runHint(Path launchDirectory, String master) {
+        listener.log(Level.INFO, "Run it on Spark: " + launchDirectory.resolve("spark-submit.sh") + " [application"
+                + " arguments...] (master " + master + ", or PYBUNDLE_MASTER; spark-submit from $SPARK_HOME/bin or"
+                + " PATH, e.g. pip install pyspark)");
     }
 
     private Pylock resolveLock(LockedWheels locked, DeclaredRequirements declared, Target target,

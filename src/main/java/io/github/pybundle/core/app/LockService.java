@@ -19,7 +19,7 @@ public final class LockService {
         Pylock lock = r.result().lock();
         boolean changed = lock.write(request.lockFile());
         listener.log(Level.INFO, (changed ? "Wrote " : "Up to date: ") + request.lockFile() + " ("
-                + lock.packages().size() + " packages for " + r.target().describe() + ")");
+                + BuildListener.count(lock.packages().size(), "package") + " for " + r.target().describe() + ")");
         return lock;
     }
 }

@@ -14,4 +14,9 @@ public interface BuildListener {
     static BuildListener silent() {
         return (level, message) -> { };
     }
+
+    /** {@code n} and the noun, plural unless n is 1: "1 package", "3 packages". */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
 }

@@ -61,8 +61,8 @@ public final class LockedWheels {
         Locker.Result r = new Locker(listener).lock(declared, target, provided, allowPrereleases, config, lockFile,
                 builder);
         r.lock().write(lockFile);
-        listener.log(Level.INFO, (update ? "Re-locked " : "Locked ") + lockFile + " (" + r.lock().packages().size()
-                + " packages for " + target.describe() + ")");
+        listener.log(Level.INFO, (update ? "Re-locked " : "Locked ") + lockFile + " ("
+                + BuildListener.count(r.lock().packages().size(), "package") + " for " + target.describe() + ")");
         return r.lock();
     }
 

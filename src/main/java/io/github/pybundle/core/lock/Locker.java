@@ -138,8 +138,8 @@ public final class Locker {
         } finally {
             provider.close(); // the digests it learnt stay readable
         }
-        listener.log(Level.INFO, String.format(java.util.Locale.ROOT, "Resolved %d packages for %s in %.1f s",
-                r.pins().size(), target.describe(), (System.nanoTime() - start) / 1e9));
+        listener.log(Level.INFO, String.format(java.util.Locale.ROOT, "Resolved %s for %s in %.1f s",
+                BuildListener.count(r.pins().size(), "package"), target.describe(), (System.nanoTime() - start) / 1e9));
         Map<String, String> indexUrls = new LinkedHashMap<>();
         config.indexes().forEach(s -> indexUrls.put(s.id(), s.url().toString()));
         List<LockedPackage> packages = new ArrayList<>();

@@ -242,7 +242,7 @@ public final class ProjectPackager {
                 declared.publishedRequirements().stream().map(Object::toString).collect(Collectors.toList()));
         Path wheel = new ProjectWheelBuilder(Generator.NAME).build(sources, metadata, request.outputDirectory(),
                 request.timestamp());
-        listener.log(Level.INFO, "Built wheel " + wheel + " (" + sources.files().size() + " files; "
+        listener.log(Level.INFO, "Built wheel " + wheel + " (" + BuildListener.count(sources.files().size(), "file") + "; "
                 + String.join(", ", sources.topLevelNames()) + ")");
         return wheel;
     }
@@ -392,12 +392,12 @@ public final class ProjectPackager {
             }
             throw e;
         }
-        listener.log(Level.INFO, "Built py-files zip " + zip + " (" + sources.files().size() + " files; "
+        listener.log(Level.INFO, "Built py-files zip " + zip + " (" + BuildListener.count(sources.files().size(), "file") + "; "
                 + (sources.topLevelNames().isEmpty() ? "no packages" : String.join(", ", sources.topLevelNames()))
-                + (toZip.isEmpty() ? "" : "; " + toZip.size() + " dependency wheels") + ")");
+                + (toZip.isEmpty() ? "" : "; " + BuildListener.count(toZip.size(), "dependency wheel")) + ")");
         if (envArchive != null) {
             PythonArchive.Shipped shipped = request.environment().shipped();
-            listener.log(Level.INFO, "Built environment archive " + envArchive + " (" + toEnv.size() + " wheels"
+            listener.log(Level.INFO, "Built environment archive " + envArchive + " (" + BuildListener.count(toEnv.size(), "wheel")
                     + (shipped == null ? "" : "; Python " + shipped.version() + " shipped") + ")");
         }
         listener.log(Level.INFO, "Launcher: " + launcher + " [application arguments...]");

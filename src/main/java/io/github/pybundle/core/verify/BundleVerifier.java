@@ -156,7 +156,8 @@ public final class BundleVerifier {
                     + " means a missing requirement or a package the cluster must provide; fix the requirements and"
                     + " rebuild"));
         }
-        listener.log(Level.INFO, "Verified: " + modules.size() + " modules import with " + python + " "
+        listener.log(Level.INFO, "Verified: " + BuildListener.count(modules.size(), "module") + " import"
+                + (modules.size() == 1 ? "s" : "") + " with " + python + " "
                 + modules);
     }
 
