@@ -54,8 +54,8 @@ public final class LockedWheels {
                 }
             }
             checkHashes(lock, lockFile, declared.hashes().forTarget(target.markers()), provided);
-            listener.log(Level.INFO, "Using " + lockFile + " (" + lock.packages().size() + " packages, created by "
-                    + lock.createdBy() + ")");
+            listener.log(Level.INFO, "Using " + lockFile + " (" + BuildListener.count(lock.packages().size(),
+                    "package") + ", created by " + lock.createdBy() + ")");
             return lock;
         }
         Locker.Result r = new Locker(listener).lock(declared, target, provided, allowPrereleases, config, lockFile,
