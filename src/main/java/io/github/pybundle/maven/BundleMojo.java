@@ -20,8 +20,10 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 
 /**
  * Builds the deployment bundle: <code>target/{finalName}-pyfiles.zip</code> for {@code spark-submit --py-files}
- * (attached with classifier {@code pyfiles}), the launcher {@code target/pybundle/spark-submit.sh}, and the CycloneDX
- * SBOM <code>target/{finalName}-bom.json</code> (attached with type {@code json} and classifier {@code cyclonedx}).
+ * (attached with classifier {@code pyfiles}), the launcher {@code target/pybundle/spark-submit.sh}, the whole
+ * application as one archive <code>target/{finalName}-spark-app.tar.gz</code> (attached with type {@code tar.gz} and
+ * classifier {@code spark-app}; unpacked anywhere, its {@code spark-submit.sh} runs), and the CycloneDX SBOM
+ * <code>target/{finalName}-bom.json</code> (attached with type {@code json} and classifier {@code cyclonedx}).
  *
  * @since 0.1.0
  */
@@ -189,6 +191,7 @@ public class BundleMojo extends AbstractProjectMojo {
             attach(format == EnvironmentArchiveBuilder.Format.ZIP ? "zip" : "tar.gz", "pyenv",
                     o.environmentArchive().toFile());
         }
+        attach("tar.gz", "spark-app", o.sparkApp().toFile());
         attach("json", "cyclonedx", o.sbom().toFile());
     }
 

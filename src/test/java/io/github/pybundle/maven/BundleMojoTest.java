@@ -46,7 +46,7 @@ class BundleMojoTest {
         assertTrue(mojo.project.getAttachedArtifacts().stream().anyMatch(a -> "spark-submit".equals(a.getClassifier())
                 && "sh".equals(a.getType())));
         // Every output is attached once, with its type (the classifier alone does not say it is the zip).
-        assertEquals(List.of("spark-submit:sh", "launch:json", "pyfiles:zip", "cyclonedx:json"),
+        assertEquals(List.of("spark-submit:sh", "launch:json", "pyfiles:zip", "spark-app:tar.gz", "cyclonedx:json"),
                 mojo.project.getAttachedArtifacts().stream().map(a -> a.getClassifier() + ":" + a.getType()).toList());
         assertEquals(zip.toFile(), attached.getFile());
     }
@@ -111,10 +111,15 @@ class BundleMojoTest {
 
         java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
         Files.setLastModifiedTime(bom, old);
+        Path app = dir.resolve("target/wordcount-2.0-spark-app.tar.gz");
+        Files.setLastModifiedTime(app, old);
         mojo.project.getAttachedArtifacts().clear();
-        mojo.execute(); // unchanged: the bundle and its SBOM are reused (not rewritten), and attached again
+        mojo.execute(); // unchanged: the bundle, its SBOM and the spark-app are reused (not rewritten), attached again
         assertEquals(bom.toFile(), attached(mojo, "cyclonedx").getFile());
         assertEquals(old, Files.getLastModifiedTime(bom));
+        assertEquals(app.toFile(), attached(mojo, "spark-app").getFile());
+        assertEquals("tar.gz", attached(mojo, "spark-app").getType());
+        assertEquals(old, Files.getLastModifiedTime(app));
 
         Files.delete(bom);
         mojo.project.getAttachedArtifacts().clear();

@@ -2,6 +2,7 @@ package io.github.pybundle.core.app;
 
 import io.github.pybundle.core.Generator;
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.bundle.BundleFingerprint;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
@@ -13,7 +14,9 @@ import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.lock.LockedPackage;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Locker;
+import io.github.pybundle.core.launch.SparkAppArchive;
 import io.github.pybundle.core.lock.Pylock;
+import io.github.pybundle.core.probe.ClusterProbe;
 import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.sbom.Component;
@@ -38,6 +41,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The {@code bundle} goal: from the declared requirements, the lock and the project's code to the py-files zip, the
@@ -89,10 +93,12 @@ public final class BundleService {
      * @param pyFilesZip the py-files zip
      * @param environmentArchive the environment archive, or null when no wheel needs one
      * @param sbom the CycloneDX SBOM
-     * @param launchDirectory the directory of the launchers
+     * @param launchDirectory the application directory: the launchers and everything they name
+     * @param sparkApp the application directory as one archive, {@code {finalName}-spark-app.tar.gz}
      * @param reused whether the last build's outputs were reused unchanged
      */
-    public record Outcome(Path pyFilesZip, Path environmentArchive, Path sbom, Path launchDirectory, boolean reused) {
+    public record Outcome(Path pyFilesZip, Path environmentArchive, Path sbom, Path launchDirectory, Path sparkApp,
+                          boolean reused) {
     }
 
     /** Builds the bundle, or reuses it when nothing changed. */
@@ -107,11 +113,14 @@ public final class BundleService {
         Path out = r.outputDirectory();
         Path zipFile = out.resolve(PyFilesZipBuilder.fileName(r.finalName()));
         Path envFile = out.resolve(EnvironmentArchiveBuilder.fileName(r.finalName(), r.format()));
-        Path state = out.resolve("pybundle");
+        Path state = ProjectPackager.appDirectory(out);
         Path bomFile = out.resolve(SbomWriter.fileName(r.finalName()));
-        List<Path> expected = new ArrayList<>(List.of(zipFile, state.resolve("spark-submit.sh"), bomFile));
+        Path sparkApp = out.resolve(SparkAppArchive.fileName(r.finalName()));
+        List<Path> expected = new ArrayList<>(List.of(zipFile, state.resolve(zipFile.getFileName()),
+                state.resolve("spark-submit.sh"), bomFile, sparkApp));
         if (Files.isRegularFile(envFile)) {
             expected.add(envFile);
+            expected.add(state.resolve(envFile.getFileName()));
         }
         // The fingerprint covers the lock's bytes and everything the lock is checked against (the requirements, the
         // target, the provided packages): when it matches the last successful build, so would the lock check, and
@@ -122,7 +131,7 @@ public final class BundleService {
             listener.log(Level.INFO, "Bundle unchanged since the last build (same lock, sources and settings):"
                     + " reusing " + zipFile.getFileName() + (expected.contains(envFile) ? " and "
                     + envFile.getFileName() : ""));
-            return new Outcome(zipFile, expected.contains(envFile) ? envFile : null, bomFile, state, true);
+            return new Outcome(zipFile, expected.contains(envFile) ? envFile : null, bomFile, state, sparkApp, true);
         }
         IndexConfiguration config = null;
         LockedWheels locked = null;
@@ -158,7 +167,7 @@ public final class BundleService {
                 + packages.size() + " Python packages)");
         BundleFingerprint.record(state, fingerprint);
         summary(result, dr.target().providedPackages(), r.excludes(), r.spark().jars());
-        return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, false);
+        return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, result.sparkApp(), false);
     }
 
     private Pylock resolveLock(LockedWheels locked, DeclaredRequirements declared, Target target,
@@ -184,7 +193,8 @@ public final class BundleService {
                 + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()), "lock-inputs="
                 + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
-                "sbom=" + r.subject().purl()));
+                "sbom=" + r.subject().purl(), "probe=" + digests(Stream.of(ProjectPackager.appDirectory(
+                r.outputDirectory()).resolve(ClusterProbe.SCRIPT)).filter(Files::isRegularFile).toList())));
     }
 
     private static Component tool() {
@@ -204,6 +214,7 @@ public final class BundleService {
                 Path dir = Files.createDirectories(outputDirectory.resolve("pybundle/maven-wheels"));
                 Path named = dir.resolve(WheelSource.properName(f));
                 Files.copy(f, named, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFile.readableByAll(named); // a copy keeps the repository file's mode
                 out.add(named);
             }
         }
