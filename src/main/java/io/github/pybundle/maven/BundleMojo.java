@@ -3,6 +3,7 @@ package io.github.pybundle.maven;
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.app.BundleService;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
+import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.sbom.Component;
 import io.github.pybundle.core.sbom.Purl;
@@ -101,7 +102,7 @@ public class BundleMojo extends AbstractProjectMojo {
         BundleService.Outcome o = new BundleService(listener(), timer).bundle(new BundleService.Request(
                 dependencyRequest(), pythonSourceDirectory.toPath(), mainScript.toPath(), project.getArtifactId(),
                 outputDirectory.toPath(), finalName, timestamp(), ProjectPackager.Layout.parse(layout), format,
-                excludes, sparkSpec(), wheelDependencies(), updateLock,
+                excludes, sparkSpec(), wheelDependencies(), pyFilesZipDependencies(), updateLock,
                 WheelChecks.parseSize("maxInflatedWheelSize", maxInflatedWheelSize),
                 WheelChecks.parseSize("maxInflatedBundleSize", maxInflatedBundleSize), subject()), indexSource());
         attachOutputs(o, format);
@@ -125,6 +126,26 @@ public class BundleMojo extends AbstractProjectMojo {
                             + " the same reactor (mvn package from the parent) or install it first");
                 }
                 out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Py-files zips the pom depends on ({@code <type>zip</type><classifier>pyfiles</classifier>}, e.g. another
+     * module's bundle), resolved by Maven; merged into this project's py-files zip.
+     */
+    private List<PyFilesZipBuilder.ZipDependency> pyFilesZipDependencies() {
+        List<PyFilesZipBuilder.ZipDependency> out = new ArrayList<>();
+        for (Artifact a : project.getArtifacts()) {
+            if ("zip".equals(a.getType()) && "pyfiles".equals(a.getClassifier())) {
+                if (a.getFile() == null || !Files.isRegularFile(a.getFile().toPath())) {
+                    throw new InvalidConfigurationException("dependencies", a.getId(), "the pyfiles zip dependency "
+                            + a.getId() + " resolved to " + a.getFile() + ", which is not a zip file", "build it with"
+                            + " pybundle:bundle in the same reactor (mvn package from the parent) or install it"
+                            + " first");
+                }
+                out.add(new PyFilesZipBuilder.ZipDependency(a.getFile().toPath(), a.getId()));
             }
         }
         return out;

@@ -127,6 +127,32 @@ class BundleMojoTest {
         assertEquals(-1L, Files.mismatch(bom, writeTo(dir.resolve("first.json"), first)));
     }
 
+    @Test
+    @InjectMojo(goal = "bundle", pom = POM)
+    void execute_mergesAPyfilesZipDependencyIntoThePyFilesZip(BundleMojo mojo) throws Exception {
+        pointAt(mojo, SourceTrees.sample(dir));
+        Path other = dir.resolve("repo/common-1.0-pyfiles.zip"); // another module's py-files zip
+        Files.createDirectories(other.getParent());
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(other))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("common/__init__.py"));
+            z.write("C = 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        org.apache.maven.artifact.DefaultArtifact dep = new org.apache.maven.artifact.DefaultArtifact("com.example",
+                "common", "1.0", "compile", "zip", "pyfiles", new org.apache.maven.artifact.handler
+                .DefaultArtifactHandler("zip"));
+        dep.setFile(other.toFile());
+        mojo.project.setArtifacts(java.util.Set.of(dep));
+        mojo.execute();
+        assertTrue(io.github.pybundle.testing.ZipContents.names(dir.resolve("target/wordcount-2.0-pyfiles.zip"))
+                .contains("common/__init__.py"));
+
+        dep.setFile(dir.resolve("repo/missing.zip").toFile());
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().startsWith("<dependencies>: the pyfiles zip dependency com.example:common:zip:"
+                + "pyfiles:1.0 resolved to "), e.getMessage());
+    }
+
     private static Path writeTo(Path file, byte[] bytes) throws java.io.IOException {
         return Files.write(file, bytes);
     }

@@ -71,6 +71,7 @@ public final class BundleService {
      * @param excludes packages the lock has that the bundle leaves out
      * @param spark how the launchers run the application
      * @param wheelDependencies wheels the build tool resolved as dependencies (any file name)
+     * @param pyFilesZips py-files zips the build tool resolved as dependencies, merged into the project's
      * @param updateLock whether to re-resolve instead of failing on an outdated lock
      * @param maxInflatedWheel the zip-bomb limit for one wheel, in bytes
      * @param maxInflatedBundle the zip-bomb limit for the wheels of one output, in bytes
@@ -79,11 +80,13 @@ public final class BundleService {
     public record Request(DependencyRequest dependencies, Path sourceDirectory, Path mainScript, String appName,
                           Path outputDirectory, String finalName, Instant timestamp, ProjectPackager.Layout layout,
                           EnvironmentArchiveBuilder.Format format, List<String> excludes,
-                          ProjectPackager.SparkSpec spark, List<Path> wheelDependencies, boolean updateLock,
+                          ProjectPackager.SparkSpec spark, List<Path> wheelDependencies,
+                          List<PyFilesZipBuilder.ZipDependency> pyFilesZips, boolean updateLock,
                           long maxInflatedWheel, long maxInflatedBundle, Component subject) {
         public Request {
             excludes = excludes == null ? List.of() : List.copyOf(excludes);
             wheelDependencies = List.copyOf(wheelDependencies);
+            pyFilesZips = pyFilesZips == null ? List.of() : List.copyOf(pyFilesZips);
         }
     }
 
@@ -160,7 +163,7 @@ public final class BundleService {
         ProjectPackager packager = new ProjectPackager(listener, checks);
         ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
                 new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
-                        r.finalName(), r.timestamp(), wheels, r.layout(), environment, r.spark())));
+                        r.finalName(), r.timestamp(), wheels, r.layout(), environment, r.spark(), r.pyFilesZips())));
         List<Component> packages = timer.time("sbom", () -> WheelComponents.of(wheels));
         SbomWriter.write(bomFile, new SbomWriter.Sbom(r.subject(), tool(), packages, r.timestamp()));
         listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
@@ -189,7 +192,8 @@ public final class BundleService {
                 t == null ? null : r.dependencies().lockFile(), List.of("layout=" + r.layout(), "format=" + r.format(),
                 "finalName=" + r.finalName(), "interpreter=" + interpreter, "timestamp="
                 + r.timestamp().getEpochSecond(), "excludes=" + r.excludes(), "app=" + r.appName(), "generator="
-                + Generator.NAME, "maven-wheels=" + digests(mavenWheels), "spark=" + r.spark(), "jars="
+                + Generator.NAME, "maven-wheels=" + digests(mavenWheels), "pyfiles-zips=" + digests(r.pyFilesZips()
+                .stream().map(PyFilesZipBuilder.ZipDependency::file).toList()), "spark=" + r.spark(), "jars="
                 + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()), "lock-inputs="
                 + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),

@@ -120,10 +120,24 @@ public final class ProjectPackager {
      * @param layout where wheels go
      * @param environment the environment archive's target Python and format (used when a wheel goes there)
      * @param spark how to launch on Spark
+     * @param pyFilesZips other py-files zips to merge into the project's (another module's, say)
      */
     public record BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
                                 String finalName, Instant timestamp, List<Path> wheels, Layout layout,
-                                EnvironmentSpec environment, SparkSpec spark) {
+                                EnvironmentSpec environment, SparkSpec spark,
+                                List<PyFilesZipBuilder.ZipDependency> pyFilesZips) {
+        public BundleRequest {
+            pyFilesZips = pyFilesZips == null ? List.of() : List.copyOf(pyFilesZips);
+        }
+
+        /** A request that merges no other py-files zip. */
+        public BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
+                             String finalName, Instant timestamp, List<Path> wheels, Layout layout,
+                             EnvironmentSpec environment, SparkSpec spark) {
+            this(sourceDirectory, mainScript, appName, outputDirectory, finalName, timestamp, wheels, layout,
+                    environment, spark, List.of());
+        }
+
         /** A request with the default launch (local master, client mode). */
         public BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
                              String finalName, Instant timestamp, List<Path> wheels, Layout layout,
@@ -427,7 +441,8 @@ public final class ProjectPackager {
         Path sparkApp = out.resolve(SparkAppArchive.fileName(request.finalName()));
         // A failed bundle leaves none of its outputs: a half set (a new zip beside a stale launcher) would run.
         try {
-            PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(sources, toZip, zip, request.timestamp(), checks));
+            PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(sources, toZip, zip, request.timestamp(), checks,
+                    request.pyFilesZips()));
             if (envArchive != null) {
                 EnvironmentSpec e = request.environment();
                 EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(toEnv,
@@ -467,7 +482,9 @@ public final class ProjectPackager {
         }
         listener.log(Level.INFO, "Built py-files zip " + zip + " (" + sources.files().size() + " files; "
                 + (sources.topLevelNames().isEmpty() ? "no packages" : String.join(", ", sources.topLevelNames()))
-                + (toZip.isEmpty() ? "" : "; " + toZip.size() + " dependency wheels") + ")");
+                + (toZip.isEmpty() ? "" : "; " + toZip.size() + " dependency wheels") + (request.pyFilesZips().isEmpty()
+                ? "" : "; merged " + String.join(", ", request.pyFilesZips().stream().map(
+                PyFilesZipBuilder.ZipDependency::artifact).toList())) + ")");
         if (envArchive != null) {
             listener.log(Level.INFO, "Built environment archive " + envArchive + " (" + toEnv.size() + " wheels)");
         }
