@@ -4,6 +4,7 @@ import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.app.BundleService;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
+import io.github.pybundle.core.lock.BuildWheels;
 import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.sbom.Component;
 import io.github.pybundle.core.sbom.Purl;
@@ -115,8 +116,8 @@ public class BundleMojo extends AbstractProjectMojo {
     }
 
     /** Wheels the pom depends on ({@code <type>whl</type>}), resolved by Maven (the reactor or a repository). */
-    private List<Path> wheelDependencies() {
-        List<Path> out = new ArrayList<>();
+    private List<BuildWheels.Wheel> wheelDependencies() {
+        List<BuildWheels.Wheel> out = new ArrayList<>();
         for (Artifact a : project.getArtifacts()) {
             if ("whl".equals(a.getType()) && a.getFile() != null) {
                 Path f = a.getFile().toPath();
@@ -125,7 +126,7 @@ public class BundleMojo extends AbstractProjectMojo {
                             + " resolved to " + f + ", which is not a wheel file", "build it with pybundle:wheel in"
                             + " the same reactor (mvn package from the parent) or install it first");
                 }
-                out.add(f);
+                out.add(new BuildWheels.Wheel(f, a.getId()));
             }
         }
         return out;

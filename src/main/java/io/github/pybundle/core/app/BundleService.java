@@ -11,6 +11,7 @@ import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.PhaseTimer;
 import io.github.pybundle.core.index.Downloader;
 import io.github.pybundle.core.index.IndexConfiguration;
+import io.github.pybundle.core.lock.BuildWheels;
 import io.github.pybundle.core.lock.LockedPackage;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Locker;
@@ -70,7 +71,7 @@ public final class BundleService {
      * @param format the environment archive's format
      * @param excludes packages the lock has that the bundle leaves out
      * @param spark how the launchers run the application
-     * @param wheelDependencies wheels the build tool resolved as dependencies (any file name)
+     * @param wheelDependencies wheels the build tool resolved as dependencies (any file name), with their coordinates
      * @param pyFilesZips py-files zips the build tool resolved as dependencies, merged into the project's
      * @param updateLock whether to re-resolve instead of failing on an outdated lock
      * @param maxInflatedWheel the zip-bomb limit for one wheel, in bytes
@@ -80,7 +81,7 @@ public final class BundleService {
     public record Request(DependencyRequest dependencies, Path sourceDirectory, Path mainScript, String appName,
                           Path outputDirectory, String finalName, Instant timestamp, ProjectPackager.Layout layout,
                           EnvironmentArchiveBuilder.Format format, List<String> excludes,
-                          ProjectPackager.SparkSpec spark, List<Path> wheelDependencies,
+                          ProjectPackager.SparkSpec spark, List<BuildWheels.Wheel> wheelDependencies,
                           List<PyFilesZipBuilder.ZipDependency> pyFilesZips, boolean updateLock,
                           long maxInflatedWheel, long maxInflatedBundle, Component subject) {
         public Request {
@@ -108,7 +109,8 @@ public final class BundleService {
     public Outcome bundle(Request r, IndexSource sources) throws Exception {
         Dependencies deps = new Dependencies(listener);
         DependencyRequest dr = r.dependencies();
-        List<Path> mavenWheels = pep427Named(r.wheelDependencies(), r.outputDirectory());
+        List<BuildWheels.Wheel> buildWheels = copied(r.wheelDependencies(), r.outputDirectory());
+        List<Path> mavenWheels = buildWheels.stream().map(BuildWheels.Wheel::file).toList();
         DeclaredRequirements declared = deps.declared(dr).withRequirementsOf(mavenWheels);
         ProjectPackager.checkMainScript(r.mainScript());
         Target target = declared.requirements().isEmpty() ? null : dr.target().target();
@@ -142,7 +144,9 @@ public final class BundleService {
         if (target != null) {
             config = sources.configure(declared.files());
             locked = new LockedWheels(listener, deps.sourceBuilder(dr, target, config));
-            lock = withoutExcluded(resolveLock(locked, declared, target, dr, config, r.updateLock()), r.excludes());
+            Pylock ensured = recordBuildWheels(resolveLock(locked, declared, target, dr, config, r.updateLock()),
+                    buildWheels, dr.lockFile());
+            lock = withoutExcluded(ensured.resolvedOnly(), r.excludes());
         }
         // Again: the lock may have been written or re-written just now.
         String fingerprint = fingerprint(r, declared, target, interpreter, mavenWheels);
@@ -207,22 +211,54 @@ public final class BundleService {
                 Purl.maven("io.github.pybundle", "pybundle-maven-plugin", version));
     }
 
-    // A Maven repository stores artifactId-version.whl; the bundle needs each wheel under its PEP 427 name.
-    private static List<Path> pep427Named(List<Path> wheels, Path outputDirectory) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (Path f : wheels) {
+    /**
+     * Each wheel the build depends on, copied to the build directory under its PEP 427 name: a Maven repository
+     * stores {@code artifactId-version.whl}, and the lock names the copy, whose path relative to the lock is the same
+     * on every machine. A copy, not a link: resetting its mode must not touch the repository's file.
+     */
+    private static List<BuildWheels.Wheel> copied(List<BuildWheels.Wheel> wheels, Path outputDirectory)
+            throws IOException {
+        List<BuildWheels.Wheel> out = new ArrayList<>();
+        for (BuildWheels.Wheel w : wheels) {
+            Path f = w.file();
+            String name;
             try {
                 WheelFilename.parse(f.getFileName().toString());
-                out.add(f);
+                name = f.getFileName().toString();
             } catch (PyBundleException notAWheelName) {
-                Path dir = Files.createDirectories(outputDirectory.resolve("pybundle/maven-wheels"));
-                Path named = dir.resolve(WheelSource.properName(f));
+                name = WheelSource.properName(f);
+            }
+            Path dir = Files.createDirectories(outputDirectory.resolve("pybundle/maven-wheels"));
+            Path named = dir.resolve(name);
+            if (!Files.isRegularFile(named) || Files.mismatch(f, named) != -1L) {
                 Files.copy(f, named, StandardCopyOption.REPLACE_EXISTING);
                 AtomicFile.readableByAll(named); // a copy keeps the repository file's mode
-                out.add(named);
             }
+            out.add(new BuildWheels.Wheel(named, w.artifact()));
         }
         return out;
+    }
+
+    /**
+     * The lock with the wheels the build depends on recorded as they are now, written when they changed: the build
+     * tool chose those files, so a changed one is recorded, not an out-of-date lock (a changed list of its
+     * requirements still is, through the lock's inputs). A lock that records the same ones is left as it is, even
+     * when another tool wrote it.
+     */
+    private Pylock recordBuildWheels(Pylock lock, List<BuildWheels.Wheel> wheels, Path lockFile) throws IOException {
+        Set<String> resolved = new HashSet<>();
+        lock.resolvedOnly().packages().forEach(p -> resolved.add(p.name()));
+        List<LockedPackage> now = BuildWheels.entries(wheels, lockFile, resolved);
+        List<LockedPackage> before = lock.packages().stream().filter(LockedPackage::fromBuild).toList();
+        if (new HashSet<>(now).equals(new HashSet<>(before))) {
+            return lock;
+        }
+        Pylock recorded = lock.withBuildWheels(now);
+        recorded.write(lockFile);
+        listener.log(Level.INFO, "Recorded in " + lockFile + " the wheels the build depends on: " + (now.isEmpty()
+                ? "none" : String.join(", ", now.stream().map(p -> p.wheelName() + " (" + p.artifact() + ")")
+                .toList())));
+        return recorded;
     }
 
     private static String digests(List<Path> files) throws IOException {
