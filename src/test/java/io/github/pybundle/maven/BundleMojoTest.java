@@ -153,6 +153,88 @@ class BundleMojoTest {
                 + "pyfiles:1.0 resolved to "), e.getMessage());
     }
 
+    /**
+     * Every output has the usual mode whatever the inputs' or the temporary files' (created rw-------): inputs made
+     * rw------- here would leak into any copy that keeps its source's mode.
+     */
+    @Test
+    @InjectMojo(goal = "bundle", pom = POM)
+    void execute_writesEveryOutputRwRR_andTheLauncherRwxRxRx(BundleMojo mojo) throws Exception {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> privateMode = java.nio.file.attribute
+                .PosixFilePermissions.fromString("rw-------");
+        try (io.github.pybundle.testing.TestIndexServer index = new io.github.pybundle.testing.TestIndexServer()) {
+            index.add(TestWheels.pure("modes-dep", "1.0"));
+            Path src = SourceTrees.sample(dir);
+            pointAt(mojo, src);
+            // A native wheel from Maven (the environment archive) that needs a package from the index (the lock).
+            Path wheel = dir.resolve("repo/fast-1.0.whl");
+            Files.createDirectories(wheel.getParent());
+            Files.write(wheel, TestWheels.build(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux_2_17_x86_64",
+                    List.of("modes-dep"), null, java.util.Map.of("fast/_c.cpython-311-x86_64-linux-gnu.so", "ELF"))));
+            Path jar = Files.write(dir.resolve("repo/app-1.0.jar"), new byte[] {'P', 'K'});
+            Path data = Files.writeString(dir.resolve("repo/lookup.csv"), "a,b\n");
+            Path other = dir.resolve("repo/common-1.0-pyfiles.zip");
+            try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(other))) {
+                z.putNextEntry(new java.util.zip.ZipEntry("common/__init__.py"));
+                z.closeEntry();
+            }
+            try (java.util.stream.Stream<Path> inputs = Files.walk(dir)) {
+                for (Path p : inputs.filter(Files::isRegularFile).toList()) {
+                    Files.setPosixFilePermissions(p, privateMode);
+                }
+            }
+            org.apache.maven.artifact.DefaultArtifact whl = new org.apache.maven.artifact.DefaultArtifact(
+                    "com.example", "fast", "1.0", "runtime", "whl", null,
+                    new org.apache.maven.artifact.handler.DefaultArtifactHandler("whl"));
+            whl.setFile(wheel.toFile());
+            org.apache.maven.artifact.DefaultArtifact zip = new org.apache.maven.artifact.DefaultArtifact(
+                    "com.example", "common", "1.0", "compile", "zip", "pyfiles",
+                    new org.apache.maven.artifact.handler.DefaultArtifactHandler("zip"));
+            zip.setFile(other.toFile());
+            mojo.project.setArtifacts(new java.util.LinkedHashSet<>(List.of(whl, zip)));
+            TargetConfig target = new TargetConfig();
+            target.pythonVersion = "3.11";
+            setVariableValueToObject(mojo, "target", target);
+            setVariableValueToObject(mojo, "indexUrl", index.indexUrl());
+            setVariableValueToObject(mojo, "cacheDirectory", dir.resolve("cache").toFile());
+            setVariableValueToObject(mojo, "lockFile", dir.resolve("pylock.toml").toFile());
+            SparkConfig spark = new SparkConfig();
+            spark.jars = List.of(jar.toString());
+            spark.files = List.of(data.toFile());
+            spark.remoteDir = "hdfs:///apps/wordcount/2.0"; // livy-batch.json and spark-application.yaml too
+            setVariableValueToObject(mojo, "spark", spark);
+            new io.github.pybundle.core.app.ProbeService(io.github.pybundle.core.event.BuildListener.silent())
+                    .write(dir.resolve("target")); // pybundle:probe before the bundle: probe.py joins the application
+            new io.github.pybundle.core.project.ProjectPackager(io.github.pybundle.core.event.BuildListener.silent())
+                    .buildWheel(new io.github.pybundle.core.project.ProjectPackager.WheelRequest(src,
+                    src.resolve("main.py"), new io.github.pybundle.core.project.ProjectPackager.Identity("wordcount",
+                    "2.0", null), null, null, null, dir.resolve("target"), java.time.Instant.parse(
+                    "2024-01-01T00:00:00Z"), io.github.pybundle.core.requirements.DeclaredRequirements.collect(
+                    new io.github.pybundle.core.requirements.DeclaredRequirements.Request(List.of(), List.of(),
+                    List.of(), null, false, List.of(), List.of(), java.util.Map.of()))));
+            mojo.execute();
+        }
+        java.util.Map<String, String> modes = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> outputs = Files.walk(dir.resolve("target"))) {
+            for (Path p : outputs.filter(Files::isRegularFile).toList()) {
+                modes.put(dir.resolve("target").relativize(p).toString(), java.nio.file.attribute.PosixFilePermissions
+                        .toString(Files.getPosixFilePermissions(p)));
+            }
+        }
+        modes.put("../pylock.toml", java.nio.file.attribute.PosixFilePermissions.toString(Files
+                .getPosixFilePermissions(dir.resolve("pylock.toml"))));
+        for (String expected : List.of("wordcount-2.0-py3-none-any.whl", "wordcount-2.0-pyfiles.zip",
+                "wordcount-2.0-pyenv.tar.gz", "wordcount-2.0-bom.json", "wordcount-2.0-spark-app.tar.gz",
+                "pybundle/spark-submit.sh", "pybundle/launch.json", "pybundle/livy-batch.json",
+                "pybundle/spark-application.yaml", "pybundle/main.py", "pybundle/probe.py",
+                "pybundle/wordcount-2.0-pyfiles.zip", "pybundle/wordcount-2.0-pyenv.tar.gz", "pybundle/jars/app-1.0.jar",
+                "pybundle/files/lookup.csv", "pybundle/maven-wheels/fast-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+                "pybundle/bundle.inputs.sha256", "../pylock.toml")) {
+            assertTrue(modes.containsKey(expected), expected + " is missing from " + modes.keySet());
+        }
+        modes.forEach((file, mode) -> assertEquals(file.endsWith(".sh") ? "rwxr-xr-x" : "rw-r--r--", mode, file));
+    }
+
     private static Path writeTo(Path file, byte[] bytes) throws java.io.IOException {
         return Files.write(file, bytes);
     }
