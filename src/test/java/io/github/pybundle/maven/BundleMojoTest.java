@@ -235,6 +235,59 @@ class BundleMojoTest {
         modes.forEach((file, mode) -> assertEquals(file.endsWith(".sh") ? "rwxr-xr-x" : "rw-r--r--", mode, file));
     }
 
+    private Artifact jarDependency(String artifactId, String scope) throws Exception {
+        org.apache.maven.artifact.DefaultArtifact a = new org.apache.maven.artifact.DefaultArtifact("com.example",
+                artifactId, "1.0", scope, "jar", null, new org.apache.maven.artifact.handler.DefaultArtifactHandler(
+                "jar"));
+        Path f = dir.resolve("repo/" + artifactId + "-1.0.jar");
+        Files.createDirectories(f.getParent());
+        a.setFile(Files.write(f, new byte[] {'P', 'K'}).toFile());
+        return a;
+    }
+
+    private List<String> shippedJars() throws Exception {
+        List<String> jars = new java.util.ArrayList<>();
+        new ObjectMapper().readTree(dir.resolve("target/pybundle/launch.json").toFile()).get("jars")
+                .forEach(j -> jars.add(j.asText()));
+        return jars;
+    }
+
+    @Test
+    @InjectMojo(goal = "bundle", pom = POM)
+    void jars_shipTheProjectsJarAndItsCompileAndRuntimeJarsButNotProvidedOrTestOnes(BundleMojo mojo) throws Exception {
+        pointAt(mojo, SourceTrees.sample(dir));
+        org.apache.maven.artifact.DefaultArtifact own = new org.apache.maven.artifact.DefaultArtifact(
+                "io.github.pybundle.test", "harness-project", "1.0-SNAPSHOT", "compile", "jar", null,
+                new org.apache.maven.artifact.handler.DefaultArtifactHandler("jar"));
+        own.setFile(Files.write(dir.resolve("target-own.jar"), new byte[] {'P', 'K'}).toFile());
+        mojo.project.setArtifact(own);
+        Artifact direct = jarDependency("connector", "compile");
+        Artifact transitive = jarDependency("connector-core", "runtime"); // a dependency of the connector
+        transitive.setDependencyTrail(List.of("io.github.pybundle.test:harness-project:jar:1.0-SNAPSHOT",
+                "com.example:connector:jar:1.0", "com.example:connector-core:jar:1.0"));
+        Artifact spark = jarDependency("spark-sql", "provided");
+        Artifact junit = jarDependency("junit", "test");
+        org.apache.maven.artifact.DefaultArtifact pom = new org.apache.maven.artifact.DefaultArtifact("com.example",
+                "bom", "1.0", "compile", "pom", null, new org.apache.maven.artifact.handler.DefaultArtifactHandler(
+                "pom"));
+        mojo.project.setArtifacts(new java.util.LinkedHashSet<>(List.of(direct, spark, transitive, junit, pom)));
+        mojo.execute();
+        assertEquals(List.of("jars/target-own.jar", "jars/connector-1.0.jar", "jars/connector-core-1.0.jar"),
+                shippedJars());
+
+        SparkConfig only = new SparkConfig();
+        only.shipJars = false;
+        only.jars = List.of("com.example:connector:1.0");
+        setVariableValueToObject(mojo, "spark", only);
+        mojo.execute();
+        assertEquals(List.of("jars/connector-1.0.jar"), shippedJars(), "<shipJars>false: only <jars>");
+
+        only.jars = List.of("com.example:absent:1.0");
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().startsWith("<spark><jars> names com.example:absent:1.0, which is not a"
+                + " dependency of the project"), e.getMessage());
+    }
+
     private static Path writeTo(Path file, byte[] bytes) throws java.io.IOException {
         return Files.write(file, bytes);
     }
