@@ -203,8 +203,6 @@ class BundleMojoTest {
             spark.files = List.of(data.toFile());
             spark.remoteDir = "hdfs:///apps/wordcount/2.0"; // livy-batch.json and spark-application.yaml too
             setVariableValueToObject(mojo, "spark", spark);
-            new io.github.pybundle.core.app.ProbeService(io.github.pybundle.core.event.BuildListener.silent())
-                    .write(dir.resolve("target")); // pybundle:probe before the bundle: probe.py joins the application
             new io.github.pybundle.core.project.ProjectPackager(io.github.pybundle.core.event.BuildListener.silent())
                     .buildWheel(new io.github.pybundle.core.project.ProjectPackager.WheelRequest(src,
                     src.resolve("main.py"), new io.github.pybundle.core.project.ProjectPackager.Identity("wordcount",

@@ -17,7 +17,6 @@ import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.launch.SparkAppArchive;
 import io.github.pybundle.core.lock.Pylock;
-import io.github.pybundle.core.probe.ClusterProbe;
 import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.sbom.Component;
@@ -42,7 +41,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The {@code bundle} goal: from the declared requirements, the lock and the project's code to the py-files zip, the
@@ -201,8 +199,7 @@ public final class BundleService {
                 + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()), "lock-inputs="
                 + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
-                "sbom=" + r.subject().purl(), "probe=" + digests(Stream.of(ProjectPackager.appDirectory(
-                r.outputDirectory()).resolve(ClusterProbe.SCRIPT)).filter(Files::isRegularFile).toList())));
+                "sbom=" + r.subject().purl()));
     }
 
     private static Component tool() {

@@ -460,9 +460,10 @@ public final class ProjectPackager {
             Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING); // keeps the source's mode: reset it
             AtomicFile.readableByAll(mainCopy);
             List<String> appFiles = writeLaunch(request, launchDir, zipInApp, envInApp, mainCopy);
-            if (Files.isRegularFile(launchDir.resolve(ClusterProbe.SCRIPT))) { // written by the probe goal
-                appFiles.add(ClusterProbe.SCRIPT);
-            }
+            // The probe goes with the application, so that the cluster can be described from an edge node; always,
+            // so that the archive does not depend on whether the probe goal ran before.
+            ClusterProbe.write(launchDir.resolve(ClusterProbe.SCRIPT));
+            appFiles.add(ClusterProbe.SCRIPT);
             SparkAppArchive.write(launchDir, appFiles, request.finalName(), sparkApp, request.timestamp());
         } catch (IOException | RuntimeException e) {
             List<Path> written = new java.util.ArrayList<>(List.of(zip, zipInApp, launcher, mainCopy, sparkApp,

@@ -93,7 +93,7 @@ class SparkAppTest {
         assertEquals(new ArrayList<>(List.of("app-1.0/|755", "app-1.0/app-1.0-pyenv.tar.gz|644",
                 "app-1.0/app-1.0-pyfiles.zip|644", "app-1.0/files/|755", "app-1.0/files/lookup.csv|644",
                 "app-1.0/jars/|755", "app-1.0/jars/app-1.0.jar|644", "app-1.0/launch.json|644", "app-1.0/main.py|644",
-                "app-1.0/spark-submit.sh|755")), entries(r.sparkApp()).entrySet().stream().map(e -> e.getKey() + "|"
+                "app-1.0/probe.py|644", "app-1.0/spark-submit.sh|755")), entries(r.sparkApp()).entrySet().stream().map(e -> e.getKey() + "|"
                 + e.getValue()).toList());
         // The archives in the application directory are the outputs themselves (linked, not built twice).
         assertEquals(-1L, Files.mismatch(r.pyFilesZip(), out.resolve("pybundle/app-1.0-pyfiles.zip")));
@@ -165,10 +165,12 @@ class SparkAppTest {
     }
 
     @Test
-    void sparkApp_includesTheProbeWhenTheProbeGoalWroteIt() throws Exception {
-        Path out = dir.resolve("target");
-        SourceTrees.write(out.resolve("pybundle"), "probe.py", "print('probe')\n");
-        assertTrue(entries(bundle(out, null).sparkApp()).containsKey("app-1.0/probe.py"));
+    void sparkApp_holdsTheProbeWhetherOrNotTheProbeGoalRanBefore() throws Exception {
+        Path a = bundle(dir.resolve("one/target"), null).sparkApp();
+        io.github.pybundle.core.probe.ClusterProbe.write(dir.resolve("two/target/pybundle/probe.py"));
+        Path b = bundle(dir.resolve("two/target"), null).sparkApp();
+        assertTrue(entries(a).containsKey("app-1.0/probe.py"));
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     }
 
     @Test
