@@ -5,8 +5,9 @@ import io.github.pybundle.core.archive.ArchiveContent;
 import io.github.pybundle.core.archive.ArchivePlan;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
 import io.github.pybundle.core.source.PythonSourceTree;
-import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.PyFilesZipSource;
+import io.github.pybundle.core.wheel.UnsafeWheelException;
+import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelDestination;
 import io.github.pybundle.core.wheel.WheelEntries;
 import io.github.pybundle.core.wheel.WheelInstaller;
@@ -118,6 +119,11 @@ public final class PyFilesZipBuilder {
                 checks.checkTotal(inflated, "the py-files zip");
                 zip.topLevelNames().forEach(name -> owners.claim(name, zip.name(), true));
                 for (ZipArchiveEntry e : zip.files()) {
+                    if (WheelEntries.isExtensionModule(PyFilesZipSource.path(e))) {
+                        throw new UnsafeWheelException(zip.name(), "entry '" + PyFilesZipSource.path(e) + "' is"
+                                + " compiled code, which Python cannot import from the py-files zip", "rebuild that"
+                                + " zip without it: pybundle puts compiled packages in the environment archive");
+                    }
                     plan.add(PyFilesZipSource.path(e), zip.content(e), ReproducibleZipWriter.FILE_MODE, zip.name());
                 }
             }

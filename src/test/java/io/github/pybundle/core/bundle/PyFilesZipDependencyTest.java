@@ -187,6 +187,13 @@ class PyFilesZipDependencyTest {
     }
 
     @Test
+    void compiledCodeInTheZipIsRefusedByName() throws Exception {
+        assertTrue(refused(zipWith(Map.of("evil/_c.cpython-311-x86_64-linux-gnu.so", "ELF"), b -> b)).getMessage()
+                .contains("entry 'evil/_c.cpython-311-x86_64-linux-gnu.so' is compiled code, which Python cannot import"
+                + " from the py-files zip"));
+    }
+
+    @Test
     void attack_contentThatDoesNotMatchItsCrcIsRefusedBeforeTheZipIsCommitted() throws Exception {
         // The low half of the CRC-32 changed in both headers: the structure is sound, the content is not.
         Path evil = zipWith(Map.of("evil/a.py", "print('hello')\n"), b -> CraftedWheel.patchHeaders(b, "evil/a.py",
