@@ -40,6 +40,23 @@ def repo = new File(localRepositoryPath, 'io/github/pybundle/it/native-and-pure/
 assert new File(repo, 'native-and-pure-1.0.0-pyenv.tar.gz').bytes == env.bytes
 assert new File(repo, 'native-and-pure-1.0.0-pyfiles.zip').bytes == zip.bytes
 
+// The spark-app artifact, as an edge node gets it from the repository: unpacked into an empty directory outside
+// target/, it holds the whole application under native-and-pure-1.0.0/, and its launcher names only files in there.
+def sparkApp = new File(repo, 'native-and-pure-1.0.0-spark-app.tar.gz')
+assert sparkApp.bytes == new File(target, 'native-and-pure-1.0.0-spark-app.tar.gz').bytes
+def edge = new File(basedir, 'edge-node')
+edge.deleteDir()
+assert edge.mkdirs()
+def untar = new ProcessBuilder('tar', 'xzf', sparkApp.path, '-C', edge.path).redirectErrorStream(true).start()
+assert untar.waitFor() == 0 : untar.inputStream.text
+assert edge.list() as List == ['native-and-pure-1.0.0']
+def app = new File(edge, 'native-and-pure-1.0.0')
+assert (app.list() as List).sort() == ['launch.json', 'main.py', 'native-and-pure-1.0.0-pyenv.tar.gz',
+        'native-and-pure-1.0.0-pyfiles.zip', 'probe.py', 'spark-submit.sh']
+assert new File(app, 'native-and-pure-1.0.0-pyenv.tar.gz').bytes == env.bytes
+assert new File(app, 'spark-submit.sh').canExecute()
+assert !new File(app, 'spark-submit.sh').text.contains(basedir.path) : 'no path of the build machine in the launcher'
+
 // On a real Spark, through the generated launcher: local mode, then a standalone master and worker on 127.0.0.1.
 def venv = System.getenv('PYBUNDLE_SPARK_VENV')
 if (venv == null || !new File(venv, 'bin/spark-submit').canExecute()) {
@@ -67,6 +84,17 @@ def submit = { String master ->
     assert text.contains('RESULT sum=55') : text
 }
 submit('local[2]')
+
+// The unpacked spark-app runs as it is: its own launcher, its own zip and archive (unpacked into a cache of its own).
+def edgeRun = sparkEnv(new ProcessBuilder(new File(app, 'spark-submit.sh').path).directory(edge)
+        .redirectErrorStream(true))
+edgeRun.environment().put('PYBUNDLE_MASTER', 'local[2]')
+edgeRun.environment().put('PYBUNDLE_CACHE', new File(edge, 'cache').path)
+def edgeProc = edgeRun.start()
+def edgeText = edgeProc.inputStream.text
+assert edgeProc.waitFor() == 0 : edgeText
+assert edgeText.contains('RESULT sum=55') : edgeText
+assert new File(edge, 'cache/environments').list().length == 1 : 'the driver used the unpacked copy\'s archive'
 
 // The probe (written by pybundle:probe), run on the executors as a PySpark job, describes the nodes.
 def probeRun = sparkEnv(new ProcessBuilder(new File(venv, 'bin/spark-submit').path, '--master', 'local[2]',

@@ -15,6 +15,11 @@ import java.time.*
         }
     }
 }
+// The spark-app archive too: built in another directory, the same bytes.
+def appA = new File(basedir, 'target/reproducible-1.0.0-spark-app.tar.gz')
+def appB = new File(basedir, 'target-second/reproducible-1.0.0-spark-app.tar.gz')
+assert appA.isFile() && appB.isFile() : 'missing the spark-app archive'
+assert appA.bytes == appB.bytes : 'the spark-app archive differs between the two builds'
 // The SBOM too: the same bytes, the build's timestamp, no random serial number.
 def bomA = new File(basedir, 'target/reproducible-1.0.0-bom.json')
 def bomB = new File(basedir, 'target-second/reproducible-1.0.0-bom.json')

@@ -3,6 +3,8 @@ package io.github.pybundle.maven;
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.app.BundleService;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
+import io.github.pybundle.core.bundle.PyFilesZipBuilder;
+import io.github.pybundle.core.lock.BuildWheels;
 import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.sbom.Component;
 import io.github.pybundle.core.sbom.Purl;
@@ -20,8 +22,10 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 
 /**
  * Builds the deployment bundle: <code>target/{finalName}-pyfiles.zip</code> for {@code spark-submit --py-files}
- * (attached with classifier {@code pyfiles}), the launcher {@code target/pybundle/spark-submit.sh}, and the CycloneDX
- * SBOM <code>target/{finalName}-bom.json</code> (attached with type {@code json} and classifier {@code cyclonedx}).
+ * (attached with classifier {@code pyfiles}), the launcher {@code target/pybundle/spark-submit.sh}, the whole
+ * application as one archive <code>target/{finalName}-spark-app.tar.gz</code> (attached with type {@code tar.gz} and
+ * classifier {@code spark-app}; unpacked anywhere, its {@code spark-submit.sh} runs), and the CycloneDX SBOM
+ * <code>target/{finalName}-bom.json</code> (attached with type {@code json} and classifier {@code cyclonedx}).
  *
  * @since 0.1.0
  */
@@ -99,7 +103,7 @@ public class BundleMojo extends AbstractProjectMojo {
         BundleService.Outcome o = new BundleService(listener(), timer).bundle(new BundleService.Request(
                 dependencyRequest(), pythonSourceDirectory.toPath(), mainScript.toPath(), project.getArtifactId(),
                 outputDirectory.toPath(), finalName, timestamp(), ProjectPackager.Layout.parse(layout), format,
-                excludes, sparkSpec(), wheelDependencies(), updateLock,
+                excludes, sparkSpec(), wheelDependencies(), pyFilesZipDependencies(), updateLock,
                 WheelChecks.parseSize("maxInflatedWheelSize", maxInflatedWheelSize),
                 WheelChecks.parseSize("maxInflatedBundleSize", maxInflatedBundleSize), subject()), indexSource());
         attachOutputs(o, format);
@@ -112,8 +116,8 @@ public class BundleMojo extends AbstractProjectMojo {
     }
 
     /** Wheels the pom depends on ({@code <type>whl</type>}), resolved by Maven (the reactor or a repository). */
-    private List<Path> wheelDependencies() {
-        List<Path> out = new ArrayList<>();
+    private List<BuildWheels.Wheel> wheelDependencies() {
+        List<BuildWheels.Wheel> out = new ArrayList<>();
         for (Artifact a : project.getArtifacts()) {
             if ("whl".equals(a.getType()) && a.getFile() != null) {
                 Path f = a.getFile().toPath();
@@ -122,7 +126,27 @@ public class BundleMojo extends AbstractProjectMojo {
                             + " resolved to " + f + ", which is not a wheel file", "build it with pybundle:wheel in"
                             + " the same reactor (mvn package from the parent) or install it first");
                 }
-                out.add(f);
+                out.add(new BuildWheels.Wheel(f, a.getId()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Py-files zips the pom depends on ({@code <type>zip</type><classifier>pyfiles</classifier>}, e.g. another
+     * module's bundle), resolved by Maven; merged into this project's py-files zip.
+     */
+    private List<PyFilesZipBuilder.ZipDependency> pyFilesZipDependencies() {
+        List<PyFilesZipBuilder.ZipDependency> out = new ArrayList<>();
+        for (Artifact a : project.getArtifacts()) {
+            if ("zip".equals(a.getType()) && "pyfiles".equals(a.getClassifier())) {
+                if (a.getFile() == null || !Files.isRegularFile(a.getFile().toPath())) {
+                    throw new InvalidConfigurationException("dependencies", a.getId(), "the pyfiles zip dependency "
+                            + a.getId() + " resolved to " + a.getFile() + ", which is not a zip file", "build it with"
+                            + " pybundle:bundle in the same reactor (mvn package from the parent) or install it"
+                            + " first");
+                }
+                out.add(new PyFilesZipBuilder.ZipDependency(a.getFile().toPath(), a.getId()));
             }
         }
         return out;
@@ -189,6 +213,7 @@ public class BundleMojo extends AbstractProjectMojo {
             attach(format == EnvironmentArchiveBuilder.Format.ZIP ? "zip" : "tar.gz", "pyenv",
                     o.environmentArchive().toFile());
         }
+        attach("tar.gz", "spark-app", o.sparkApp().toFile());
         attach("json", "cyclonedx", o.sbom().toFile());
     }
 

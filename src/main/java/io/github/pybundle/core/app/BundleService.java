@@ -2,6 +2,7 @@ package io.github.pybundle.core.app;
 
 import io.github.pybundle.core.Generator;
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.bundle.BundleFingerprint;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
@@ -10,6 +11,8 @@ import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.PhaseTimer;
 import io.github.pybundle.core.index.Downloader;
 import io.github.pybundle.core.index.IndexConfiguration;
+import io.github.pybundle.core.launch.SparkAppArchive;
+import io.github.pybundle.core.lock.BuildWheels;
 import io.github.pybundle.core.lock.LockedPackage;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Locker;
@@ -67,7 +70,8 @@ public final class BundleService {
      * @param format the environment archive's format
      * @param excludes packages the lock has that the bundle leaves out
      * @param spark how the launchers run the application
-     * @param wheelDependencies wheels the build tool resolved as dependencies (any file name)
+     * @param wheelDependencies wheels the build tool resolved as dependencies (any file name), with their coordinates
+     * @param pyFilesZips py-files zips the build tool resolved as dependencies, merged into the project's
      * @param updateLock whether to re-resolve instead of failing on an outdated lock
      * @param maxInflatedWheel the zip-bomb limit for one wheel, in bytes
      * @param maxInflatedBundle the zip-bomb limit for the wheels of one output, in bytes
@@ -76,11 +80,13 @@ public final class BundleService {
     public record Request(DependencyRequest dependencies, Path sourceDirectory, Path mainScript, String appName,
                           Path outputDirectory, String finalName, Instant timestamp, ProjectPackager.Layout layout,
                           EnvironmentArchiveBuilder.Format format, List<String> excludes,
-                          ProjectPackager.SparkSpec spark, List<Path> wheelDependencies, boolean updateLock,
+                          ProjectPackager.SparkSpec spark, List<BuildWheels.Wheel> wheelDependencies,
+                          List<PyFilesZipBuilder.ZipDependency> pyFilesZips, boolean updateLock,
                           long maxInflatedWheel, long maxInflatedBundle, Component subject) {
         public Request {
             excludes = excludes == null ? List.of() : List.copyOf(excludes);
             wheelDependencies = List.copyOf(wheelDependencies);
+            pyFilesZips = pyFilesZips == null ? List.of() : List.copyOf(pyFilesZips);
         }
     }
 
@@ -90,17 +96,20 @@ public final class BundleService {
      * @param pyFilesZip the py-files zip
      * @param environmentArchive the environment archive, or null when no wheel needs one
      * @param sbom the CycloneDX SBOM
-     * @param launchDirectory the directory of the launchers
+     * @param launchDirectory the application directory: the launchers and everything they name
+     * @param sparkApp the application directory as one archive, {@code {finalName}-spark-app.tar.gz}
      * @param reused whether the last build's outputs were reused unchanged
      */
-    public record Outcome(Path pyFilesZip, Path environmentArchive, Path sbom, Path launchDirectory, boolean reused) {
+    public record Outcome(Path pyFilesZip, Path environmentArchive, Path sbom, Path launchDirectory, Path sparkApp,
+                          boolean reused) {
     }
 
     /** Builds the bundle, or reuses it when nothing changed. */
     public Outcome bundle(Request r, IndexSource sources) throws Exception {
         Dependencies deps = new Dependencies(listener);
         DependencyRequest dr = r.dependencies();
-        List<Path> mavenWheels = pep427Named(r.wheelDependencies(), r.outputDirectory());
+        List<BuildWheels.Wheel> buildWheels = copied(r.wheelDependencies(), r.outputDirectory());
+        List<Path> mavenWheels = buildWheels.stream().map(BuildWheels.Wheel::file).toList();
         DeclaredRequirements declared = deps.declared(dr).withRequirementsOf(mavenWheels);
         ProjectPackager.checkMainScript(r.mainScript());
         PythonArchive.Source pythonArchive = dr.target().pythonArchive();
@@ -112,11 +121,14 @@ public final class BundleService {
         Path out = r.outputDirectory();
         Path zipFile = out.resolve(PyFilesZipBuilder.fileName(r.finalName()));
         Path envFile = out.resolve(EnvironmentArchiveBuilder.fileName(r.finalName(), r.format()));
-        Path state = out.resolve("pybundle");
+        Path state = ProjectPackager.appDirectory(out);
         Path bomFile = out.resolve(SbomWriter.fileName(r.finalName()));
-        List<Path> expected = new ArrayList<>(List.of(zipFile, state.resolve("spark-submit.sh"), bomFile));
+        Path sparkApp = out.resolve(SparkAppArchive.fileName(r.finalName()));
+        List<Path> expected = new ArrayList<>(List.of(zipFile, state.resolve(zipFile.getFileName()),
+                state.resolve("spark-submit.sh"), bomFile, sparkApp));
         if (Files.isRegularFile(envFile)) {
             expected.add(envFile);
+            expected.add(state.resolve(envFile.getFileName()));
         }
         // The fingerprint covers the lock's bytes and everything the lock is checked against (the requirements, the
         // target, the provided packages): when it matches the last successful build, so would the lock check, and
@@ -130,7 +142,7 @@ public final class BundleService {
                     + " reusing " + zipFile.getFileName() + (expected.contains(envFile) ? " and "
                     + envFile.getFileName() : ""));
             runHint(state, r.spark().master());
-            return new Outcome(zipFile, expected.contains(envFile) ? envFile : null, bomFile, state, true);
+            return new Outcome(zipFile, expected.contains(envFile) ? envFile : null, bomFile, state, sparkApp, true);
         }
         IndexConfiguration config = null;
         LockedWheels locked = null;
@@ -143,8 +155,9 @@ public final class BundleService {
             }
             if (!declared.requirements().isEmpty()) {
                 locked = new LockedWheels(listener, deps.sourceBuilder(dr, target, config));
-                lock = withoutExcluded(resolveLock(locked, declared, target, dr, config, r.updateLock()),
-                        r.excludes());
+                Pylock ensured = recordBuildWheels(resolveLock(locked, declared, target, dr, config,
+                        r.updateLock()), buildWheels, dr.lockFile());
+                lock = withoutExcluded(ensured.resolvedOnly(), r.excludes());
             }
         }
         // Again: the lock may have been written or re-written just now.
@@ -167,7 +180,7 @@ public final class BundleService {
         ProjectPackager packager = new ProjectPackager(listener, checks);
         ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
                 new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
-                        r.finalName(), r.timestamp(), wheels, r.layout(), environment, r.spark())));
+                        r.finalName(), r.timestamp(), wheels, r.layout(), environment, r.spark(), r.pyFilesZips())));
         List<Component> packages = timer.time("sbom", () -> WheelComponents.of(wheels));
         SbomWriter.write(bomFile, new SbomWriter.Sbom(r.subject(), tool(), packages, r.timestamp()));
         listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
@@ -175,7 +188,8 @@ public final class BundleService {
         BundleFingerprint.record(state, fingerprint);
         summary(result, dr.target().providedPackages(), r.excludes(), r.spark().jars());
         runHint(state, r.spark().master());
-        return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, false);
+        return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, result.sparkApp(),
+                false);
     }
 
     // The last line of the goal: how to run what was built.
@@ -213,10 +227,12 @@ public final class BundleService {
     private String fingerprint(Request r, DeclaredRequirements declared, Target t, String interpreter,
                                List<Path> mavenWheels, String shippedSha) throws IOException {
         return BundleFingerprint.of(PythonSourceTree.scan(r.sourceDirectory(), r.mainScript()), r.mainScript(),
-                declared.requirements().isEmpty() ? null : r.dependencies().lockFile(), List.of("layout=" + r.layout(), "format=" + r.format(),
+                declared.requirements().isEmpty() ? null : r.dependencies().lockFile(), List.of("layout=" + r.layout(),
+                "format=" + r.format(),
                 "finalName=" + r.finalName(), "interpreter=" + interpreter, "timestamp="
                 + r.timestamp().getEpochSecond(), "excludes=" + r.excludes(), "app=" + r.appName(), "generator="
-                + Generator.NAME, "maven-wheels=" + digests(mavenWheels), "spark=" + r.spark(), "jars="
+                + Generator.NAME, "maven-wheels=" + digests(mavenWheels), "pyfiles-zips=" + digests(r.pyFilesZips()
+                .stream().map(PyFilesZipBuilder.ZipDependency::file).toList()), "spark=" + r.spark(), "jars="
                 + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()), "lock-inputs="
                 + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
@@ -229,21 +245,54 @@ public final class BundleService {
                 Purl.maven("io.github.pybundle", "pybundle-maven-plugin", version));
     }
 
-    // A Maven repository stores artifactId-version.whl; the bundle needs each wheel under its PEP 427 name.
-    private static List<Path> pep427Named(List<Path> wheels, Path outputDirectory) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (Path f : wheels) {
+    /**
+     * Each wheel the build depends on, copied to the build directory under its PEP 427 name: a Maven repository
+     * stores {@code artifactId-version.whl}, and the lock names the copy, whose path relative to the lock is the same
+     * on every machine. A copy, not a link: resetting its mode must not touch the repository's file.
+     */
+    private static List<BuildWheels.Wheel> copied(List<BuildWheels.Wheel> wheels, Path outputDirectory)
+            throws IOException {
+        List<BuildWheels.Wheel> out = new ArrayList<>();
+        for (BuildWheels.Wheel w : wheels) {
+            Path f = w.file();
+            String name;
             try {
                 WheelFilename.parse(f.getFileName().toString());
-                out.add(f);
+                name = f.getFileName().toString();
             } catch (PyBundleException notAWheelName) {
-                Path dir = Files.createDirectories(outputDirectory.resolve("pybundle/maven-wheels"));
-                Path named = dir.resolve(WheelSource.properName(f));
-                Files.copy(f, named, StandardCopyOption.REPLACE_EXISTING);
-                out.add(named);
+                name = WheelSource.properName(f);
             }
+            Path dir = Files.createDirectories(outputDirectory.resolve("pybundle/maven-wheels"));
+            Path named = dir.resolve(name);
+            if (!Files.isRegularFile(named) || Files.mismatch(f, named) != -1L) {
+                Files.copy(f, named, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFile.readableByAll(named); // a copy keeps the repository file's mode
+            }
+            out.add(new BuildWheels.Wheel(named, w.artifact()));
         }
         return out;
+    }
+
+    /**
+     * The lock with the wheels the build depends on recorded as they are now, written when they changed: the build
+     * tool chose those files, so a changed one is recorded, not an out-of-date lock (a changed list of its
+     * requirements still is, through the lock's inputs). A lock that records the same ones is left as it is, even
+     * when another tool wrote it.
+     */
+    private Pylock recordBuildWheels(Pylock lock, List<BuildWheels.Wheel> wheels, Path lockFile) throws IOException {
+        Set<String> resolved = new HashSet<>();
+        lock.resolvedOnly().packages().forEach(p -> resolved.add(p.name()));
+        List<LockedPackage> now = BuildWheels.entries(wheels, lockFile, resolved);
+        List<LockedPackage> before = lock.packages().stream().filter(LockedPackage::fromBuild).toList();
+        if (new HashSet<>(now).equals(new HashSet<>(before))) {
+            return lock;
+        }
+        Pylock recorded = lock.withBuildWheels(now);
+        recorded.write(lockFile);
+        listener.log(Level.INFO, "Recorded in " + lockFile + " the wheels the build depends on: " + (now.isEmpty()
+                ? "none" : String.join(", ", now.stream().map(p -> p.wheelName() + " (" + p.artifact() + ")")
+                .toList())));
+        return recorded;
     }
 
     private static String digests(List<Path> files) throws IOException {

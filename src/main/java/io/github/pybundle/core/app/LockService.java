@@ -2,8 +2,11 @@ package io.github.pybundle.core.app;
 
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.lock.InvalidLockException;
+import io.github.pybundle.core.lock.LockedPackage;
 import io.github.pybundle.core.lock.Pylock;
 import java.io.IOException;
+import java.nio.file.Files;
 
 /** The {@code lock} goal: resolves for the target and writes the PEP 751 lock. */
 public final class LockService {
@@ -17,6 +20,15 @@ public final class LockService {
     public Pylock lock(DependencyRequest request, IndexSource sources) throws IOException {
         Dependencies.Resolved r = new Dependencies(listener).resolve(request, sources);
         Pylock lock = r.result().lock();
+        if (Files.isRegularFile(request.lockFile())) {
+            // The wheels the build depends on are recorded by the bundle, which has them; a re-lock keeps them.
+            try {
+                lock = lock.withBuildWheels(Pylock.read(request.lockFile()).packages().stream()
+                        .filter(LockedPackage::fromBuild).toList());
+            } catch (InvalidLockException unreadable) {
+                // replaced as a whole
+            }
+        }
         boolean changed = lock.write(request.lockFile());
         listener.log(Level.INFO, (changed ? "Wrote " : "Up to date: ") + request.lockFile() + " ("
                 + BuildListener.count(lock.packages().size(), "package") + " for " + r.target().describe() + ")");

@@ -48,6 +48,15 @@ public interface ArchiveContent {
         };
     }
 
+    /** A file whose content is compressed already, streamed when written and stored as it is where the format can. */
+    static ArchiveContent compressedFile(Path file) {
+        return (out, name, mode) -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                out.addStored(name, in, Files.size(file), mode);
+            }
+        };
+    }
+
     /**
      * An entry of a zip, its stored bytes copied as they are ({@link ArchiveWriter#addRaw}): nothing is inflated or
      * compressed again, and nothing is checked, which is the caller's business.

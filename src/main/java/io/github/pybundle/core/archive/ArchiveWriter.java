@@ -14,6 +14,15 @@ public interface ArchiveWriter extends AutoCloseable {
     EntryDigest addStream(String name, InputStream in, long size, int mode) throws IOException;
 
     /**
+     * Adds a file of exactly {@code size} bytes whose content is compressed already (a zip, a JAR, a .tar.gz), so that
+     * compressing it again would cost time and save nothing: a writer that can store it as it is does; by default it
+     * is added like any other file.
+     */
+    default void addStored(String name, InputStream in, long size, int mode) throws IOException {
+        addStream(name, in, size, mode);
+    }
+
+    /**
      * Adds a file whose content is an entry of a zip, given as its stored bytes ({@code raw}, read to its end and not
      * closed), copied without inflating and deflating it again where the format allows.
      */

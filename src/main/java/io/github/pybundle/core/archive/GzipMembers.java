@@ -12,6 +12,10 @@ import java.util.zip.Deflater;
  * inflated and deflated again; everything else is deflated into the member in progress. Every gzip reader (gzip,
  * GNU tar, Python's gzip and tarfile, Java's {@code GZIPInputStream}) reads the members as one stream.
  *
+ * <p>Content that is compressed already (a zip, a JAR, another .tar.gz) becomes a member of <em>stored</em> deflate
+ * blocks ({@link #storedMember}: RFC 1951 §3.2.4, BTYPE 00), which costs a copy and a CRC-32 instead of a deflate
+ * pass that would save next to nothing.
+ *
  * <p>The header of every member is the same ten bytes (no name, time 0, OS "unknown"), so the output depends only on
  * what is written.
  */
@@ -66,6 +70,34 @@ final class GzipMembers {
         }
         trailer(crc32, contentSize);
         return copied;
+    }
+
+    /** The most bytes one stored deflate block holds (its LEN field has 16 bits). */
+    static final int MAX_STORED_BLOCK = 65535;
+
+    /**
+     * Writes a member of stored deflate blocks holding exactly {@code size} bytes of {@code in} (not closed): each
+     * block is a byte-aligned header (BFINAL, BTYPE 00), LEN and its one's complement NLEN, then LEN bytes as they
+     * are. Reads no further than {@code size} bytes; fails when {@code in} ends first.
+     */
+    void storedMember(InputStream in, long size) throws IOException {
+        endMember();
+        out.write(HEADER);
+        crc.reset();
+        long left = size;
+        do {
+            int len = (int) Math.min(left, Math.min(MAX_STORED_BLOCK, copyBuffer.length));
+            int n = in.readNBytes(copyBuffer, 0, len);
+            if (n != len) {
+                throw new IOException("the content ended " + (left - n) + " bytes before its declared " + size);
+            }
+            left -= len;
+            out.write(new byte[] {(byte) (left == 0 ? 1 : 0), (byte) len, (byte) (len >>> 8), (byte) ~len,
+                (byte) (~len >>> 8)});
+            out.write(copyBuffer, 0, len);
+            crc.update(copyBuffer, 0, len);
+        } while (left > 0);
+        trailer(crc.getValue(), size);
     }
 
     /** Ends the member in progress, if any. */

@@ -75,6 +75,25 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
     }
 
     /**
+     * Adds a file whose content is compressed already as a gzip member of stored deflate blocks: a copy and a CRC-32,
+     * no deflate pass. Reads exactly {@code size} bytes of {@code in}; more or fewer is an error.
+     */
+    @Override
+    public void addStored(String name, InputStream in, long size, int mode) throws IOException {
+        header(name, mode, size, '0');
+        try {
+            gz.storedMember(in, size);
+        } catch (IOException e) {
+            throw new IOException(name + ": " + e.getMessage(), e);
+        }
+        if (in.read() >= 0) {
+            throw new IOException(name + ": more than the declared " + size + " bytes");
+        }
+        tarBytes += size;
+        pad(size);
+    }
+
+    /**
      * Adds a file whose content is an entry of a zip, given as its stored bytes ({@code raw}, read to its end): a
      * deflated entry is copied as a gzip member of its own, a stored one is deflated like any other file. The CRC-32
      * and size are the zip entry's; the caller checks the content (pybundle's wheel verifier does, before committing).

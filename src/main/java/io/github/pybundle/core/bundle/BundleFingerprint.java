@@ -1,5 +1,6 @@
 package io.github.pybundle.core.bundle;
 
+import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.source.PythonSourceTree;
 import io.github.pybundle.core.spec.dist.Digests;
 import java.io.IOException;
@@ -48,7 +49,7 @@ public final class BundleFingerprint {
 
     /** Records the digest after a successful build. */
     public static void record(Path stateDir, String digest) throws IOException {
-        Files.createDirectories(stateDir);
-        Files.writeString(stateDir.resolve(FILE), digest + "\n", StandardCharsets.UTF_8);
+        AtomicFile.write(stateDir.resolve(FILE), temp -> Files.writeString(temp, digest + "\n",
+                StandardCharsets.UTF_8));
     }
 }

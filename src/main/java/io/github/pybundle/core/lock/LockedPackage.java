@@ -20,13 +20,27 @@ import java.util.TreeMap;
  *     ({@code <allowSourceBuilds>}); {@code wheelName} is then the sdist's file name
  * @param otherHashes digests of the file in other algorithms ({@code sha512} → hex), recorded in hash-checking mode
  *     when the declared hashes use them; possibly empty
+ * @param artifact for a wheel the build depends on rather than one resolved from an index, the build tool's
+ *     coordinates of it ({@code [packages.tool.pybundle] artifact}); null for resolved packages
  */
 public record LockedPackage(String name, String version, String index, String wheelName, String url, String path,
                             long size, String sha256, List<String> dependencies, boolean sdist,
-                            Map<String, String> otherHashes) {
+                            Map<String, String> otherHashes, String artifact) {
     public LockedPackage {
         dependencies = List.copyOf(dependencies);
         otherHashes = java.util.Collections.unmodifiableMap(new TreeMap<>(otherHashes));
+    }
+
+    /** A resolved package (not a build dependency). */
+    public LockedPackage(String name, String version, String index, String wheelName, String url, String path,
+                         long size, String sha256, List<String> dependencies, boolean sdist,
+                         Map<String, String> otherHashes) {
+        this(name, version, index, wheelName, url, path, size, sha256, dependencies, sdist, otherHashes, null);
+    }
+
+    /** Whether the build tool supplies the file (a wheel the build depends on), so that it is never downloaded. */
+    public boolean fromBuild() {
+        return artifact != null;
     }
 
     /** A package with its sha256 only. */

@@ -46,7 +46,7 @@ public final class LockedWheels {
                 throw new InvalidLockException(lockFile + " is out of date: " + String.join("; ", drift),
                         "re-lock with {!lock}, or add {#updateLock} to this build");
             }
-            for (LockedPackage p : lock.packages()) {
+            for (LockedPackage p : lock.resolvedOnly().packages()) {
                 if (!p.sdist() && !target.tags().accepts(WheelFilename.parse(p.wheelName()).tags())) {
                     throw new InvalidLockException(lockFile + " was made for another environment: "
                             + p.wheelName() + " does not run on " + target.describe(),
@@ -74,7 +74,7 @@ public final class LockedWheels {
         }
         hashes.validate(provided.keySet());
         List<String> unhashed = new ArrayList<>();
-        for (LockedPackage p : lock.packages()) {
+        for (LockedPackage p : lock.resolvedOnly().packages()) { // the build's own wheels are not declared
             if (!hashes.covers(p.name())) {
                 unhashed.add(p.name() + "==" + p.version() + " --hash=sha256:" + p.sha256());
                 continue;
@@ -115,11 +115,13 @@ public final class LockedWheels {
     }
 
     /**
-     * Downloads (or finds in the cache) every locked file, running {@code whenWheelReady} on each wheel as soon as it
-     * is there; returns the wheels' paths in lock order.
+     * Downloads (or finds in the cache) every locked file resolved from an index, running {@code whenWheelReady} on
+     * each wheel as soon as it is there; returns the wheels' paths in lock order. The wheels the build depends on,
+     * which the lock records too, come from the build.
      */
-    public List<Path> fetch(Pylock lock, Path lockFile, IndexConfiguration config,
+    public List<Path> fetch(Pylock all, Path lockFile, IndexConfiguration config,
                             Downloader.WhenReady whenWheelReady) throws IOException {
+        Pylock lock = all.resolvedOnly();
         IndexConfiguration.Repository repo = config.open(listener);
         List<Downloader.Request> requests = new ArrayList<>();
         for (LockedPackage p : lock.packages()) {

@@ -24,6 +24,11 @@ import java.util.Map;
  * under {@code [tool.pybundle]} what the lock was made from (the declared requirements and the target), so that a later
  * build can tell without network whether it is still valid.
  *
+ * <p>Wheels the build depends on (Maven {@code whl} dependencies) are recorded too, so that the lock names every
+ * package of the bundle: with the path of pybundle's copy of the file in the build directory, relative to the lock
+ * file as the specification wants relative paths, its size and sha256, and the build tool's coordinates under
+ * {@code [packages.tool.pybundle]}. The build tool chose those files, not the resolver: they are never downloaded.
+ *
  * <p>Written by hand in a fixed order (keys as the specification lists them, packages sorted by name) so that the
  * same resolution always gives the same bytes and diffs stay small.
  *
@@ -59,6 +64,11 @@ public record Pylock(List<String> environments, String requiresPython, String cr
         sb.append("created-by = ").append(str(createdBy)).append('\n');
         for (LockedPackage p : packages) {
             sb.append("\n[[packages]]\n");
+            if (p.fromBuild()) {
+                sb.append("# Not from an index: a wheel the build depends on (").append(p.artifact().replace('\n', ' '))
+                        .append(").\n# Its path is pybundle's copy in the build directory, relative to this file;")
+                        .append(" the sha256 is of that file.\n");
+            }
             sb.append("name = ").append(str(p.name())).append('\n');
             sb.append("version = ").append(str(p.version())).append('\n');
             if (p.index() != null) {
@@ -82,6 +92,9 @@ public record Pylock(List<String> environments, String requiresPython, String cr
             sb.append(", hashes = {sha256 = ").append(str(p.sha256()));
             p.otherHashes().forEach((a, h) -> sb.append(", ").append(a).append(" = ").append(str(h)));
             sb.append(p.sdist() ? "}}\n" : "}}]\n");
+            if (p.fromBuild()) {
+                sb.append("tool.pybundle.artifact = ").append(str(p.artifact())).append('\n');
+            }
         }
         if (!inputs.isEmpty()) {
             sb.append("\n[tool.pybundle]\n");
@@ -89,6 +102,22 @@ public record Pylock(List<String> environments, String requiresPython, String cr
                     .append('\n'));
         }
         return sb.toString();
+    }
+
+    /** This lock without the wheels the build depends on: the packages resolved from indexes. */
+    public Pylock resolvedOnly() {
+        return new Pylock(environments, requiresPython, createdBy, packages.stream().filter(p -> !p.fromBuild())
+                .toList(), inputs);
+    }
+
+    /**
+     * This lock's resolved packages with {@code fromBuild}, the wheels the build depends on now, in place of those it
+     * recorded before.
+     */
+    public Pylock withBuildWheels(List<LockedPackage> fromBuild) {
+        List<LockedPackage> all = new ArrayList<>(resolvedOnly().packages());
+        all.addAll(fromBuild);
+        return new Pylock(environments, requiresPython, createdBy, all, inputs);
     }
 
     /** Writes the lock atomically; returns false when the file already has exactly this content. */
@@ -170,9 +199,14 @@ public record Pylock(List<String> environments, String requiresPython, String cr
                             .toLowerCase(Locale.ROOT));
                 }
             });
+            String artifact = p.path("tool").path("pybundle").path("artifact").asText(null);
+            if (artifact != null && (url != null || path == null || sdist)) {
+                throw new InvalidLockException(file + ": '" + name + "' is a wheel the build depends on, but has no"
+                        + " path to it", "re-lock with {#updateLock}");
+            }
             packages.add(new LockedPackage(name, p.path("version").asText(null), p.path("index").asText(null),
                     wheelName, url, path, w.path("size").asLong(-1),
-                    sha, deps, sdist, others));
+                    sha, deps, sdist, others, artifact));
         }
         Map<String, List<String>> inputs = new LinkedHashMap<>();
         JsonNode tool = root.path("tool").path("pybundle");

@@ -3,6 +3,7 @@ package io.github.pybundle.core.probe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.pybundle.core.InvalidConfigurationException;
+import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.target.Target;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +32,8 @@ public final class ClusterProbe {
             if (in == null) {
                 throw new IOException("the probe script is missing from the plugin");
             }
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            Files.write(target, in.readAllBytes());
+            byte[] script = in.readAllBytes();
+            AtomicFile.write(target, temp -> Files.write(temp, script));
         }
         return target;
     }

@@ -8,8 +8,10 @@ import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.launch.LaunchDescriptors;
+import io.github.pybundle.core.launch.SparkAppArchive;
 import io.github.pybundle.core.launch.SparkLaunch;
 import io.github.pybundle.core.launch.SparkSubmitScript;
+import io.github.pybundle.core.probe.ClusterProbe;
 import io.github.pybundle.core.project.ProjectWheelBuilder;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.source.PythonSourceTree;
@@ -119,10 +121,24 @@ public final class ProjectPackager {
      * @param layout where wheels go
      * @param environment the environment archive's target Python and format (used when a wheel goes there)
      * @param spark how to launch on Spark
+     * @param pyFilesZips other py-files zips to merge into the project's (another module's, say)
      */
     public record BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
                                 String finalName, Instant timestamp, List<Path> wheels, Layout layout,
-                                EnvironmentSpec environment, SparkSpec spark) {
+                                EnvironmentSpec environment, SparkSpec spark,
+                                List<PyFilesZipBuilder.ZipDependency> pyFilesZips) {
+        public BundleRequest {
+            pyFilesZips = pyFilesZips == null ? List.of() : List.copyOf(pyFilesZips);
+        }
+
+        /** A request that merges no other py-files zip. */
+        public BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
+                             String finalName, Instant timestamp, List<Path> wheels, Layout layout,
+                             EnvironmentSpec environment, SparkSpec spark) {
+            this(sourceDirectory, mainScript, appName, outputDirectory, finalName, timestamp, wheels, layout,
+                    environment, spark, List.of());
+        }
+
         /** A request with the default launch (local master, client mode). */
         public BundleRequest(Path sourceDirectory, Path mainScript, String appName, Path outputDirectory,
                              String finalName, Instant timestamp, List<Path> wheels, Layout layout,
@@ -219,9 +235,26 @@ public final class ProjectPackager {
     public record Placement(String wheel, long size, boolean pure, String placedIn) {
     }
 
-    /** What {@link #bundle} wrote. */
+    /**
+     * What {@link #bundle} wrote.
+     *
+     * @param pyFilesZip the py-files zip
+     * @param environmentArchive the environment archive, or null
+     * @param launcher spark-submit.sh, in the application directory
+     * @param mainScript the main script's copy in the application directory
+     * @param placements where each wheel went
+     * @param sparkApp the application directory as one archive, {@code {finalName}-spark-app.tar.gz}
+     */
     public record BundleResult(Path pyFilesZip, Path environmentArchive, Path launcher, Path mainScript,
-                               List<Placement> placements) {
+                               List<Placement> placements, Path sparkApp) {
+    }
+
+    /** The descriptors written only for a launch from a remote directory. */
+    private static final List<String> REMOTE_DESCRIPTORS = List.of("livy-batch.json", "spark-application.yaml");
+
+    /** The application directory: the launchers and everything they name, under the build directory. */
+    public static Path appDirectory(Path outputDirectory) {
+        return outputDirectory.resolve("pybundle");
     }
 
     /** Builds the wheel and returns its path. */
@@ -242,48 +275,90 @@ public final class ProjectPackager {
                 declared.publishedRequirements().stream().map(Object::toString).collect(Collectors.toList()));
         Path wheel = new ProjectWheelBuilder(Generator.NAME).build(sources, metadata, request.outputDirectory(),
                 request.timestamp());
-        listener.log(Level.INFO, "Built wheel " + wheel + " (" + BuildListener.count(sources.files().size(), "file") + "; "
+        listener.log(Level.INFO, "Built wheel " + wheel + " (" + BuildListener.count(sources.files().size(), "file")
+                + "; "
                 + String.join(", ", sources.topLevelNames()) + ")");
         return wheel;
     }
 
     // spark-submit.sh always; launch.json always; livy-batch.json and spark-application.yaml once paths are remote.
-    private void writeLaunch(BundleRequest request, Path launchDir, Path zip, Path env, Path main) throws IOException {
+    // Every file it names is in the application directory; returns them, relative to it.
+    private List<String> writeLaunch(BundleRequest request, Path launchDir, Path zip, Path env, Path main)
+            throws IOException {
         SparkSpec s = request.spark();
         String remote = s.remoteDir() == null || s.remoteDir().isBlank() ? null : s.remoteDir().replaceAll("/+$", "");
         java.util.function.Function<Path, String> where = p -> remote != null ? remote + "/" + p.getFileName()
-                : launchDir.relativize(p).toString().replace('\\', '/');
+                : inApp(launchDir, p);
+        List<String> appFiles = new java.util.ArrayList<>();
         List<String> files = new java.util.ArrayList<>();
         List<String[]> uploads = new java.util.ArrayList<>();
         // Extra files are copied beside the launcher like the JARs, so that every path in the launch is relative.
         for (Path copy : copyAll(s.files(), launchDir.resolve("files"), "file")) {
             files.add(remote != null ? remote + "/" + copy.getFileName() : "files/" + copy.getFileName());
-            uploads.add(new String[] {copy.toString(), remote + "/" + copy.getFileName()});
+            uploads.add(new String[] {inApp(launchDir, copy), remote + "/" + copy.getFileName()});
+            appFiles.add(inApp(launchDir, copy));
         }
         for (Path p : env == null ? List.of(zip, main) : List.of(zip, env, main)) {
-            uploads.add(new String[] {p.toString(), remote + "/" + p.getFileName()});
+            uploads.add(new String[] {inApp(launchDir, p), remote + "/" + p.getFileName()});
+            appFiles.add(inApp(launchDir, p));
         }
         List<String> jars = new java.util.ArrayList<>();
         for (Path jar : copyAll(s.jars(), launchDir.resolve("jars"), "JAR")) {
             jars.add(remote != null ? remote + "/jars/" + jar.getFileName() : "jars/" + jar.getFileName());
-            uploads.add(new String[] {jar.toString(), remote + "/jars/" + jar.getFileName()});
+            uploads.add(new String[] {inApp(launchDir, jar), remote + "/jars/" + jar.getFileName()});
+            appFiles.add(inApp(launchDir, jar));
         }
         String envSha = env == null ? null : Digests.sha256Hex(env);
         SparkLaunch launch = new SparkLaunch(
                 request.appName(), s.master(), s.deployMode(), where.apply(main), List.of(where.apply(zip)),
                 env == null ? null : where.apply(env), envSha, files, s.conf(), s.args(), remote != null, jars);
-        new SparkSubmitScript(launch, env == null ? null : launchDir.relativize(env).toString().replace('\\', '/'),
-                Generator.NAME).write(launchDir.resolve(SparkSubmitScript.FILE_NAME));
-        Files.writeString(launchDir.resolve("launch.json"), LaunchDescriptors.launchJson(launch));
-        if (remote != null) {
-            Files.writeString(launchDir.resolve("livy-batch.json"), LaunchDescriptors.livyBatch(launch));
-            Files.writeString(launchDir.resolve("spark-application.yaml"), LaunchDescriptors.sparkApplication(launch,
-                    s.image() != null ? s.image() : s.conf().getOrDefault("spark.kubernetes.container.image",
-                    "apache/spark-py"), s.sparkVersion()));
-            listener.log(Level.INFO, "The launch refers to " + remote + "; upload the outputs with:");
-            LaunchDescriptors.uploadCommands(remote, uploads)
-                    .forEach(c -> listener.log(Level.INFO, "  " + c));
+        new SparkSubmitScript(launch, env == null ? null : inApp(launchDir, env), Generator.NAME)
+                .write(launchDir.resolve(SparkSubmitScript.FILE_NAME));
+        appFiles.add(SparkSubmitScript.FILE_NAME);
+        writeText(launchDir.resolve("launch.json"), LaunchDescriptors.launchJson(launch));
+        appFiles.add("launch.json");
+        if (remote == null) {
+            for (String d : REMOTE_DESCRIPTORS) { // an earlier build's, made for a remote directory
+                Files.deleteIfExists(launchDir.resolve(d));
+            }
+            return appFiles;
         }
+        writeText(launchDir.resolve("livy-batch.json"), LaunchDescriptors.livyBatch(launch));
+        writeText(launchDir.resolve("spark-application.yaml"), LaunchDescriptors.sparkApplication(launch,
+                s.image() != null ? s.image() : s.conf().getOrDefault("spark.kubernetes.container.image",
+                "apache/spark-py"), s.sparkVersion()));
+        appFiles.addAll(REMOTE_DESCRIPTORS);
+        // Relative local paths: the commands work from the build's application directory and from an unpacked copy.
+        listener.log(Level.INFO, "The launch refers to " + remote + "; upload the application's files from "
+                + launchDir + " (or from the unpacked " + SparkAppArchive.fileName(request.finalName()) + ") with:");
+        LaunchDescriptors.uploadCommands(remote, uploads)
+                .forEach(c -> listener.log(Level.INFO, "  " + c));
+        return appFiles;
+    }
+
+    // A path of the application directory as the launchers write it: relative, with '/'.
+    private static String inApp(Path launchDir, Path p) {
+        return launchDir.relativize(p).toString().replace('\\', '/');
+    }
+
+    /**
+     * Puts a file of the build directory into the application directory as well: a hard link (no copy of hundreds of
+     * megabytes), else a copy. Made anew each build, because outputs are replaced by renaming, which leaves an old link
+     * on the old file.
+     */
+    private static void placeInApp(Path output, Path inApp) throws IOException {
+        Files.deleteIfExists(inApp);
+        try {
+            Files.createLink(inApp, output);
+        } catch (UnsupportedOperationException | IOException noLinks) {
+            Files.copy(output, inApp, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.readableByAll(inApp);
+        }
+    }
+
+    // A descriptor: complete or absent, rw-r--r-- whatever the umask.
+    private static void writeText(Path file, String text) throws IOException {
+        AtomicFile.write(file, temp -> Files.writeString(temp, text));
     }
 
     // JARs and extra files go beside the launcher, so that the launch refers to them by relative paths and the output
@@ -364,12 +439,18 @@ public final class ProjectPackager {
         // checks the nodes' Python version (or runs the shipped interpreter) before PySpark starts a worker.
         Path envArchive = request.environment() == null ? null : out.resolve(EnvironmentArchiveBuilder.fileName(
                 request.finalName(), request.environment().format()));
-        Path launchDir = out.resolve("pybundle");
+        // The application directory holds everything the launch needs, the archives too (linked), so that each
+        // launcher names the others relative to itself, in the build directory as in the unpacked spark-app archive.
+        Path launchDir = appDirectory(out);
+        Path zipInApp = launchDir.resolve(zip.getFileName());
+        Path envInApp = envArchive == null ? null : launchDir.resolve(envArchive.getFileName());
         Path mainCopy = launchDir.resolve(main.getFileName().toString());
         Path launcher = launchDir.resolve(SparkSubmitScript.FILE_NAME);
+        Path sparkApp = out.resolve(SparkAppArchive.fileName(request.finalName()));
         // A failed bundle leaves none of its outputs: a half set (a new zip beside a stale launcher) would run.
         try {
-            PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(sources, toZip, zip, request.timestamp(), checks));
+            PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(sources, toZip, zip, request.timestamp(), checks,
+                    request.pyFilesZips()));
             if (envArchive != null) {
                 EnvironmentSpec e = request.environment();
                 EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(toEnv,
@@ -377,30 +458,57 @@ public final class ProjectPackager {
                         envArchive, request.timestamp(), checks, e.shipped()));
             }
             Files.createDirectories(launchDir);
-            Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING);
-            writeLaunch(request, launchDir, zip, envArchive, mainCopy);
-        } catch (IOException | RuntimeException e) {
-            for (Path p : List.of(zip, launcher, mainCopy, launchDir.resolve("launch.json"),
-                    launchDir.resolve("livy-batch.json"), launchDir.resolve("spark-application.yaml"))) {
-                Files.deleteIfExists(p);
+            placeInApp(zip, zipInApp);
+            for (Path old : environmentsInApp(launchDir, request.finalName())) {
+                Files.deleteIfExists(old); // a rebuild without native packages must not ship a stale one
             }
             if (envArchive != null) {
-                Files.deleteIfExists(envArchive);
+                placeInApp(envArchive, envInApp);
+            }
+            Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING); // keeps the source's mode: reset it
+            AtomicFile.readableByAll(mainCopy);
+            List<String> appFiles = writeLaunch(request, launchDir, zipInApp, envInApp, mainCopy);
+            // The probe goes with the application, so that the cluster can be described from an edge node; always,
+            // so that the archive does not depend on whether the probe goal ran before.
+            ClusterProbe.write(launchDir.resolve(ClusterProbe.SCRIPT));
+            appFiles.add(ClusterProbe.SCRIPT);
+            SparkAppArchive.write(launchDir, appFiles, request.finalName(), sparkApp, request.timestamp());
+        } catch (IOException | RuntimeException e) {
+            List<Path> written = new java.util.ArrayList<>(List.of(zip, zipInApp, launcher, mainCopy, sparkApp,
+                    launchDir.resolve("launch.json")));
+            REMOTE_DESCRIPTORS.forEach(d -> written.add(launchDir.resolve(d)));
+            written.addAll(environmentsInApp(launchDir, request.finalName()));
+            if (envArchive != null) {
+                written.add(envArchive);
+            }
+            for (Path p : written) {
+                Files.deleteIfExists(p);
             }
             for (Path copies : List.of(launchDir.resolve("jars"), launchDir.resolve("files"))) {
                 deleteFilesIn(copies);
             }
             throw e;
         }
-        listener.log(Level.INFO, "Built py-files zip " + zip + " (" + BuildListener.count(sources.files().size(), "file") + "; "
+        listener.log(Level.INFO, "Built py-files zip " + zip + " (" + BuildListener.count(sources.files().size(),
+                "file") + "; "
                 + (sources.topLevelNames().isEmpty() ? "no packages" : String.join(", ", sources.topLevelNames()))
-                + (toZip.isEmpty() ? "" : "; " + BuildListener.count(toZip.size(), "dependency wheel")) + ")");
+                + (toZip.isEmpty() ? "" : "; " + BuildListener.count(toZip.size(), "dependency wheel"))
+                + (request.pyFilesZips().isEmpty() ? "" : "; merged " + String.join(", ", request.pyFilesZips()
+                .stream().map(PyFilesZipBuilder.ZipDependency::artifact).toList())) + ")");
         if (envArchive != null) {
             PythonArchive.Shipped shipped = request.environment().shipped();
-            listener.log(Level.INFO, "Built environment archive " + envArchive + " (" + BuildListener.count(toEnv.size(), "wheel")
-                    + (shipped == null ? "" : "; Python " + shipped.version() + " shipped") + ")");
+            listener.log(Level.INFO, "Built environment archive " + envArchive + " ("
+                    + BuildListener.count(toEnv.size(), "wheel") + (shipped == null ? "" : "; Python " + shipped.version() + " shipped") + ")");
         }
         listener.log(Level.INFO, "Launcher: " + launcher + " [application arguments...]");
-        return new BundleResult(zip, envArchive, launcher, mainCopy, placements);
+        listener.log(Level.INFO, "Application archive " + sparkApp + " (unpack it anywhere and run "
+                + request.finalName() + "/" + SparkSubmitScript.FILE_NAME + ")");
+        return new BundleResult(zip, envArchive, launcher, mainCopy, placements, sparkApp);
+    }
+
+    // The environment archive's place in the application directory, in either format.
+    private static List<Path> environmentsInApp(Path launchDir, String finalName) {
+        return java.util.Arrays.stream(EnvironmentArchiveBuilder.Format.values())
+                .map(f -> launchDir.resolve(EnvironmentArchiveBuilder.fileName(finalName, f))).toList();
     }
 }

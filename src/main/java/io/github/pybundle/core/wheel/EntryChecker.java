@@ -10,12 +10,14 @@ import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.archivers.zip.ZipMethod;
 
 /**
  * Checks the stored bytes of wheel entries that archives copy as they are (still deflated): inflated on the side, the
  * content must match the wheel's RECORD (sha256 and size), the zip's CRC-32 and size, and the deflate stream must end
- * exactly where the entry does. One checker per thread; its inflater, digests and buffers are reused across entries.
+ * exactly where the entry does. The entries of a py-files zip, which has no RECORD, are checked the same way but for
+ * RECORD. One checker per thread; its inflater, digests and buffers are reused across entries.
  *
  * <p>Only {@link ZipMethod#DEFLATED} and {@link ZipMethod#STORED} entries exist: {@link WheelSource} refuses every
  * other method, so every entry is copied raw.
@@ -27,55 +29,73 @@ final class EntryChecker implements AutoCloseable {
     private final CRC32 crc = new CRC32();
     private final byte[] inflated = new byte[64 * 1024];
     private final byte[] raw = new byte[256 * 1024];
+    private String origin; // the archive being checked, for messages
+    private String kind;
+    private long size; // the content size of the entry checked last
 
-    /** Reads the stored bytes of {@code e} (stored or deflated) and checks them. */
+    /** Reads the stored bytes of {@code e} (stored or deflated) and checks them, and its content against RECORD. */
     void check(WheelSource wheel, ZipArchiveEntry e) throws IOException {
+        check(wheel.zip(), wheel.filename(), "wheel", e, wheel.recordAlgorithm(e));
+        wheel.verify(e, sha.digest(), size);
+    }
+
+    /**
+     * Reads the stored bytes of {@code e}, an entry of a zip without RECORD (a py-files zip), and checks its deflate
+     * stream, CRC-32 and size.
+     */
+    void check(PyFilesZipSource source, ZipArchiveEntry e) throws IOException {
+        check(source.zip(), source.name(), "zip", e, null);
+    }
+
+    private void check(ZipFile zip, String origin, String kind, ZipArchiveEntry e, String algorithm)
+            throws IOException {
+        this.origin = origin;
+        this.kind = kind;
         boolean deflated = e.getMethod() == ZipMethod.DEFLATED.getCode();
         inflater.reset();
-        String algorithm = wheel.recordAlgorithm(e);
         sha = digests.computeIfAbsent(algorithm == null ? "SHA-256" : algorithm, EntryChecker::digest);
         sha.reset();
         crc.reset();
         long rawRead = 0;
         long size = 0;
-        try (InputStream in = wheel.zip().getRawInputStream(e)) {
+        try (InputStream in = zip.getRawInputStream(e)) {
             for (int n; (n = in.read(raw)) >= 0; ) {
                 rawRead += n;
                 if (!deflated) {
-                    size = content(wheel, e, raw, n, size);
+                    size = content(e, raw, n, size);
                     continue;
                 }
                 if (inflater.finished()) {
-                    throw bad(wheel, e, "its deflate stream ends before the entry's stored bytes do");
+                    throw bad(e, "its deflate stream ends before the entry's stored bytes do");
                 }
                 inflater.setInput(raw, 0, n);
                 while (!inflater.needsInput() && !inflater.finished()) {
                     int m = inflater.inflate(inflated);
                     if (m == 0 && inflater.needsDictionary()) {
-                        throw bad(wheel, e, "its deflate stream asks for a preset dictionary");
+                        throw bad(e, "its deflate stream asks for a preset dictionary");
                     }
-                    size = content(wheel, e, inflated, m, size);
+                    size = content(e, inflated, m, size);
                 }
                 if (inflater.finished() && inflater.getRemaining() > 0) {
-                    throw bad(wheel, e, "its deflate stream ends before the entry's stored bytes do");
+                    throw bad(e, "its deflate stream ends before the entry's stored bytes do");
                 }
             }
         } catch (DataFormatException ex) {
-            throw bad(wheel, e, "its deflate stream is corrupt (" + ex.getMessage() + ")");
+            throw bad(e, "its deflate stream is corrupt (" + ex.getMessage() + ")");
         }
         if (rawRead != e.getCompressedSize()) {
-            throw bad(wheel, e, "only " + rawRead + " of its " + e.getCompressedSize() + " stored bytes could be read");
+            throw bad(e, "only " + rawRead + " of its " + e.getCompressedSize() + " stored bytes could be read");
         }
         if (deflated && !inflater.finished()) {
-            throw bad(wheel, e, "its deflate stream is truncated");
+            throw bad(e, "its deflate stream is truncated");
         }
         if (size != e.getSize()) {
-            throw bad(wheel, e, "it inflates to " + size + " bytes, but its zip header declares " + e.getSize());
+            throw bad(e, "it inflates to " + size + " bytes, but its zip header declares " + e.getSize());
         }
         if (crc.getValue() != e.getCrc()) {
-            throw bad(wheel, e, "its content does not match the CRC-32 of its zip header");
+            throw bad(e, "its content does not match the CRC-32 of its zip header");
         }
-        wheel.verify(e, sha.digest(), size);
+        this.size = size;
     }
 
     private static MessageDigest digest(String algorithm) {
@@ -86,19 +106,19 @@ final class EntryChecker implements AutoCloseable {
         }
     }
 
-    private long content(WheelSource wheel, ZipArchiveEntry e, byte[] b, int n, long size) {
+    private long content(ZipArchiveEntry e, byte[] b, int n, long size) {
         sha.update(b, 0, n);
         crc.update(b, 0, n);
         long total = size + n;
         if (total > WheelSource.MAX_ENTRY || total > e.getSize()) {
-            throw bad(wheel, e, "it inflates to more than the " + e.getSize() + " bytes its zip header declares");
+            throw bad(e, "it inflates to more than the " + e.getSize() + " bytes its zip header declares");
         }
         return total;
     }
 
-    private static UnsafeWheelException bad(WheelSource wheel, ZipArchiveEntry e, String problem) {
-        return new UnsafeWheelException(wheel.filename(), "entry '" + WheelSource.rawName(e) + "': " + problem,
-                "the wheel is malformed or was tampered with; do not use it");
+    private UnsafeWheelException bad(ZipArchiveEntry e, String problem) {
+        return new UnsafeWheelException(origin, "entry '" + WheelSource.rawName(e) + "': " + problem,
+                "the " + kind + " is malformed or was tampered with; do not use it");
     }
 
     @Override

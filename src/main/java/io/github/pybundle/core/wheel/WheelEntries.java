@@ -28,6 +28,19 @@ public final class WheelEntries {
         return null;
     }
 
+    /**
+     * The top-level name a path of site-packages (or of a zip on {@code sys.path}) claims for itself: {@code x} for a
+     * module at the root ({@code x.py}) or a regular package ({@code x/__init__.py}); null for anything else, such as
+     * a file of a namespace package or a {@code .dist-info} directory, which several distributions may share.
+     */
+    public static String ownedTopLevel(String path) {
+        if (path.indexOf('/') < 0) {
+            return path.endsWith(".py") && path.length() > 3 ? path.substring(0, path.length() - 3) : null;
+        }
+        int slash = path.indexOf('/');
+        return path.substring(slash).equals("/__init__.py") && slash > 0 ? path.substring(0, slash) : null;
+    }
+
     /** Whether the entry is compiled code that Python cannot import from a zip. */
     public static boolean isExtensionModule(String name) {
         String n = name.toLowerCase(Locale.ROOT);

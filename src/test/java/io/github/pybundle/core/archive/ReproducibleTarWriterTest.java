@@ -140,6 +140,52 @@ class ReproducibleTarWriterTest {
     }
 
     @Test
+    void addStored_writesCompressedDataAsStoredBlocksThatGzipTarAndJavaRead() throws Exception {
+        byte[] noise = new byte[3 * GzipMembers.MAX_STORED_BLOCK + 17]; // several blocks and a short last one
+        new java.util.Random(7).nextBytes(noise);
+        Path tgz = dir.resolve("stored.tar.gz");
+        try (ReproducibleTarWriter tar = new ReproducibleTarWriter(tgz, T)) {
+            tar.addBytes("a.txt", "before\n".getBytes(StandardCharsets.UTF_8), 0100644);
+            tar.addStored("app.zip", new java.io.ByteArrayInputStream(noise), noise.length, 0100644);
+            tar.addStored("empty.jar", new java.io.ByteArrayInputStream(new byte[0]), 0, 0100644);
+            tar.addBytes("z.sh", "after\n".getBytes(StandardCharsets.UTF_8), 0100755);
+            tar.commit();
+        }
+        byte[] archive = Files.readAllBytes(tgz);
+        assertTrue(Bytes.indexOf(archive, java.util.Arrays.copyOfRange(noise, 0, 4096)) > 0, "copied as it is");
+        assertTrue(archive.length < noise.length + 1024, "a stored block costs 5 bytes: " + archive.length);
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(tgz)))) {
+            assertEquals("a.txt", in.getNextEntry().getName());
+            assertEquals("app.zip", in.getNextEntry().getName());
+            assertArrayEquals(noise, in.readAllBytes());
+            TarArchiveEntry empty = in.getNextEntry();
+            assertEquals("empty.jar", empty.getName());
+            assertEquals(0, empty.getSize());
+            assertEquals("z.sh", in.getNextEntry().getName());
+            assertEquals("after\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assumeTrue(works("tar", "--version") && works("gzip", "--version"), "Skipped: GNU tar or gzip not on PATH");
+        assertEquals("0:", run(dir, "gzip", "-t", tgz.toString()), "gzip -t: every member's CRC and size agree");
+        Path x = Files.createDirectories(dir.resolve("x"));
+        assertEquals("0:", run(x, "tar", "xzf", tgz.toString()));
+        assertArrayEquals(noise, Files.readAllBytes(x.resolve("app.zip")));
+    }
+
+    @Test
+    void addStored_refusesContentShorterOrLongerThanDeclared() throws Exception {
+        try (ReproducibleTarWriter tar = new ReproducibleTarWriter(dir.resolve("short.tar.gz"), T)) {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> tar.addStored("a.zip", new java.io.ByteArrayInputStream(new byte[10]), 11, 0100644));
+            assertTrue(e.getMessage().startsWith("a.zip: "), e.getMessage());
+        }
+        try (ReproducibleTarWriter tar = new ReproducibleTarWriter(dir.resolve("long.tar.gz"), T)) {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> tar.addStored("b.zip", new java.io.ByteArrayInputStream(new byte[10]), 9, 0100644));
+            assertEquals("b.zip: more than the declared 9 bytes", e.getMessage());
+        }
+    }
+
+    @Test
     void paxRecord_lengthCountsItselfAcrossDigitBoundaries() {
         for (int n = 0; n < 1100; n++) {
             String value = "v".repeat(n);

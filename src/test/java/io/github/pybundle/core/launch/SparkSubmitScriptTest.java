@@ -33,7 +33,7 @@ class SparkSubmitScriptTest {
     }
 
     private static SparkLaunch launch(String master, String deployMode, String env) {
-        return new SparkLaunch("my app", master, deployMode, "main.py", List.of("../my-app-1.0-pyfiles.zip"), env,
+        return new SparkLaunch("my app", master, deployMode, "main.py", List.of("my-app-1.0-pyfiles.zip"), env,
                 env == null ? null : "ab".repeat(32), List.of(), Map.of("spark.executor.memory", "2g"),
                 List.of("--from-pom"), false);
     }
@@ -78,14 +78,14 @@ class SparkSubmitScriptTest {
         assertEquals(0, r.exit(), r.err());
         Path base = dir.resolve("target dir/pybundle");
         assertEquals(List.of("--master", "yarn", "--deploy-mode", "client", "--name", "my app", "--conf",
-                "spark.executor.memory=2g", "--py-files", base + "/../my-app-1.0-pyfiles.zip", base + "/main.py",
+                "spark.executor.memory=2g", "--py-files", base + "/my-app-1.0-pyfiles.zip", base + "/main.py",
                 "--from-pom", "in put.txt", "it's", "PYTHONPATH="), r.lines());
     }
 
     @Test
     void run_shipsExtraFilesGivenAsAbsolutePathsAsTheyAre() throws Exception {
         Path data = Files.writeString(Files.createDirectories(dir.resolve("data dir")).resolve("lookup.csv"), "a,b\n");
-        SparkLaunch l = new SparkLaunch("my app", "local[*]", "client", "main.py", List.of("../my-app-1.0-pyfiles.zip"),
+        SparkLaunch l = new SparkLaunch("my app", "local[*]", "client", "main.py", List.of("my-app-1.0-pyfiles.zip"),
                 null, null, List.of(data.toString(), "relative.txt"), Map.of(), List.of(), false);
         Result r = run(script(l, null), spark());
         assertEquals(0, r.exit(), r.err());
@@ -96,7 +96,7 @@ class SparkSubmitScriptTest {
 
     @Test
     void run_shipsTheJarsBesideTheLauncherByRelativePath() throws Exception {
-        SparkLaunch l = new SparkLaunch("my app", "local[*]", "client", "main.py", List.of("../my-app-1.0-pyfiles.zip"),
+        SparkLaunch l = new SparkLaunch("my app", "local[*]", "client", "main.py", List.of("my-app-1.0-pyfiles.zip"),
                 null, null, List.of(), Map.of(), List.of(), false, List.of("jars/my-app-1.0.jar", "jars/dep 2.jar"));
         Result r = run(script(l, null), spark());
         assertEquals(0, r.exit(), r.err());
@@ -115,7 +115,7 @@ class SparkSubmitScriptTest {
     }
 
     private Path envArchive() throws IOException {
-        Path archive = dir.resolve("target dir/my-app-1.0-pyenv.tar.gz");
+        Path archive = dir.resolve("target dir/pybundle/my-app-1.0-pyenv.tar.gz"); // beside the launcher
         try (ReproducibleTarWriter tar = new ReproducibleTarWriter(archive, Instant.parse("2024-01-01T00:00:00Z"))) {
             tar.addDirectory("bin/");
             tar.addBytes("bin/python", "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.UTF_8), 0100755);
@@ -127,8 +127,8 @@ class SparkSubmitScriptTest {
     @Test
     void localMode_shipsTheArchiveAndRunsDriverAndWorkersFromAnUnpackedCopy() throws Exception {
         envArchive();
-        Result r = run(script(launch("local[2]", "client", "../my-app-1.0-pyenv.tar.gz"),
-                "../my-app-1.0-pyenv.tar.gz"), spark());
+        Result r = run(script(launch("local[2]", "client", "my-app-1.0-pyenv.tar.gz"),
+                "my-app-1.0-pyenv.tar.gz"), spark());
         assertEquals(0, r.exit(), r.err());
         Path unpacked = dir.resolve("cache/environments/" + "ab".repeat(32));
         assertTrue(Files.isExecutable(unpacked.resolve("bin/python")), "unpacked once into the cache");
@@ -137,16 +137,16 @@ class SparkSubmitScriptTest {
         assertTrue(l.contains("spark.pyspark.driver.python=" + unpacked + "/bin/python"), l.toString());
         assertTrue(l.indexOf("spark.pyspark.python=" + unpacked + "/bin/python")
                 > l.indexOf("spark.pyspark.python=./environment/bin/python"), "the local override comes last: " + l);
-        assertTrue(l.contains(dir.resolve("target dir/pybundle") + "/../my-app-1.0-pyenv.tar.gz#environment"), l.toString());
-        assertEquals(0, run(script(launch("local[2]", "client", "../my-app-1.0-pyenv.tar.gz"),
-                "../my-app-1.0-pyenv.tar.gz"), spark()).exit(), "a second run reuses the unpacked copy");
+        assertTrue(l.contains(dir.resolve("target dir/pybundle") + "/my-app-1.0-pyenv.tar.gz#environment"), l.toString());
+        assertEquals(0, run(script(launch("local[2]", "client", "my-app-1.0-pyenv.tar.gz"),
+                "my-app-1.0-pyenv.tar.gz"), spark()).exit(), "a second run reuses the unpacked copy");
     }
 
     @Test
     void clusterMode_leavesTheDriverToTheClusterAndUnpacksNothing() throws Exception {
         envArchive();
-        Result r = run(script(launch("yarn", "cluster", "../my-app-1.0-pyenv.tar.gz"),
-                "../my-app-1.0-pyenv.tar.gz"), spark());
+        Result r = run(script(launch("yarn", "cluster", "my-app-1.0-pyenv.tar.gz"),
+                "my-app-1.0-pyenv.tar.gz"), spark());
         assertEquals(0, r.exit(), r.err());
         assertFalse(r.lines().stream().anyMatch(a -> a.startsWith("spark.pyspark.driver.python")), r.lines().toString());
         assertFalse(Files.exists(dir.resolve("cache")));
@@ -157,15 +157,15 @@ class SparkSubmitScriptTest {
         envArchive();
         Map<String, String> env = new HashMap<>(spark());
         env.put("PYBUNDLE_PYTHON", "/opt/python 3.8/bin/python3.8");
-        Result r = run(script(launch("yarn", "cluster", "../my-app-1.0-pyenv.tar.gz"),
-                "../my-app-1.0-pyenv.tar.gz"), env);
+        Result r = run(script(launch("yarn", "cluster", "my-app-1.0-pyenv.tar.gz"),
+                "my-app-1.0-pyenv.tar.gz"), env);
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.lines().contains("spark.executorEnv.PYBUNDLE_PYTHON=/opt/python 3.8/bin/python3.8"),
                 r.lines().toString());
         assertTrue(r.lines().contains("spark.yarn.appMasterEnv.PYBUNDLE_PYTHON=/opt/python 3.8/bin/python3.8"),
                 r.lines().toString());
-        Result without = run(script(launch("yarn", "cluster", "../my-app-1.0-pyenv.tar.gz"),
-                "../my-app-1.0-pyenv.tar.gz"), spark());
+        Result without = run(script(launch("yarn", "cluster", "my-app-1.0-pyenv.tar.gz"),
+                "my-app-1.0-pyenv.tar.gz"), spark());
         assertFalse(without.lines().stream().anyMatch(a -> a.contains("PYBUNDLE_PYTHON")), "nothing set, nothing"
                 + " passed: " + without.lines());
     }

@@ -45,6 +45,33 @@ class PylockTest {
     }
 
     @Test
+    void aWheelTheBuildDependsOn_isRecordedWithItsPathAndCoordinatesAndReadsBack() throws Exception {
+        LockedPackage helpers = new LockedPackage("helpers", "1.0", null, "helpers-1.0-py3-none-any.whl", null,
+                "target/pybundle/maven-wheels/helpers-1.0-py3-none-any.whl", 1234, "e".repeat(64), List.of("six"),
+                false, Map.of(), "com.example:helpers:whl:1.0");
+        Pylock lock = sample(Map.of()).withBuildWheels(List.of(helpers));
+        Path file = dir.resolve("pylock.toml");
+        lock.write(file);
+        assertTrue(Files.readString(file).contains("\n[[packages]]\n# Not from an index: a wheel the build depends on"
+                + " (com.example:helpers:whl:1.0).\n# Its path is pybundle's copy in the build directory, relative to"
+                + " this file; the sha256 is of that file.\nname = \"helpers\"\nversion = \"1.0\"\ndependencies ="
+                + " [{name = \"six\"}]\nwheels = [{name = \"helpers-1.0-py3-none-any.whl\", path = \"target/pybundle/"
+                + "maven-wheels/helpers-1.0-py3-none-any.whl\", size = 1234, hashes = {sha256 = \"" + "e".repeat(64)
+                + "\"}}]\ntool.pybundle.artifact = \"com.example:helpers:whl:1.0\"\n"), Files.readString(file));
+        Pylock back = Pylock.read(file);
+        assertEquals(lock, back);
+        assertEquals(sample(Map.of()).packages(), back.resolvedOnly().packages());
+        assertEquals(List.of(helpers), back.withBuildWheels(List.of(helpers)).packages().stream()
+                .filter(LockedPackage::fromBuild).toList(), "recorded once, replaced as a whole");
+
+        Path noPath = SourceTrees.write(dir, "bad.toml", "lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\n"
+                + "name = 'h'\nversion = '1'\nwheels = [{url = 'https://x/h-1-py3-none-any.whl', hashes = {sha256 = '"
+                + "e".repeat(64) + "'}}]\ntool.pybundle.artifact = 'g:h:whl:1'\n");
+        assertTrue(assertThrows(InvalidLockException.class, () -> Pylock.read(noPath)).getMessage()
+                .contains("'h' is a wheel the build depends on, but has no path to it"));
+    }
+
+    @Test
     void read_acceptsAnotherToolsLockForOneTarget() throws Exception {
         Path file = SourceTrees.write(dir, "pylock.toml", "lock-version = '1.0'\ncreated-by = 'uv'\n"
                 + "requires-python = '>=3.8'\n[[packages]]\nname = 'idna'\nversion = '3.7'\n"

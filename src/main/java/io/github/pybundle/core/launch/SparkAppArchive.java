@@ -1,0 +1,78 @@
+package io.github.pybundle.core.launch;
+
+import io.github.pybundle.core.archive.ArchiveContent;
+import io.github.pybundle.core.archive.ArchivePlan;
+import io.github.pybundle.core.archive.ReproducibleTarWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The runnable application as one file, {@code {finalName}-spark-app.tar.gz}: the application directory (the
+ * launchers, the main script, the py-files zip, the environment archive, {@code jars/}, {@code files/}) under one root
+ * directory, {@code {finalName}/}. Every launcher names the others relative to its own directory, so the unpacked
+ * copy runs wherever it is unpacked.
+ *
+ * <p>Reproducible like the other archives: entries sorted, one time, uid and gid 0, modes 0644 and 0755 for the
+ * launcher. Files that are compressed already (zips, JARs, wheels, the environment archive) are stored in gzip
+ * members of stored blocks, which costs a copy instead of a deflate pass that would save next to nothing; the
+ * descriptors and scripts are deflated.
+ */
+public final class SparkAppArchive {
+    private static final int FILE_MODE = 0100644;
+    private static final int EXECUTABLE_MODE = 0100755;
+    private static final List<String> COMPRESSED = List.of(".zip", ".jar", ".whl", ".gz", ".tgz", ".bz2", ".xz",
+            ".zst", ".egg", ".war", ".parquet");
+
+    private SparkAppArchive() {
+    }
+
+    /** The archive's file name: {@code {finalName}-spark-app.tar.gz}. */
+    public static String fileName(String finalName) {
+        return finalName + "-spark-app.tar.gz";
+    }
+
+    /** Whether a file of this name is compressed already, so that deflating it again would save nothing. */
+    static boolean compressed(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return COMPRESSED.stream().anyMatch(n::endsWith);
+    }
+
+    /**
+     * Writes the archive.
+     *
+     * @param appDirectory the application directory
+     * @param files the files of the application, relative to {@code appDirectory} with '/' separators
+     * @param root the name of the root directory in the archive (the final name)
+     * @param target the archive's path
+     * @param timestamp the time of every entry
+     * @return {@code target}
+     */
+    public static Path write(Path appDirectory, List<String> files, String root, Path target, Instant timestamp)
+            throws IOException {
+        ArchivePlan plan = new ArchivePlan(new ArchivePlan.Conflicts() {
+            @Override
+            public RuntimeException differentFiles(String path, String origin, String earlierOrigin) {
+                return new IllegalArgumentException("two application files at " + path);
+            }
+
+            @Override
+            public void caseOnly(String path, String origin, String earlier, String earlierOrigin) {
+                // the application directory is one directory of one file system: names are as they are there
+            }
+        });
+        for (String f : files) {
+            Path file = appDirectory.resolve(f);
+            ArchiveContent content = compressed(f) ? ArchiveContent.compressedFile(file) : ArchiveContent.file(file);
+            plan.add(root + "/" + f, content, f.equals(SparkSubmitScript.FILE_NAME) ? EXECUTABLE_MODE : FILE_MODE,
+                    "the application");
+        }
+        try (ReproducibleTarWriter tar = new ReproducibleTarWriter(target, timestamp)) {
+            plan.write(tar);
+            tar.commit();
+        }
+        return target;
+    }
+}
