@@ -65,6 +65,20 @@ def localCache = new File(target, 'launcher-cache')
 run(launcher, 'local[2]', localCache).each { exe ->
     assert exe.startsWith(localCache.canonicalPath + '/environments/') && exe.endsWith('/python/bin/python3.8') : exe
 }
+// Installed, then fetched back as an edge node would: the spark-app artifact from the local repository, unpacked into
+// an empty directory outside target/, runs as it is, JARs and interpreter included.
+def sparkApp = new File(localRepositoryPath, "io/github/pybundle/examples/java-and-python/1.0.0-SNAPSHOT/${name}-spark-app.tar.gz")
+assert sparkApp.isFile()
+def edge = new File(basedir, 'edge-node')
+edge.deleteDir()
+assert edge.mkdirs() && sh(['tar', 'xzf', sparkApp.path, '-C', edge.path])[0] == 0
+def app = new File(edge, name)
+assert new File(app, 'jars').list().sort() == jars
+def edgeCache = new File(edge, 'cache')
+run(new File(app, 'spark-submit.sh'), 'local[2]', edgeCache).each { exe ->
+    assert exe.startsWith(edgeCache.canonicalPath + '/environments/') : exe
+}
+
 // A standalone master and worker: the executors run the archive Spark unpacked in their working directories.
 def standalone = evaluate(new File(basedir, '../../../src/it/spark-standalone.groovy'))
 standalone(new File(venv), target) { String masterUrl, File workDir ->

@@ -39,7 +39,7 @@ if (p.waitFor() != 0 && out.contains('this environment was built for Python 3.11
 }
 
 def log = new File(basedir, 'build.log').text
-assert log =~ /\[INFO\] Verified: 1 module imports with \S+ \[wordcount\]/
+assert log =~ /\[INFO\] Verified: 2 modules import with \S+ \[regex, wordcount\]/
 assert log.contains("Launcher: ${launcher.path} [application arguments...]")
 
 def repo = new File(localRepositoryPath, 'io/github/pybundle/examples/wordcount/1.0.0-SNAPSHOT')
