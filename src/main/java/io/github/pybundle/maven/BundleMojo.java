@@ -159,7 +159,7 @@ public class BundleMojo extends AbstractProjectMojo {
             c.files.forEach(f -> files.add(f.getAbsolutePath()));
         }
         return new ProjectPackager.SparkSpec(c.master, c.deployMode, c.conf, files, c.args, c.remoteDir, c.image,
-                c.version, jars(c));
+                c.version, jars(c), c.publicCache);
     }
 
     /**

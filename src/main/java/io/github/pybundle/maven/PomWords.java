@@ -28,8 +28,8 @@ public final class PomWords {
             "layout", "mainScript", "markerEnvironment", "maxInflatedBundleSize", "maxInflatedWheelSize", "provided",
             "proxies", "pyproject", "pythonFullVersion", "pythonSourceDirectory", "requireHashes", "requirements",
             "requirementsFiles", "server", "spark", "target", "url", "verify", "verifyInterpreter");
-    static final Set<String> PROPERTIES = Set.of("offline", "updateLock", "verify.strict");
-    static final Set<String> GOALS = Set.of("bundle", "lock", "probe", "tree", "verify", "wheel");
+    static final Set<String> PROPERTIES = Set.of("offline", "updateLock", "upload.always", "verify.strict");
+    static final Set<String> GOALS = Set.of("bundle", "lock", "probe", "tree", "upload", "verify", "wheel");
 
     private PomWords() {
     }

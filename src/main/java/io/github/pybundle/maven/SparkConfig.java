@@ -34,4 +34,10 @@ public class SparkConfig {
      * 0.2.0).
      */
     boolean shipJars = true;
+    /**
+     * Whether files uploaded to remoteDir are world-readable, with traversable directories, so that YARN localizes
+     * them as PUBLIC resources (each NodeManager downloads them once for all applications); false keeps them private
+     * to their owner (default true; since 0.2.0).
+     */
+    boolean publicCache = true;
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -193,6 +194,168 @@ class YarnClusterIT {
     void clusterModeRunsTheDriverInTheApplicationMaster() throws Exception {
         JsonNode result = submit("cluster");
         assertEquals("cluster", result.path("deploy_mode").asText());
+    }
+
+    /**
+     * A pybundle application (src/test/projects/yarn-app: pandas, pyarrow and scikit-learn in the environment
+     * archive, dateutil and the project's package in the zip, a Java class in the project's JAR) built by Maven with
+     * {@code <remoteDir>hdfs:///pybundle-it/yarn-app</remoteDir>} and run by its own spark-submit.sh: the launcher
+     * uploads each file to sha256/&lt;digest&gt;/ once, so a second submission uploads nothing and a change of Python
+     * code uploads only the zip; the files are public, so the NodeManager localizes the archive once for all runs.
+     */
+    @Test
+    void aPybundleApplicationRunsFromUploadsMadeOnce() throws Exception {
+        Path project = WORK.toAbsolutePath().resolve("yarn-app");
+        copyTree(Path.of("src/test/projects/yarn-app"), project);
+        double build = mavenPackage(project, "build-1.log");
+        Path launcher = project.resolve("target/pybundle/spark-submit.sh");
+        String bundle = "yarn-app-1.0.0";
+
+        Launch first = launch(launcher, "cluster", "app-1");
+        assertEquals(List.of(bundle + "-pyfiles.zip", bundle + "-pyenv.tar.gz", "main.py", "jars/" + bundle + ".jar"),
+                first.uploaded(), first.output());
+        JsonNode r = first.result();
+        String context = r.toPrettyString();
+        assertEquals("cluster", r.path("deploy_mode").asText(), context);
+        assertEquals(55, r.path("sum").asInt(), context);
+        assertEquals("hello yarn from the project's JAR", r.path("java").asText(), context);
+        assertEquals("ZIP!", r.path("shout").asText(), context);
+        assertEquals(List.of("3.11"), texts(r.path("executor_python")), context);
+        for (String pandas : texts(r.path("pandas"))) { // imported from the archive YARN unpacked for the container
+            assertTrue(pandas.matches(".*/container_[0-9_e]+/environment/lib/python3\\.11/site-packages/pandas/"
+                    + "__init__\\.py"), pandas);
+        }
+        // The driver ran in the application master, on the environment's Python (through bin/python).
+        assertTrue(r.path("driver_python").asText().startsWith(spark.python().toRealPath().getParent().toString()),
+                context);
+        String driverLog = cluster.containerLogs(first.applicationId(), 400);
+        assertFalse(driverLog.contains("Failed to add file"), driverLog);
+        Map<String, Long> uploadedOnce = remoteFiles();
+        assertEquals(4, uploadedOnce.size(), uploadedOnce.toString());
+
+        // The same bundle again, in client mode: nothing uploaded, nothing on HDFS touched.
+        Launch second = launch(launcher, "client", "app-2");
+        assertEquals(List.of(), second.uploaded(), second.output());
+        assertEquals(4, second.output().split("pybundle: already uploaded: ", -1).length - 1, second.output());
+        assertEquals("client", second.result().path("deploy_mode").asText());
+        assertEquals(uploadedOnce, remoteFiles());
+
+        // Only Python code changed: only the zip goes up (to a new place); the archive and the JAR stay.
+        Path module = project.resolve("src/main/python/yarnapp/__init__.py");
+        Files.writeString(module, Files.readString(module).replace("+ \"!\"", "+ \"!!\""));
+        double rebuild = mavenPackage(project, "build-2.log");
+        Launch third = launch(launcher, "client", "app-3");
+        assertEquals(List.of(bundle + "-pyfiles.zip"), third.uploaded(), third.output());
+        assertEquals("ZIP!!", third.result().path("shout").asText());
+        Map<String, Long> after = remoteFiles();
+        assertEquals(5, after.size(), after.toString());
+        assertTrue(after.entrySet().containsAll(uploadedOnce.entrySet()), after.toString());
+
+        // World-readable uploads are PUBLIC resources: one localization of the archive on the node for all three runs.
+        List<Path> localized = new ArrayList<>();
+        for (Path dir : cluster.nodeManagerLocalDirectories()) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.filter(p -> p.getFileName().toString().equals(bundle + "-pyenv.tar.gz")).forEach(localized::add);
+            }
+        }
+        assertEquals(1, localized.size(), localized.toString());
+        assertTrue(localized.get(0).getParent().getParent().getFileName().toString().equals("filecache")
+                && !localized.get(0).toString().contains("/usercache/"), localized.toString());
+        System.out.printf("YARN: pybundle app built in %.1f s, rebuilt in %.1f s; cluster mode %.1f s (uploaded %d"
+                        + " files, %d bytes), client mode %.1f s (uploaded none), after a Python change %.1f s"
+                        + " (uploaded %d bytes)%n", build, rebuild, first.seconds(), first.uploaded().size(),
+                first.uploadedBytes(), second.seconds(), third.seconds(), third.uploadedBytes());
+    }
+
+    /** One run of the application's spark-submit.sh. */
+    private record Launch(String output, double seconds, String applicationId, JsonNode result) {
+        private static final Pattern UPLOADED = Pattern.compile("pybundle: uploaded (\\S+) \\((\\d+) bytes\\)");
+
+        List<String> uploaded() {
+            List<String> files = new ArrayList<>();
+            Matcher m = UPLOADED.matcher(output);
+            while (m.find()) {
+                files.add(m.group(1));
+            }
+            return files;
+        }
+
+        long uploadedBytes() {
+            long bytes = 0;
+            Matcher m = UPLOADED.matcher(output);
+            while (m.find()) {
+                bytes += Long.parseLong(m.group(2));
+            }
+            return bytes;
+        }
+    }
+
+    private static Launch launch(Path launcher, String deployMode, String name) throws Exception {
+        String output = cluster.hdfs() + "/results/" + name;
+        ProcessBuilder pb = spark.prepare(new ProcessBuilder(launcher.toString(), output));
+        pb.environment().put("PYBUNDLE_DEPLOY_MODE", deployMode);
+        // The nodes' python3 may be another version: bin/python of the archive runs this one (3.11) everywhere.
+        pb.environment().put("PYBUNDLE_PYTHON", spark.python().toString());
+        pb.environment().put("PYBUNDLE_CACHE", WORK.toAbsolutePath().resolve("launcher-cache").toString());
+        SparkOnYarn.Submission run = SparkOnYarn.run(pb, WORK.resolve(name + ".log"), SUBMISSION_TIMEOUT);
+        Matcher id = APPLICATION_ID.matcher(run.output());
+        String applicationId = id.find() ? id.group() : "(no application id)";
+        assertEquals(0, run.exitCode(), () -> run.output() + "\n" + cluster.containerLogs(applicationId, 80));
+        JsonNode result;
+        try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(output + "/part-00000"))) {
+            result = JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        return new Launch(run.output(), seconds(run.elapsed()), applicationId, result);
+    }
+
+    // The content-addressed uploads and their modification times.
+    private static Map<String, Long> remoteFiles() throws IOException {
+        Map<String, Long> files = new java.util.TreeMap<>();
+        var it = hdfs.listFiles(new org.apache.hadoop.fs.Path("/pybundle-it/yarn-app/sha256"), true);
+        while (it.hasNext()) {
+            var f = it.next();
+            files.put(f.getPath().toUri().getPath(), f.getModificationTime());
+        }
+        return files;
+    }
+
+    // mvn package of the fixture with the plugin under test (installed in target/local-repo by maven-invoker), other
+    // artifacts from the user's repository, as maven-invoker's own builds get them.
+    private static double mavenPackage(Path project, String log) throws Exception {
+        String version = System.getProperty("pybundle.version");
+        String localRepository = System.getProperty("pybundle.localRepository");
+        String userRepository = System.getProperty("pybundle.userRepository");
+        Assertions.assertNotNull(version, "run through mvn verify: failsafe passes pybundle.version and the"
+                + " repositories");
+        Path settings = WORK.toAbsolutePath().resolve("settings.xml");
+        String url = Path.of(userRepository).toUri().toString();
+        Files.writeString(settings, "<settings><profiles><profile><id>user-repository</id><activation>"
+                + "<activeByDefault>true</activeByDefault></activation><repositories><repository><id>local.central"
+                + "</id><url>" + url + "</url></repository></repositories><pluginRepositories><pluginRepository><id>"
+                + "local.central</id><url>" + url + "</url></pluginRepository></pluginRepositories></profile>"
+                + "</profiles></settings>\n");
+        String mavenHome = System.getProperty("maven.home");
+        String mvn = mavenHome == null ? "mvn" : Path.of(mavenHome, "bin", "mvn").toString();
+        ProcessBuilder pb = new ProcessBuilder(mvn, "-B", "-s", settings.toString(), "-Dmaven.repo.local="
+                + localRepository, "-Dpybundle.version=" + version, "package").directory(project.toFile());
+        pb.environment().remove("MAVEN_OPTS");
+        SparkOnYarn.Submission run = SparkOnYarn.run(pb, WORK.resolve(log), Duration.ofMinutes(10));
+        assertEquals(0, run.exitCode(), run::output);
+        return seconds(run.elapsed());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        deleteRecursively(to);
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     /** Submits the app, reads its result from HDFS and checks what both deploy modes share. */

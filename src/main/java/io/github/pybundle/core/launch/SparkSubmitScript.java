@@ -28,10 +28,50 @@ import java.util.Map;
  * @param localEnvironment the environment archive relative to the script's directory (for the driver's unpack), or
  *     null
  * @param generator who wrote the script, e.g. {@code pybundle 0.1.0}
+ * @param uploads the files to upload before submitting (with a remote directory), in order
+ * @param publicCache whether uploaded files are made world-readable, so that YARN localizes them as PUBLIC resources
+ *     (each NodeManager downloads them once for all applications), or private to their owner
  */
-public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, String generator) {
+public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, String generator, List<Upload> uploads,
+                                boolean publicCache) {
     /** The script's file name. */
     public static final String FILE_NAME = "spark-submit.sh";
+
+    /** Set to anything, the script uploads and exits without submitting ({@code pybundle:upload} runs it so). */
+    public static final String UPLOAD_ONLY = "PYBUNDLE_UPLOAD_ONLY";
+
+    /** The script's exit status in upload-only mode when the launch has nothing remote. */
+    public static final int NOTHING_TO_UPLOAD = 64;
+
+    /**
+     * A file of the application directory and where it goes: {@code <remoteDir>/sha256/<digest>/<file name>}, so that a
+     * path names one content and an existing one never needs uploading again.
+     *
+     * @param local the file, relative to the launcher's directory
+     * @param remote its remote URI
+     * @param key {@code sha256/<digest>/<file name>}, what a listing of the remote directory shows for it
+     */
+    public record Upload(String local, String remote, String key) {
+        /** The content-addressed place of a file of {@code sha256} under {@code remoteDir}. */
+        public static Upload of(String local, String remoteDir, String sha256) {
+            String name = local.substring(local.lastIndexOf('/') + 1);
+            String key = "sha256/" + sha256 + "/" + name;
+            return new Upload(local, remoteDir + "/" + key, key);
+        }
+
+        String directory() {
+            return remote.substring(0, remote.lastIndexOf('/'));
+        }
+    }
+
+    public SparkSubmitScript {
+        uploads = uploads == null ? List.of() : List.copyOf(uploads);
+    }
+
+    /** A launcher that uploads nothing. */
+    public SparkSubmitScript(SparkLaunch launch, String localEnvironment, String generator) {
+        this(launch, localEnvironment, generator, List.of(), true);
+    }
 
     private static String path(SparkLaunch l, String p) {
         return l.remote() ? ShellQuoting.quote(p) : "\"$here\"/" + ShellQuoting.quote(p);
@@ -48,12 +88,16 @@ public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, Str
                 .append("# PYBUNDLE_MASTER and PYBUNDLE_DEPLOY_MODE override the master (").append(l.master())
                 .append(") and deploy mode (").append(l.deployMode()).append(").\n")
                 .append("# spark-submit is taken from $SPARK_HOME/bin, else from PATH.\n")
+                .append(uploads.isEmpty() ? "" : "# The files are uploaded to " + remoteDirectory() + " first, each"
+                        + " to sha256/<digest>/<name>, when not there yet;\n# PYBUNDLE_UPLOAD=always uploads anyway,"
+                        + " never skips it (the files are placed already).\n")
                 .append("set -eu\n")
                 .append("here=$(CDPATH= cd -- \"$(dirname -- \"$0\")\" && pwd)\n")
                 .append("master=${PYBUNDLE_MASTER:-").append(ShellQuoting.quote(l.master())).append("}\n")
                 .append("deploy_mode=${PYBUNDLE_DEPLOY_MODE:-").append(ShellQuoting.quote(l.deployMode()))
-                .append("}\n")
-                .append("if [ -n \"${SPARK_HOME:-}\" ]; then\n")
+                .append("}\n");
+        upload(sb);
+        sb.append("if [ -n \"${SPARK_HOME:-}\" ]; then\n")
                 .append("  spark_submit=\"$SPARK_HOME/bin/spark-submit\"\n")
                 .append("  if [ ! -x \"$spark_submit\" ]; then\n")
                 .append("    echo \"pybundle: $spark_submit is missing or not executable; check SPARK_HOME\" >&2\n")
@@ -88,6 +132,15 @@ public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, Str
         if (l.environment() != null && localEnvironment != null) {
             unpackForLocalDriver(sb);
         }
+        if (!l.pyFiles().isEmpty()) {
+            // In YARN cluster mode the driver's pyspark tries to copy each spark.submit.pyFiles entry from the path
+            // the client named (not there in the container) and warns "Failed to add file"; YARN has already put the
+            // zip on the driver's PYTHONPATH, so the warning is noise: silenced for the driver's Python only.
+            sb.append("case \"$master:$deploy_mode\" in\n")
+                    .append("  yarn*:cluster) set -- --conf 'spark.yarn.appMasterEnv.PYTHONWARNINGS=ignore:Failed to")
+                    .append(" add file:RuntimeWarning' \"$@\" ;;\n")
+                    .append("esac\n");
+        }
         if (l.environment() != null) {
             // The environment's bin/python runs $PYBUNDLE_PYTHON: one variable at launch reaches every process.
             sb.append("if [ -n \"${PYBUNDLE_PYTHON:-}\" ]; then\n")
@@ -103,6 +156,127 @@ public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, Str
         sb.append("exec \"$spark_submit\" --master \"$master\" --deploy-mode \"$deploy_mode\" --name ")
                 .append(ShellQuoting.quote(l.name())).append(" \"$@\"\n");
         return sb.toString();
+    }
+
+    private String remoteDirectory() {
+        String r = uploads.get(0).remote();
+        return r.substring(0, r.length() - uploads.get(0).key().length() - 1);
+    }
+
+    /*
+     * The upload: one listing of every remote path (a JVM start each time the Hadoop client runs, so few runs), one
+     * mkdir of the missing files' directories, one put per missing file (put writes <name>._COPYING_ and renames it:
+     * a concurrent submission never sees half a file), one chmod. The Hadoop client is the first of hdfs, hadoop, or
+     * Hadoop's FsShell from Spark's own jars (pip's pyspark ships them), so an edge node with only Spark works.
+     */
+    private void upload(StringBuilder sb) {
+        if (uploads.isEmpty()) {
+            sb.append("if [ -n \"${").append(UPLOAD_ONLY).append(":-}\" ]; then\n")
+                    .append("  echo \"pybundle: nothing to upload: this launch refers to the files beside it (set a")
+                    .append(" remote directory to upload them)\" >&2\n")
+                    .append("  exit ").append(NOTHING_TO_UPLOAD).append("\n")
+                    .append("fi\n");
+            return;
+        }
+        sb.append("upload=${PYBUNDLE_UPLOAD:-auto}\n")
+                .append("case \"$upload\" in\n")
+                .append("  auto|always|never) ;;\n")
+                .append("  *) echo \"pybundle: PYBUNDLE_UPLOAD is '$upload'; use auto (upload what is missing),")
+                .append(" always or never\" >&2; exit 2 ;;\n")
+                .append("esac\n")
+                .append("pybundle_spark_home() {\n")
+                .append("  if [ -n \"${SPARK_HOME:-}\" ]; then echo \"$SPARK_HOME\"; return; fi\n")
+                .append("  d=$(dirname -- \"$(command -v spark-submit 2>/dev/null || echo /nonexistent/x)\")\n")
+                .append("  if [ -d \"$d/../jars\" ]; then (cd -- \"$d/..\" && pwd)\n")
+                .append("  elif [ -f \"$d/find_spark_home.py\" ]; then\n")
+                .append("    if [ -x \"$d/python3\" ]; then \"$d/python3\" \"$d/find_spark_home.py\"; else python3")
+                .append(" \"$d/find_spark_home.py\"; fi\n")
+                .append("  fi\n")
+                .append("}\n")
+                .append("pybundle_fs() {\n")
+                .append("  if command -v hdfs >/dev/null 2>&1; then hdfs dfs \"$@\"\n")
+                .append("  elif command -v hadoop >/dev/null 2>&1; then hadoop fs \"$@\"\n")
+                .append("  else\n")
+                .append("    sh_home=$(pybundle_spark_home)\n")
+                .append("    if [ -z \"$sh_home\" ] || [ ! -d \"$sh_home/jars\" ]; then\n")
+                .append("      echo \"pybundle: cannot upload: no hdfs or hadoop command, and no Spark (SPARK_HOME) whose")
+                .append(" jars hold Hadoop's client\" >&2\n")
+                .append("      return 127\n")
+                .append("    fi\n")
+                .append("    \"${JAVA_HOME:+$JAVA_HOME/bin/}java\" -cp")
+                .append(" \"${HADOOP_CONF_DIR:+$HADOOP_CONF_DIR:}${YARN_CONF_DIR:+$YARN_CONF_DIR:}$sh_home/jars/*\"")
+                .append(" org.apache.hadoop.fs.FsShell \"$@\"\n")
+                .append("  fi\n")
+                .append("}\n")
+                // Runs mkdir or chmod once on the directories whose flag is 1 (arguments: op, then flag/dir pairs).
+                .append("pybundle_fs_new() {\n")
+                .append("  op=$1; shift\n")
+                .append("  n=$(($# / 2)); i=0\n")
+                .append("  while [ \"$i\" -lt \"$n\" ]; do\n")
+                .append("    if [ \"$1\" = 1 ]; then set -- \"$@\" \"$2\"; fi\n")
+                .append("    shift 2; i=$((i + 1))\n")
+                .append("  done\n")
+                .append("  [ \"$#\" -gt 0 ] || return 0\n")
+                .append("  if [ \"$op\" = mkdir ]; then pybundle_fs -mkdir -p \"$@\"; else pybundle_fs -chmod -R ")
+                .append(publicCache ? "a+rX" : "go-rwx").append(" \"$@\"; fi\n")
+                .append("}\n")
+                .append("pybundle_put() {\n")
+                .append("  pybundle_fs -put -f \"$here/$1\" \"$2\" || {\n")
+                .append("    echo \"pybundle: could not upload $here/$1 to $2 (PYBUNDLE_UPLOAD=never submits without")
+                .append(" uploading)\" >&2\n")
+                .append("    exit 1\n")
+                .append("  }\n")
+                .append("  echo \"pybundle: uploaded $1 ($(wc -c < \"$here/$1\" | tr -d ' ') bytes) to $2\" >&2\n")
+                .append("}\n")
+                .append("if [ \"$upload\" != never ]; then\n")
+                .append("  there=\n")
+                .append("  if [ \"$upload\" = auto ]; then\n")
+                .append("    there=$(pybundle_fs -ls -C -d");
+        for (Upload u : uploads) {
+            sb.append(' ').append(ShellQuoting.quote(u.remote()));
+        }
+        sb.append(" 2>/dev/null || true)\n")
+                .append("  fi\n");
+        for (int i = 0; i < uploads.size(); i++) {
+            Upload u = uploads.get(i);
+            sb.append("  case \"$there\" in *").append(ShellQuoting.quote("/" + u.key()))
+                    .append("*) up").append(i).append("= ;; *) up").append(i).append("=1 ;; esac\n");
+        }
+        StringBuilder pairs = new StringBuilder();
+        for (int i = 0; i < uploads.size(); i++) {
+            pairs.append(" \"$up").append(i).append("\" ").append(ShellQuoting.quote(uploads.get(i).directory()));
+        }
+        sb.append("  pybundle_fs_new mkdir").append(pairs).append(" || {\n")
+                .append("    echo \"pybundle: could not create the upload directories under ")
+                .append(remoteDirectory().replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`"))
+                .append("\" >&2\n")
+                .append("    exit 1\n")
+                .append("  }\n");
+        for (int i = 0; i < uploads.size(); i++) {
+            Upload u = uploads.get(i);
+            sb.append("  if [ \"$up").append(i).append("\" = 1 ]; then pybundle_put ").append(ShellQuoting.quote(
+                    u.local())).append(' ').append(ShellQuoting.quote(u.remote())).append("; else echo")
+                    .append(" \"pybundle: already uploaded: \"").append(ShellQuoting.quote(u.remote()))
+                    .append(" >&2; fi\n");
+        }
+        sb.append("  pybundle_fs_new chmod").append(pairs).append(" || echo \"pybundle: could not set the uploaded")
+                .append(" files' permissions\" >&2\n");
+        if (publicCache) {
+            // YARN shares a file between applications (PUBLIC visibility) only when every directory above it can be
+            // traversed by all; the remote directory may belong to someone else, so a failure is only reported.
+            String dir = remoteDirectory();
+            sb.append("  case \"");
+            for (int i = 0; i < uploads.size(); i++) {
+                sb.append("$up").append(i);
+            }
+            sb.append("\" in *1*) pybundle_fs -chmod a+x ").append(ShellQuoting.quote(dir)).append(' ')
+                    .append(ShellQuoting.quote(dir + "/sha256")).append(" >/dev/null 2>&1 || echo \"pybundle: note:")
+                    .append(" could not make ").append(dir.replace("\"", "\\\"").replace("$", "\\$").replace("`",
+                    "\\`")).append(" traversable by all; YARN shares the files between applications only when every")
+                    .append(" directory above them is\" >&2 ;; esac\n");
+        }
+        sb.append("fi\n")
+                .append("if [ -n \"${").append(UPLOAD_ONLY).append(":-}\" ]; then exit 0; fi\n");
     }
 
     // A driver on this machine (client mode, and everything in local mode) cannot see ./environment: unpack the

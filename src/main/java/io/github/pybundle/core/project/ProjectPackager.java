@@ -161,10 +161,18 @@ public final class ProjectPackager {
      * @param sparkVersion the Spark version for the spark-operator descriptor, or null
      * @param jars JAR files (absolute paths) to put on the driver's and executors' class path: copied beside the
      *     launcher, under {@code jars/}, and shipped with {@code --jars}
+     * @param publicCache whether files uploaded to {@code remoteDir} are world-readable (YARN then localizes them once
+     *     per node for all applications) rather than private to their owner
      */
     public record SparkSpec(String master, String deployMode, java.util.Map<String, String> conf, List<String> files,
                             List<String> args, String remoteDir, String image, String sparkVersion,
-                            List<String> jars) {
+                            List<String> jars, boolean publicCache) {
+        /** A launch whose uploads (if any) are public. */
+        public SparkSpec(String master, String deployMode, java.util.Map<String, String> conf, List<String> files,
+                         List<String> args, String remoteDir, String image, String sparkVersion, List<String> jars) {
+            this(master, deployMode, conf, files, args, remoteDir, image, sparkVersion, jars, true);
+        }
+
         /** Checks the deploy mode and fills defaults for absent values. */
         public SparkSpec {
             master = master == null ? "local[*]" : master;
@@ -287,33 +295,37 @@ public final class ProjectPackager {
             throws IOException {
         SparkSpec s = request.spark();
         String remote = s.remoteDir() == null || s.remoteDir().isBlank() ? null : s.remoteDir().replaceAll("/+$", "");
-        java.util.function.Function<Path, String> where = p -> remote != null ? remote + "/" + p.getFileName()
-                : inApp(launchDir, p);
         List<String> appFiles = new java.util.ArrayList<>();
+        List<SparkSubmitScript.Upload> uploads = new java.util.ArrayList<>();
+        // Each file of the launch: relative to the launcher, or (with a remote directory) at a content-addressed
+        // remote path, sha256/<digest>/<name>, which the launcher and pybundle:upload fill when it is missing.
+        IoFunction<Path, String> where = p -> {
+            String local = inApp(launchDir, p);
+            appFiles.add(local);
+            if (remote == null) {
+                return local;
+            }
+            SparkSubmitScript.Upload u = SparkSubmitScript.Upload.of(local, remote, Digests.sha256Hex(p));
+            uploads.add(u);
+            return u.remote();
+        };
+        // Extra files and JARs are copied beside the launcher, so that every path in the launch is relative.
         List<String> files = new java.util.ArrayList<>();
-        List<String[]> uploads = new java.util.ArrayList<>();
-        // Extra files are copied beside the launcher like the JARs, so that every path in the launch is relative.
         for (Path copy : copyAll(s.files(), launchDir.resolve("files"), "file")) {
-            files.add(remote != null ? remote + "/" + copy.getFileName() : "files/" + copy.getFileName());
-            uploads.add(new String[] {inApp(launchDir, copy), remote + "/" + copy.getFileName()});
-            appFiles.add(inApp(launchDir, copy));
+            files.add(where.apply(copy));
         }
-        for (Path p : env == null ? List.of(zip, main) : List.of(zip, env, main)) {
-            uploads.add(new String[] {inApp(launchDir, p), remote + "/" + p.getFileName()});
-            appFiles.add(inApp(launchDir, p));
-        }
+        String zipAt = where.apply(zip);
+        String envAt = env == null ? null : where.apply(env);
+        String mainAt = where.apply(main);
         List<String> jars = new java.util.ArrayList<>();
         for (Path jar : copyAll(s.jars(), launchDir.resolve("jars"), "JAR")) {
-            jars.add(remote != null ? remote + "/jars/" + jar.getFileName() : "jars/" + jar.getFileName());
-            uploads.add(new String[] {inApp(launchDir, jar), remote + "/jars/" + jar.getFileName()});
-            appFiles.add(inApp(launchDir, jar));
+            jars.add(where.apply(jar));
         }
         String envSha = env == null ? null : Digests.sha256Hex(env);
-        SparkLaunch launch = new SparkLaunch(
-                request.appName(), s.master(), s.deployMode(), where.apply(main), List.of(where.apply(zip)),
-                env == null ? null : where.apply(env), envSha, files, s.conf(), s.args(), remote != null, jars);
-        new SparkSubmitScript(launch, env == null ? null : inApp(launchDir, env), Generator.NAME)
-                .write(launchDir.resolve(SparkSubmitScript.FILE_NAME));
+        SparkLaunch launch = new SparkLaunch(request.appName(), s.master(), s.deployMode(), mainAt, List.of(zipAt),
+                envAt, envSha, files, s.conf(), s.args(), remote != null, jars);
+        new SparkSubmitScript(launch, env == null ? null : inApp(launchDir, env), Generator.NAME, uploads,
+                s.publicCache()).write(launchDir.resolve(SparkSubmitScript.FILE_NAME));
         appFiles.add(SparkSubmitScript.FILE_NAME);
         writeText(launchDir.resolve("launch.json"), LaunchDescriptors.launchJson(launch));
         appFiles.add("launch.json");
@@ -329,11 +341,19 @@ public final class ProjectPackager {
                 "apache/spark-py"), s.sparkVersion()));
         appFiles.addAll(REMOTE_DESCRIPTORS);
         // Relative local paths: the commands work from the build's application directory and from an unpacked copy.
-        listener.log(Level.INFO, "The launch refers to " + remote + "; upload the application's files from "
-                + launchDir + " (or from the unpacked " + SparkAppArchive.fileName(request.finalName()) + ") with:");
-        LaunchDescriptors.uploadCommands(remote, uploads)
-                .forEach(c -> listener.log(Level.INFO, "  " + c));
+        listener.log(Level.INFO, "The launch refers to " + remote + "/sha256/<digest>/<file>: " + SparkSubmitScript
+                .FILE_NAME + " uploads what is missing there before it submits (PYBUNDLE_UPLOAD=never skips that),"
+                + " {!upload} uploads from here; or by hand, from " + launchDir + " (or the unpacked "
+                + SparkAppArchive.fileName(request.finalName()) + "):");
+        LaunchDescriptors.uploadCommands(remote, uploads.stream().map(u -> new String[] {u.local(), u.remote()})
+                .toList()).forEach(c -> listener.log(Level.INFO, "  " + c));
         return appFiles;
+    }
+
+    /** A function that may fail with an I/O error. */
+    @FunctionalInterface
+    private interface IoFunction<T, R> {
+        R apply(T t) throws IOException;
     }
 
     // A path of the application directory as the launchers write it: relative, with '/'.
