@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The launch as data for other tools: {@code launch.json} (everything), {@code livy-batch.json} (the body of Livy's
- * {@code POST /batches}), {@code spark-application.yaml} (a Kubernetes spark-operator {@code SparkApplication})
- * and {@code emr-serverless-job.json} (an AWS EMR Serverless {@code StartJobRun} request).
+ * {@code POST /batches}), {@code spark-application.yaml} (a Kubernetes spark-operator {@code SparkApplication}),
+ * {@code emr-serverless-job.json} (an AWS EMR Serverless {@code StartJobRun} request) and {@code dataproc-batch.json}
+ * (a Google Cloud Dataproc Serverless {@code Batch}).
  */
 public final class LaunchDescriptors {
     /** The fields Livy's batch API accepts. */
@@ -163,6 +164,43 @@ public final class LaunchDescriptors {
     private static void putList(Map<String, String> conf, String key, List<String> values) {
         if (!values.isEmpty()) {
             conf.put(key, String.join(",", values));
+        }
+    }
+
+    /**
+     * {@code dataproc-batch.json}: a Google Cloud Dataproc Serverless {@code Batch} resource, the body of
+     * {@code POST https://dataproc.googleapis.com/v1/projects/PROJECT/locations/REGION/batches}. Field names are the
+     * JSON names of {@code google.cloud.dataproc.v1.Batch}, {@code PySparkBatch} and {@code RuntimeConfig}
+     * (googleapis {@code google/cloud/dataproc/v1/batches.proto} and {@code shared.proto}). The batch has no writable
+     * name: its id is given at submission ({@code ?batchId=}, {@code gcloud --batch}).
+     *
+     * <p>{@code runtimeConfig.properties} holds the user's {@code <conf>} and, with an environment archive,
+     * {@code spark.pyspark.python} and {@code spark.pyspark.driver.python} set to {@code ./environment/bin/python},
+     * unless the user set either of them.
+     */
+    public static String dataprocBatch(SparkLaunch l) {
+        Map<String, Object> py = new LinkedHashMap<>();
+        py.put("mainPythonFileUri", l.main());
+        putIfAny(py, "args", l.args());
+        putIfAny(py, "pythonFileUris", l.pyFiles());
+        putIfAny(py, "jarFileUris", l.jars());
+        putIfAny(py, "fileUris", l.files());
+        putIfAny(py, "archiveUris", l.environment() == null ? List.of() : List.of(archive(l)));
+        Map<String, String> properties = l.effectiveConf();
+        if (l.environment() != null && !l.conf().containsKey("spark.pyspark.python")) {
+            properties.putIfAbsent("spark.pyspark.driver.python", ENV_PYTHON);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pysparkBatch", py);
+        if (!properties.isEmpty()) {
+            m.put("runtimeConfig", Map.of("properties", properties));
+        }
+        return json(m);
+    }
+
+    private static void putIfAny(Map<String, Object> m, String key, List<String> values) {
+        if (!values.isEmpty()) {
+            m.put(key, values);
         }
     }
 

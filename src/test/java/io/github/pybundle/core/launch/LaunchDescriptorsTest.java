@@ -108,6 +108,15 @@ class LaunchDescriptorsTest {
     // with the pattern .*\S.*.
     private static final Pattern NOT_BLANK = Pattern.compile(".*\\S.*", Pattern.DOTALL);
 
+    // google/cloud/dataproc/v1/batches.proto and shared.proto (googleapis/googleapis), as proto3 JSON names: the Batch
+    // members that are not OUTPUT_ONLY, PySparkBatch, RuntimeConfig.
+    private static final Map<String, Object> DATAPROC_BATCH = Map.of(
+            "pysparkBatch", Map.of("mainPythonFileUri", "string", "args", "string[]", "pythonFileUris", "string[]",
+                    "jarFileUris", "string[]", "fileUris", "string[]", "archiveUris", "string[]"),
+            "sparkBatch", Map.of(), "sparkRBatch", Map.of(), "sparkSqlBatch", Map.of(), "labels", "map",
+            "runtimeConfig", Map.of("version", "string", "containerImage", "string", "properties", "map"),
+            "environmentConfig", Map.of());
+
     // Every member is one the schema names, with the schema's JSON type, at every level; a typo fails here.
     @SuppressWarnings("unchecked")
     private static void assertFits(Object schema, JsonNode node, String path) {
@@ -140,9 +149,9 @@ class LaunchDescriptorsTest {
         }
     }
 
-    // A launch from remoteDir s3://b/app/1.0 with a file and two JARs.
+    // A launch from remoteDir s3://b/app/1.0 (or gs://... for Dataproc) with a file and two JARs.
     private static SparkLaunch managed(Map<String, String> conf, String environment, List<String> args) {
-        String base = "s3://b/app/1.0";
+        String base = environment != null && environment.startsWith("gs:") ? "gs://b/app/1.0" : "s3://b/app/1.0";
         return new SparkLaunch("My App", "yarn", "cluster", base + "/main.py", List.of(base + "/a-pyfiles.zip"),
                 environment, environment == null ? null : "00", List.of(base + "/app.yaml"), conf, args, true,
                 List.of(base + "/jars/app-1.0.jar", base + "/jars/dep-2.0.jar"));
@@ -266,6 +275,56 @@ class LaunchDescriptorsTest {
         // As spark-submit's --jars and --archives win over the same properties in spark-submit.sh.
         assertEquals("s3://b/app/1.0/jars/app-1.0.jar,s3://b/app/1.0/jars/dep-2.0.jar", params.get("spark.jars"));
         assertEquals("s3://b/app/1.0/a-pyenv.tar.gz#environment", params.get("spark.archives"));
+    }
+
+    @Test
+    void dataprocBatch_fitsTheBatchSchemaAndCarriesTheWholeLaunch() throws Exception {
+        SparkLaunch l = managed(ordered("spark.executor.memory", "4g", "spark.driver.extraJavaOptions", "-Da=b -Dc=d"),
+                "gs://b/app/1.0/a-pyenv.tar.gz", List.of("--day", "2024-01-01"));
+        JsonNode j = new ObjectMapper().readTree(LaunchDescriptors.dataprocBatch(l));
+        assertFits(DATAPROC_BATCH, j, "$");
+        assertEquals(List.of("pysparkBatch", "runtimeConfig"), fieldNames(j));
+        JsonNode py = j.get("pysparkBatch");
+        assertEquals(List.of("mainPythonFileUri", "args", "pythonFileUris", "jarFileUris", "fileUris", "archiveUris"),
+                fieldNames(py));
+        assertEquals("gs://b/app/1.0/main.py", py.get("mainPythonFileUri").asText());
+        assertEquals("[\"--day\",\"2024-01-01\"]", py.get("args").toString());
+        assertEquals("[\"gs://b/app/1.0/a-pyfiles.zip\"]", py.get("pythonFileUris").toString());
+        assertEquals("[\"gs://b/app/1.0/jars/app-1.0.jar\",\"gs://b/app/1.0/jars/dep-2.0.jar\"]",
+                py.get("jarFileUris").toString());
+        assertEquals("[\"gs://b/app/1.0/app.yaml\"]", py.get("fileUris").toString());
+        assertEquals("[\"gs://b/app/1.0/a-pyenv.tar.gz#environment\"]", py.get("archiveUris").toString());
+        assertEquals("{\"spark.executor.memory\":\"4g\",\"spark.driver.extraJavaOptions\":\"-Da=b -Dc=d\","
+                + "\"spark.pyspark.python\":\"./environment/bin/python\","
+                + "\"spark.pyspark.driver.python\":\"./environment/bin/python\"}",
+                j.get("runtimeConfig").get("properties").toString());
+    }
+
+    @Test
+    void dataprocBatch_withoutEnvironmentOrExtras_leavesThemOut() throws Exception {
+        SparkLaunch l = new SparkLaunch("a", "yarn", "cluster", "gs://b/main.py", List.of("gs://b/a.zip"), null, null,
+                List.of(), Map.of(), List.of(), true);
+        assertEquals("""
+                {
+                  "pysparkBatch" : {
+                    "mainPythonFileUri" : "gs://b/main.py",
+                    "pythonFileUris" : [ "gs://b/a.zip" ]
+                  }
+                }
+                """, LaunchDescriptors.dataprocBatch(l));
+        assertFits(DATAPROC_BATCH, new ObjectMapper().readTree(LaunchDescriptors.dataprocBatch(l)), "$");
+    }
+
+    @Test
+    void dataprocBatch_keepsTheUsersInterpreter() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        JsonNode p = m.readTree(LaunchDescriptors.dataprocBatch(managed(ordered("spark.pyspark.python", "/opt/py"),
+                "gs://b/env.tar.gz", List.of()))).get("runtimeConfig").get("properties");
+        assertEquals("{\"spark.pyspark.python\":\"/opt/py\"}", p.toString()); // the driver falls back to it
+        p = m.readTree(LaunchDescriptors.dataprocBatch(managed(ordered("spark.pyspark.driver.python", "/opt/d"),
+                "gs://b/env.tar.gz", List.of()))).get("runtimeConfig").get("properties");
+        assertEquals("{\"spark.pyspark.driver.python\":\"/opt/d\","
+                + "\"spark.pyspark.python\":\"./environment/bin/python\"}", p.toString());
     }
 
     private static List<String> fieldNames(JsonNode n) {
