@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * The launch as data for other tools: {@code launch.json} (everything), {@code livy-batch.json} (the body of Livy's
- * {@code POST /batches}) and {@code spark-application.yaml} (a Kubernetes spark-operator {@code SparkApplication}).
+ * {@code POST /batches}), {@code spark-application.yaml} (a Kubernetes spark-operator {@code SparkApplication}),
+ * {@code emr-serverless-job.json} (an AWS EMR Serverless {@code StartJobRun} request) and {@code dataproc-batch.json}
+ * (a Google Cloud Dataproc Serverless {@code Batch}).
  */
 public final class LaunchDescriptors {
     /** The fields Livy's batch API accepts. */
@@ -85,6 +87,121 @@ public final class LaunchDescriptors {
         }
         m.put("conf", conf);
         return json(m);
+    }
+
+    /** The interpreter inside the unpacked environment archive, relative to the working directory. */
+    private static final String ENV_PYTHON = "./" + SparkLaunch.ENV_ALIAS + "/bin/python";
+
+    /**
+     * {@code emr-serverless-job.json}: the body of an AWS EMR Serverless {@code StartJobRun} request, without what only
+     * the user knows ({@code applicationId}, {@code executionRoleArn}; {@code clientToken} is filled by the AWS CLI and
+     * SDKs). Field names are those of the EMR Serverless API model (botocore's
+     * {@code emr-serverless/2021-07-13/service-2.json}: {@code StartJobRunRequest}, {@code JobDriver},
+     * {@code SparkSubmit}, {@code ConfigurationOverrides}, {@code Configuration}).
+     *
+     * <p>Everything the launch needs is Spark configuration: {@code spark.archives} with {@code #environment} and the
+     * interpreter variables of EMR Serverless's Python convention (user's entries of the same name win), then
+     * {@code spark.submit.pyFiles}, {@code spark.jars} and {@code spark.files} (the bundle's lists win over the user's
+     * entries of the same name, as {@code --py-files}, {@code --jars}, {@code --files} and {@code --archives} do in
+     * {@code spark-submit}), then the user's {@code <conf>}. AWS documents no quoting rules for
+     * {@code sparkSubmitParameters}, so an entry goes there as {@code --conf key=value} only when its key and value are
+     * plain words (no whitespace, no quote or backslash); any other entry goes, unchanged, into
+     * {@code configurationOverrides.applicationConfiguration} under the {@code spark-defaults} classification, a JSON
+     * map that nothing re-parses.
+     */
+    public static String emrServerlessJob(SparkLaunch l) {
+        Map<String, String> user = l.conf();
+        Map<String, String> conf = new LinkedHashMap<>();
+        if (l.environment() != null) {
+            conf.put("spark.archives", archive(l));
+            for (String k : List.of("spark.emr-serverless.driverEnv.PYSPARK_DRIVER_PYTHON",
+                    "spark.emr-serverless.driverEnv.PYSPARK_PYTHON", "spark.executorEnv.PYSPARK_PYTHON")) {
+                conf.put(k, user.getOrDefault(k, ENV_PYTHON));
+            }
+        }
+        putList(conf, "spark.submit.pyFiles", l.pyFiles());
+        putList(conf, "spark.jars", l.jars());
+        putList(conf, "spark.files", l.files());
+        user.forEach(conf::putIfAbsent);
+
+        List<String> params = new ArrayList<>();
+        Map<String, String> defaults = new LinkedHashMap<>();
+        conf.forEach((k, v) -> {
+            if (isPlainWord(k) && (v.isEmpty() || isPlainWord(v))) {
+                params.add("--conf " + k + "=" + v);
+            } else {
+                defaults.put(k, v);
+            }
+        });
+
+        Map<String, Object> submit = new LinkedHashMap<>();
+        submit.put("entryPoint", l.main());
+        if (!l.args().isEmpty()) {
+            submit.put("entryPointArguments", l.args());
+        }
+        if (!params.isEmpty()) {
+            submit.put("sparkSubmitParameters", String.join(" ", params));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", l.name());
+        m.put("jobDriver", Map.of("sparkSubmit", submit));
+        if (!defaults.isEmpty()) {
+            Map<String, Object> sparkDefaults = new LinkedHashMap<>();
+            sparkDefaults.put("classification", "spark-defaults");
+            sparkDefaults.put("properties", defaults);
+            m.put("configurationOverrides", Map.of("applicationConfiguration", List.of(sparkDefaults)));
+        }
+        return json(m);
+    }
+
+    // A word EMR Serverless's splitting of sparkSubmitParameters cannot change: printable, no whitespace, no quotes or
+    // backslashes (whose handling AWS does not document).
+    static boolean isPlainWord(String s) {
+        return !s.isEmpty() && s.codePoints().allMatch(c -> c > ' ' && c != 0x7f && !Character.isWhitespace(c)
+                && !Character.isSpaceChar(c) && !Character.isISOControl(c) && c != '"' && c != '\'' && c != '\\');
+    }
+
+    private static void putList(Map<String, String> conf, String key, List<String> values) {
+        if (!values.isEmpty()) {
+            conf.put(key, String.join(",", values));
+        }
+    }
+
+    /**
+     * {@code dataproc-batch.json}: a Google Cloud Dataproc Serverless {@code Batch} resource, the body of
+     * {@code POST https://dataproc.googleapis.com/v1/projects/PROJECT/locations/REGION/batches}. Field names are the
+     * JSON names of {@code google.cloud.dataproc.v1.Batch}, {@code PySparkBatch} and {@code RuntimeConfig}
+     * (googleapis {@code google/cloud/dataproc/v1/batches.proto} and {@code shared.proto}). The batch has no writable
+     * name: its id is given at submission ({@code ?batchId=}, {@code gcloud --batch}).
+     *
+     * <p>{@code runtimeConfig.properties} holds the user's {@code <conf>} and, with an environment archive,
+     * {@code spark.pyspark.python} and {@code spark.pyspark.driver.python} set to {@code ./environment/bin/python},
+     * unless the user set either of them.
+     */
+    public static String dataprocBatch(SparkLaunch l) {
+        Map<String, Object> py = new LinkedHashMap<>();
+        py.put("mainPythonFileUri", l.main());
+        putIfAny(py, "args", l.args());
+        putIfAny(py, "pythonFileUris", l.pyFiles());
+        putIfAny(py, "jarFileUris", l.jars());
+        putIfAny(py, "fileUris", l.files());
+        putIfAny(py, "archiveUris", l.environment() == null ? List.of() : List.of(archive(l)));
+        Map<String, String> properties = l.effectiveConf();
+        if (l.environment() != null && !l.conf().containsKey("spark.pyspark.python")) {
+            properties.putIfAbsent("spark.pyspark.driver.python", ENV_PYTHON);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pysparkBatch", py);
+        if (!properties.isEmpty()) {
+            m.put("runtimeConfig", Map.of("properties", properties));
+        }
+        return json(m);
+    }
+
+    private static void putIfAny(Map<String, Object> m, String key, List<String> values) {
+        if (!values.isEmpty()) {
+            m.put(key, values);
+        }
     }
 
     /** {@code spark-application.yaml} for the Kubernetes spark-operator. */
