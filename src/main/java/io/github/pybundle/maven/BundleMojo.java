@@ -72,8 +72,9 @@ public class BundleMojo extends AbstractProjectMojo {
 
     /**
      * How the generated launchers run the application: {@code <master>} (local[*]), {@code <deployMode>} (client),
-     * {@code <conf>}, {@code <files>}, {@code <args>}, {@code <remoteDir>} (then livy-batch.json and
-     * spark-application.yaml are written too, with {@code <image>} and {@code <version>}).
+     * {@code <conf>}, {@code <files>}, {@code <args>}, {@code <remoteDir>} (then livy-batch.json,
+     * spark-application.yaml with {@code <image>} and {@code <version>}, emr-serverless-job.json and dataproc-batch.json
+     * are written too, and spark-submit.sh uploads each file there once, by content), {@code <publicCache>}.
      *
      * @since 0.1.0
      */
@@ -203,7 +204,9 @@ public class BundleMojo extends AbstractProjectMojo {
         attach("sh", "spark-submit", launch.resolve("spark-submit.sh").toFile());
         attach("json", "launch", launch.resolve("launch.json").toFile());
         for (String[] d : new String[][] {{"livy-batch.json", "json", "livy-batch"},
-            {"spark-application.yaml", "yaml", "spark-application"}}) {
+            {"spark-application.yaml", "yaml", "spark-application"},
+            {"emr-serverless-job.json", "json", "emr-serverless-job"}, {"dataproc-batch.json", "json",
+                "dataproc-batch"}}) {
             if (Files.isRegularFile(launch.resolve(d[0]))) {
                 attach(d[1], d[2], launch.resolve(d[0]).toFile());
             }

@@ -224,7 +224,8 @@ class BundleMojoTest {
         for (String expected : List.of("wordcount-2.0-py3-none-any.whl", "wordcount-2.0-pyfiles.zip",
                 "wordcount-2.0-pyenv.tar.gz", "wordcount-2.0-bom.json", "wordcount-2.0-spark-app.tar.gz",
                 "pybundle/spark-submit.sh", "pybundle/launch.json", "pybundle/livy-batch.json",
-                "pybundle/spark-application.yaml", "pybundle/main.py", "pybundle/probe.py",
+                "pybundle/spark-application.yaml", "pybundle/emr-serverless-job.json", "pybundle/dataproc-batch.json",
+                "pybundle/main.py", "pybundle/probe.py",
                 "pybundle/wordcount-2.0-pyfiles.zip", "pybundle/wordcount-2.0-pyenv.tar.gz", "pybundle/jars/app-1.0.jar",
                 "pybundle/files/lookup.csv", "pybundle/maven-wheels/fast-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
                 "pybundle/bundle.inputs.sha256", "../pylock.toml")) {

@@ -258,7 +258,8 @@ public final class ProjectPackager {
     }
 
     /** The descriptors written only for a launch from a remote directory. */
-    private static final List<String> REMOTE_DESCRIPTORS = List.of("livy-batch.json", "spark-application.yaml");
+    private static final List<String> REMOTE_DESCRIPTORS = List.of("livy-batch.json", "spark-application.yaml",
+            "emr-serverless-job.json", "dataproc-batch.json");
 
     /** The application directory: the launchers and everything they name, under the build directory. */
     public static Path appDirectory(Path outputDirectory) {
@@ -289,7 +290,8 @@ public final class ProjectPackager {
         return wheel;
     }
 
-    // spark-submit.sh always; launch.json always; livy-batch.json and spark-application.yaml once paths are remote.
+    // spark-submit.sh always; launch.json always; the Livy, spark-operator, EMR Serverless and Dataproc descriptors
+    // once paths are remote.
     // Every file it names is in the application directory; returns them, relative to it.
     private List<String> writeLaunch(BundleRequest request, Path launchDir, Path zip, Path env, Path main)
             throws IOException {
@@ -339,6 +341,8 @@ public final class ProjectPackager {
         writeText(launchDir.resolve("spark-application.yaml"), LaunchDescriptors.sparkApplication(launch,
                 s.image() != null ? s.image() : s.conf().getOrDefault("spark.kubernetes.container.image",
                 "apache/spark-py"), s.sparkVersion()));
+        writeText(launchDir.resolve("emr-serverless-job.json"), LaunchDescriptors.emrServerlessJob(launch));
+        writeText(launchDir.resolve("dataproc-batch.json"), LaunchDescriptors.dataprocBatch(launch));
         appFiles.addAll(REMOTE_DESCRIPTORS);
         // Relative local paths: the commands work from the build's application directory and from an unpacked copy.
         listener.log(Level.INFO, "The launch refers to " + remote + "/sha256/<digest>/<file>: " + SparkSubmitScript

@@ -157,11 +157,16 @@ class SparkAppTest {
         Path out = dir.resolve("target");
         Path app = bundle(out, "hdfs:///apps/app/1.0").sparkApp();
         Map<String, String> remote = entries(app);
-        assertTrue(remote.containsKey("app-1.0/livy-batch.json") && remote.containsKey(
-                "app-1.0/spark-application.yaml"), remote.toString());
+        for (String d : List.of("livy-batch.json", "spark-application.yaml", "emr-serverless-job.json",
+                "dataproc-batch.json")) {
+            assertTrue(remote.containsKey("app-1.0/" + d), d + " in " + remote.keySet());
+        }
         bundle(out, null);
-        assertFalse(entries(app).containsKey("app-1.0/livy-batch.json"));
-        assertFalse(Files.exists(out.resolve("pybundle/livy-batch.json")), "no stale descriptor is attached");
+        for (String d : List.of("livy-batch.json", "spark-application.yaml", "emr-serverless-job.json",
+                "dataproc-batch.json")) {
+            assertFalse(entries(app).containsKey("app-1.0/" + d), d);
+            assertFalse(Files.exists(out.resolve("pybundle/" + d)), "no stale " + d + " is attached");
+        }
     }
 
     @Test
