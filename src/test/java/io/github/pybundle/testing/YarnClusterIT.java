@@ -229,7 +229,7 @@ class YarnClusterIT {
         assertTrue(r.path("driver_python").asText().startsWith(spark.python().toRealPath().getParent().toString()),
                 context);
         String driverLog = cluster.containerLogs(first.applicationId(), 400);
-        assertFalse(driverLog.contains("Failed to add file"), driverLog);
+        assertFalse(driverLog.contains("Failed to add file ["), driverLog); // pyspark's warning, not the setting
         Map<String, Long> uploadedOnce = remoteFiles();
         assertEquals(4, uploadedOnce.size(), uploadedOnce.toString());
 
