@@ -41,10 +41,21 @@ public final class LockedWheels {
             throws IOException {
         if (!update && Files.isRegularFile(lockFile)) {
             Pylock lock = Pylock.read(lockFile);
-            List<String> drift = Locker.drift(lock, Locker.inputs(declared, target, provided));
+            Map<String, List<String>> inputs = Locker.inputs(declared, target, provided);
+            List<String> drift = Locker.drift(lock, inputs);
             if (!drift.isEmpty()) {
-                throw new InvalidLockException(lockFile + " is out of date: " + String.join("; ", drift),
-                        "re-lock with {!lock}, or add {#updateLock} to this build");
+                LockSatisfaction.Verdict v = LockSatisfaction.check(lock, inputs, declared.requirements(),
+                        declared.constraints(), target.markers(), allowPrereleases);
+                if (!v.satisfied()) {
+                    throw new InvalidLockException(lockFile + " is out of date: " + String.join("; ", drift)
+                            + (v.misfits().isEmpty() ? "" : "; " + String.join("; ", v.misfits())),
+                            "re-lock with {!lock}, or add {#updateLock} to this build");
+                }
+                // Every locked version still satisfies the edited requirements: keep them, record the new inputs.
+                lock = new Pylock(lock.environments(), lock.requiresPython(), lock.createdBy(), lock.packages(), inputs);
+                lock.write(lockFile);
+                listener.log(Level.INFO, "Kept the locked versions of " + lockFile + ": they still satisfy the"
+                        + " changed requirements (" + String.join("; ", drift) + "); no version changed");
             }
             for (LockedPackage p : lock.resolvedOnly().packages()) {
                 if (!p.sdist() && !target.tags().accepts(WheelFilename.parse(p.wheelName()).tags())) {
@@ -58,12 +69,50 @@ public final class LockedWheels {
                     "package") + ", created by " + lock.createdBy() + ")");
             return lock;
         }
+        Pylock before = update ? readIfValid(lockFile) : null;
         Locker.Result r = new Locker(listener).lock(declared, target, provided, allowPrereleases, config, lockFile,
                 builder);
         r.lock().write(lockFile);
         listener.log(Level.INFO, (update ? "Re-locked " : "Locked ") + lockFile + " ("
                 + BuildListener.count(r.lock().packages().size(), "package") + " for " + target.describe() + ")");
+        if (before != null) {
+            List<String> changes = changes(before, r.lock());
+            listener.log(Level.INFO, changes.isEmpty() ? "No locked version changed" : "Changed: "
+                    + String.join(", ", changes));
+        }
         return r.lock();
+    }
+
+    // The lock being replaced, when it can be read (a damaged one is simply replaced).
+    private static Pylock readIfValid(Path lockFile) {
+        try {
+            return Files.isRegularFile(lockFile) ? Pylock.read(lockFile) : null;
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /** What a re-lock changed, package by package: {@code requests 2.31.0 -> 2.32.3}, {@code + idna 3.7}, {@code - x 1}. */
+    static List<String> changes(Pylock before, Pylock after) {
+        Map<String, String> old = new java.util.TreeMap<>();
+        before.resolvedOnly().packages().forEach(p -> old.put(p.name(), p.version()));
+        Map<String, String> now = new java.util.TreeMap<>();
+        after.resolvedOnly().packages().forEach(p -> now.put(p.name(), p.version()));
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(old.keySet());
+        names.addAll(now.keySet());
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            String a = old.get(n);
+            String b = now.get(n);
+            if (a == null) {
+                out.add("+ " + n + " " + b);
+            } else if (b == null) {
+                out.add("- " + n + " " + a);
+            } else if (!a.equals(b)) {
+                out.add(n + " " + a + " -> " + b);
+            }
+        }
+        return out;
     }
 
     // Hash-checking mode with an existing lock: the lock must hold only files the declared hashes allow. (A lock this
