@@ -25,11 +25,12 @@ public abstract class AbstractProjectMojo extends AbstractDependencyMojo {
     protected File mainScript;
 
     /**
-     * The Python distribution name of the project (wheel name and {@code Name} in its metadata).
+     * The Python distribution name of the project (wheel name and {@code Name} in its metadata). Default: pyproject.toml's
+     * {@code [project] name}, else the artifactId.
      *
      * @since 0.1.0
      */
-    @Parameter(property = "pybundle.distributionName", defaultValue = "${project.artifactId}", required = true)
+    @Parameter(property = "pybundle.distributionName")
     protected String distributionName;
 
     /**
@@ -44,6 +45,7 @@ public abstract class AbstractProjectMojo extends AbstractDependencyMojo {
 
     /** The project identity for the core. */
     protected ProjectPackager.Identity identity() {
-        return new ProjectPackager.Identity(distributionName, project.getVersion(), distributionVersion);
+        return new ProjectPackager.Identity(distributionName, project.getVersion(), distributionVersion,
+                project.getArtifactId(), null);
     }
 }

@@ -14,6 +14,7 @@ import io.github.pybundle.core.launch.SparkSubmitScript;
 import io.github.pybundle.core.probe.ClusterProbe;
 import io.github.pybundle.core.project.ProjectWheelBuilder;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.requirements.PyprojectFile;
 import io.github.pybundle.core.source.PythonSourceTree;
 import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.spec.metadata.CoreMetadata;
@@ -62,19 +63,41 @@ public final class ProjectPackager {
      * @param buildVersion the build tool's version of the project (Maven's {@code <version>})
      * @param distributionVersion an explicit PEP 440 version that overrides the mapped one, or null
      */
-    public record Identity(String distributionName, String buildVersion, String distributionVersion) {
-        /** The validated distribution name. */
+    public record Identity(String distributionName, String buildVersion, String distributionVersion,
+                           String defaultName, PyprojectFile pyproject) {
+        /** An identity with an explicit name and no pyproject.toml. */
+        public Identity(String distributionName, String buildVersion, String distributionVersion) {
+            this(distributionName, buildVersion, distributionVersion, distributionName, null);
+        }
+
+        /** This identity, with the name and version a pyproject.toml declares (used when the pom sets none). */
+        public Identity withPyproject(PyprojectFile file) {
+            return new Identity(distributionName, buildVersion, distributionVersion, defaultName, file);
+        }
+
+        /** The validated distribution name: {@code <distributionName>}, else pyproject's, else the default. */
         public ProjectName name() {
-            if (!ProjectName.isValid(distributionName)) {
-                throw new InvalidConfigurationException("distributionName", distributionName,
-                        "'" + distributionName + "' is not a valid Python distribution name",
+            boolean explicit = distributionName != null && !distributionName.isBlank();
+            String declared = pyproject == null ? null : pyproject.projectName();
+            String n = explicit ? distributionName : declared != null ? declared : defaultName;
+            if (!ProjectName.isValid(n)) {
+                if (!explicit && declared != null) {
+                    throw new InvalidConfigurationException("pyproject", n, pyproject.file() + ": [project] name '"
+                            + n + "' is not a valid Python distribution name", "write ASCII letters and digits with"
+                            + " '.', '_' or '-' between them, e.g. my-spark-app");
+                }
+                throw new InvalidConfigurationException("distributionName", n,
+                        "'" + n + "' is not a valid Python distribution name",
                         "set {@distributionName} to ASCII letters and digits with '.', '_' or '-' between them,"
                                 + " e.g. my-spark-app");
             }
-            return ProjectName.of(distributionName);
+            return ProjectName.of(n);
         }
 
-        /** The PEP 440 version: the explicit one, else the build version mapped. */
+        /**
+         * The PEP 440 version: the explicit one, else the build version mapped, which a static pyproject.toml version
+         * must equal (one project, one version; {@code dynamic = ["version"]} takes the build's).
+         */
         public Version version() {
             if (distributionVersion != null && !distributionVersion.isBlank()) {
                 try {
@@ -85,7 +108,25 @@ public final class ProjectPackager {
                             "use a version such as 1.2.0, 1.2.0.dev0, 1.0b2 or 2.1rc1");
                 }
             }
-            return MavenVersionMapper.toPep440(buildVersion);
+            Version mapped = MavenVersionMapper.toPep440(buildVersion);
+            String declared = pyproject == null ? null : pyproject.projectVersion();
+            if (declared != null) {
+                Version v;
+                try {
+                    v = Version.parse(declared);
+                } catch (InvalidVersionException e) {
+                    throw new InvalidConfigurationException("pyproject", declared, pyproject.file() + ": [project]"
+                            + " version '" + declared + "' is not a valid PEP 440 version", "write e.g. 1.2.0");
+                }
+                if (v.compareTo(mapped) != 0) {
+                    throw new InvalidConfigurationException("pyproject", declared, pyproject.file() + ": [project]"
+                            + " version '" + declared + "' differs from the project's version " + buildVersion
+                            + " (" + mapped + " in PEP 440)", "make them agree, or write dynamic = [\"version\"]"
+                            + " in [project] to take the build's version, or set {@distributionVersion}");
+                }
+                return v;
+            }
+            return mapped;
         }
     }
 

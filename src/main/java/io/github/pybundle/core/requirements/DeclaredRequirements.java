@@ -181,6 +181,12 @@ public final class DeclaredRequirements {
     }
 
     /** Everything to install, in declaration order. */
+    /** The pyproject.toml read, or null. */
+    public PyprojectFile pyproject() {
+        return pyproject;
+    }
+
+    /** The requirements, in declaration order. */
     public List<DeclaredRequirement> requirements() {
         return requirements;
     }

@@ -81,6 +81,23 @@ public final class PyprojectFile {
         return n.isTextual() ? n.asText() : null;
     }
 
+    /** {@code [project] version} when it is static (not listed in {@code dynamic}), else null. */
+    public String projectVersion() {
+        JsonNode project = root.path("project");
+        for (JsonNode d : project.path("dynamic")) {
+            if ("version".equals(d.asText())) {
+                return null;
+            }
+        }
+        JsonNode n = project.path("version");
+        return n.isTextual() ? n.asText() : null;
+    }
+
+    /** The file's path. */
+    public Path file() {
+        return file;
+    }
+
     /** {@code [project] requires-python}, or null. */
     public SpecifierSet requiresPython() {
         JsonNode n = root.path("project").path("requires-python");
