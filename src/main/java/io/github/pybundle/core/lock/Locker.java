@@ -12,7 +12,11 @@ import io.github.pybundle.core.requirements.DeclaredRequirement;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.requirements.HashPolicy;
 import io.github.pybundle.core.requirements.HashesRequiredException;
+import io.github.pybundle.core.net.Secrets;
 import io.github.pybundle.core.resolve.IndexProvider;
+import io.github.pybundle.core.resolve.ResolutionException;
+import io.github.pybundle.core.resolve.ResolutionFailure;
+import io.github.pybundle.core.resolve.ResolutionReporter;
 import io.github.pybundle.core.resolve.Resolution;
 import io.github.pybundle.core.resolve.Resolver;
 import io.github.pybundle.core.resolve.SourceBuilder;
@@ -91,6 +95,35 @@ public final class Locker {
         return m;
     }
 
+    // A project no source has is most often a typo: when the failure is one, every declared project no source has is
+    // named at once (their pages are fetched already, or cheaply now), not only the first the resolver met.
+    private static PyBundleException everyUnknownProject(ResolutionException e, List<Resolver.Root> roots,
+                                                         IndexProvider provider, Target target,
+                                                         IndexConfiguration config) throws IOException {
+        if (!(e.failure() instanceof ResolutionFailure.NoVersion f) || f.offer() == null || f.offer().known()) {
+            return e;
+        }
+        List<Resolver.Root> missing = new ArrayList<>();
+        for (Resolver.Root root : roots) {
+            if (root.requirement().url() == null && root.requirement().appliesTo(target.markers(), null)
+                    && missing.stream().noneMatch(m -> m.requirement().normalizedName().equals(root.requirement()
+                    .normalizedName()))) {
+                var v = provider.versions(root.requirement().normalizedName());
+                if (v.usable().isEmpty() && v.rejected().isEmpty()) {
+                    missing.add(root);
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return e; // a dependency's name, not a declared one
+        }
+        List<String> sources = new ArrayList<>();
+        config.indexes().forEach(s -> sources.add(Secrets.mask(s.url())));
+        config.findLinks().forEach(s -> sources.add(Secrets.mask(s.url())));
+        return new PyBundleException(ResolutionReporter.unknownProjects(missing, sources),
+                List.of(ResolutionReporter.MISSPELT_HINT));
+    }
+
     /** The differences between a lock's recorded inputs and the current ones; empty when it is up to date. */
     public static List<String> drift(Pylock lock, Map<String, List<String>> current) {
         List<String> out = new ArrayList<>();
@@ -135,6 +168,8 @@ public final class Locker {
         try {
             r = new Resolver(provider).resolve(new Resolver.Request(roots, constraints, provided, allowPrereleases,
                     target.markers(), target.describe()));
+        } catch (ResolutionException e) {
+            throw everyUnknownProject(e, roots, provider, target, config);
         } finally {
             provider.close(); // the digests it learnt stay readable
         }

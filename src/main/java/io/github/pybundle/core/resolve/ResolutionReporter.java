@@ -14,7 +14,21 @@ public final class ResolutionReporter {
     private static final int REJECTED_SHOWN = 3;
     private static final int VERSIONS_SHOWN = 8;
 
+    /** The hint for a project no source has: most often a typo. */
+    public static final String MISSPELT_HINT = "check the spelling of the name (case and the characters '-', '_' and"
+            + " '.' do not matter, PEP 503), and that {@indexUrl}, {@indexes} or {@findLinks} name the index that has"
+            + " it";
+
     private ResolutionReporter() {
+    }
+
+    /**
+     * Every declared project no source has, at once: {@code no project named 'scikit-lern' (<requirements> entry 1)
+     * or 'pandsa' (...) on https://pypi.org/simple/}.
+     */
+    public static String unknownProjects(List<Resolver.Root> missing, List<String> sources) {
+        return "no project named " + missing.stream().map(r -> "'" + r.requirement().name() + "' (" + r.source() + ")")
+                .collect(Collectors.joining(missing.size() == 2 ? " or " : ", ")) + " on " + String.join(", ", sources);
     }
 
     /** The explanation: what failed and everything that contributed. */
@@ -38,6 +52,9 @@ public final class ResolutionReporter {
 
     /** What the user can do about it, one sentence each. */
     public static List<String> hints(ResolutionFailure failure) {
+        if (failure instanceof ResolutionFailure.NoVersion f && f.offer() != null && !f.offer().known()) {
+            return List.of(MISSPELT_HINT);
+        }
         if (failure instanceof ResolutionFailure.NoVersion f) {
             return List.of("relax one of the requirements above, or add {@constraints} that steer " + f.key().name()
                     + " to a version everything accepts");
