@@ -184,11 +184,6 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
                         + String.join("; ", hashMismatch)));
             } else if (pythonMismatch != null) {
                 rejected.add(new Rejected(e.getKey(), "requires Python " + pythonMismatch));
-            } else if (anyWheel) {
-                rejected.add(new Rejected(e.getKey(), "no wheel for " + target.describe() + " (has "
-                        + e.getValue().stream().filter(DistributionFile::isWheel).limit(3)
-                        .map(f -> f.filename().replaceFirst("^[^-]+-[^-]+-", "").replaceFirst("\\.whl$", ""))
-                        .toList() + ")"));
             } else if (builderWouldBuild(e.getValue())) {
                 DistributionFile sdist = e.getValue().stream().filter(f -> !f.isWheel()).findFirst().orElseThrow();
                 if (!admitsTarget(sdist.requiresPython())) {
@@ -204,10 +199,16 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
                 } else {
                     usable.add(new Candidate(name, e.getKey(), sdist, sdist.isYanked(), false));
                 }
+            } else if (anyWheel) {
+                rejected.add(new Rejected(e.getKey(), "no wheel for " + target.describe() + " (has "
+                        + e.getValue().stream().filter(DistributionFile::isWheel).limit(3)
+                        .map(f -> f.filename().replaceFirst("^[^-]+-[^-]+-", "").replaceFirst("\\.whl$", ""))
+                        .toList() + ")" + (hasSdist(e.getValue()) ? "; its source distribution would be built with"
+                        + " {@allowSourceBuilds}" : "")));
             } else {
                 rejected.add(new Rejected(e.getKey(), "only a source distribution ("
-                        + e.getValue().get(0).filename() + "): pybundle does not build sdists; build a wheel into a"
-                        + " {@findLinks} directory or ask the maintainers for one"));
+                        + e.getValue().get(0).filename() + "): set {@allowSourceBuilds} to build it (pure-Python"
+                        + " code), or build a wheel into a {@findLinks} directory"));
             }
         }
         if (hashed) {
@@ -238,9 +239,14 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
             "if the hash is right, the index serves another file than the one that was hashed (a rebuilt wheel, an"
                     + " out-of-sync mirror, tampering): do not change the hash before you know why");
 
+    // An sdist is built, as pip does, when no wheel of its version fits the target (none, or only others').
     private boolean builderWouldBuild(List<DistributionFile> files) {
-        return builder != null && files.stream().noneMatch(DistributionFile::isWheel) && files.stream()
-                .anyMatch(f -> f.filename().endsWith(".tar.gz") || f.filename().endsWith(".zip"));
+        return builder != null && hasSdist(files);
+    }
+
+    private static boolean hasSdist(List<DistributionFile> files) {
+        return files.stream().anyMatch(f -> !f.isWheel() && (f.filename().endsWith(".tar.gz")
+                || f.filename().endsWith(".zip")));
     }
 
     private boolean admittedByHashedDeclarations(String name, Version v) {

@@ -156,8 +156,9 @@ class ResolverMessagesTest {
                 cannot find a version of no-such-thing for cp38 / test that satisfies every requirement:
                   - no-such-thing  required by <requirements> entry 1
                   no configured index or find-links location has a project named no-such-thing
-                hint: relax one of the requirements above, or add <constraints> that steer no-such-thing to a \
-                version everything accepts""", failure(new FakeProvider(), "no-such-thing"));
+                hint: check the spelling of the name (case and the characters '-', '_' and '.' do not matter, PEP \
+                503), and that <indexUrl>, <indexes> or <findLinks> name the index that has it""",
+                failure(new FakeProvider(), "no-such-thing"));
     }
 
     @Test

@@ -123,7 +123,30 @@ class SourceBuildTest {
                     config.open(BuildListener.silent()), t)).resolve(new Resolver.Request(List.of(new Resolver.Root(
                     Requirement.parse("srconly"), "<requirements> entry 1")), List.of(), Map.of(), false,
                     t.markers(), t.describe())));
-            assertTrue(e.getMessage().contains("only a source distribution (srconly-0.3.tar.gz)"), e.getMessage());
+            assertTrue(e.getMessage().contains("only a source distribution (srconly-0.3.tar.gz): set"
+                    + " {@allowSourceBuilds} to build it"), e.getMessage());
+        }
+    }
+
+    // A version whose wheels are all for other platforms, but which has an sdist: without source builds the message
+    // says the sdist exists and how to use it; with them, the sdist is built, as pip does.
+    @Test
+    void aVersionWithOnlyForeignWheelsAndAnSdist_namesTheSdistOrBuildsIt() throws Exception {
+        try (TestIndexServer server = new TestIndexServer()) {
+            server.add(new io.github.pybundle.testing.TestWheels.Spec("mixed", "1.0", "cp312-cp312-win_amd64",
+                    List.of(), null, Map.of("mixed/__init__.py", "")));
+            server.addFile("mixed", "mixed-1.0.tar.gz", new byte[] {1});
+            IndexConfiguration config = new IndexConfiguration(List.of(PackageSource.of("test", server.indexUrl(),
+                    PackageSource.Kind.INDEX, "indexUrl")), List.of(), Map.of(), NetworkSettings.defaults(),
+                    dir.resolve("cache"), 2);
+            Target t = Target.of(new Target.Spec("3.11", null, null, null, null, null));
+            ResolutionException e = assertThrows(ResolutionException.class, () -> new Resolver(new IndexProvider(
+                    config.open(BuildListener.silent()), t)).resolve(new Resolver.Request(List.of(new Resolver.Root(
+                    Requirement.parse("mixed"), "<requirements> entry 1")), List.of(), Map.of(), false,
+                    t.markers(), t.describe())));
+            assertTrue(e.getMessage().contains("mixed 1.0: no wheel for cp311 / manylinux2014_x86_64 (has"
+                    + " [cp312-cp312-win_amd64]); its source distribution would be built with {@allowSourceBuilds}"),
+                    e.getMessage());
         }
     }
 }
