@@ -357,9 +357,11 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
             java.nio.file.Path wheel;
             try {
                 wheel = builder.build(sdist, c.file().filename());
-            } catch (PyBundleException e) {
-                return new Dependencies(List.of(), e.getMessage());
+            } catch (SourceBuilder.NotPureException e) {
+                return new Dependencies(List.of(), e.getMessage()); // an older version may be pure
             }
+            // Any other failure (no interpreter, a failing build) is the build's, not the version's: reported once,
+            // with its output, instead of being tried again with every older version.
             md = CoreMetadataFile.parse(WheelSource.readMetadata(wheel),
                     wheel.getFileName() + "!METADATA");
         } else {

@@ -29,6 +29,15 @@ import java.util.stream.Stream;
 public final class SourceBuilder {
     private static final Set<String> PURE = Set.of("py3-none-any", "py2.py3-none-any");
 
+    /** The sdist built, but into compiled code: another version may still be pure, so the resolver may go on. */
+    public static final class NotPureException extends PyBundleException {
+        private static final long serialVersionUID = 1L;
+
+        NotPureException(String message, List<String> hints) {
+            super(message, hints);
+        }
+    }
+
     private final int major;
     private final int minor;
     private final Path workDir;
@@ -64,15 +73,20 @@ public final class SourceBuilder {
         Path temp = Files.createDirectories(CacheBucket.SDIST_BUILDS.in(workDir));
         Path staging = Files.createTempDirectory(temp, ".build");
         try {
-            listener.log(Level.INFO, "Building " + filename + " with " + python);
-            Process p = new ProcessBuilder(python.toString(), "-m", "pip", "wheel", "--no-deps",
+            // PEP 517 with build isolation, as pip wheel and python -m build do by default: the build backend and its
+            // requirements go into a throwaway environment, so the interpreter needs neither setuptools nor wheel
+            // (an old pip would otherwise run setup.py bdist_wheel and fail with "invalid command 'bdist_wheel'").
+            listener.log(Level.INFO, "Building " + filename + " with " + python + " (pip wheel, PEP 517 build"
+                    + " isolation)");
+            Process p = new ProcessBuilder(python.toString(), "-m", "pip", "wheel", "--no-deps", "--use-pep517",
                     "--disable-pip-version-check", "--no-binary", ":all:", "--wheel-dir", staging.toString(),
                     sdist.toString()).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 String tail = String.join("\n", log.lines().skip(Math.max(0, log.lines().count() - 15)).toList());
-                throw new PyBundleException("building " + filename + " failed:\n" + tail, List.of("fix the sdist's"
-                        + " build, or provide a wheel of the package in a {@findLinks} directory"));
+                throw new PyBundleException("building " + filename + " with " + python + " failed:\n" + tail,
+                        List.of("fix the sdist's build, or provide a wheel of the package in a {@findLinks}"
+                        + " directory"));
             }
             Path wheel = wheelIn(staging);
             if (wheel == null) {
@@ -82,7 +96,7 @@ public final class SourceBuilder {
             String tag = wheel.getFileName().toString().replaceFirst("^[^-]+-[^-]+-(\\d[^-]*-)?", "")
                     .replaceFirst("\\.whl$", "");
             if (!PURE.contains(tag)) {
-                throw new PyBundleException("building " + filename + " gave " + wheel.getFileName() + ", which is not"
+                throw new NotPureException("building " + filename + " gave " + wheel.getFileName() + ", which is not"
                         + " pure Python (" + tags + "): code compiled on this machine would not run on the cluster",
                         List.of("ask the maintainers for a wheel for the cluster's platform, or mark the package"
                                 + " {@provided} if the cluster has it"));

@@ -111,6 +111,76 @@ class SourceBuildTest {
         assertTrue(e.getMessage().contains("which is not pure Python"), e.getMessage());
     }
 
+    // Legacy sdists (setup.py, no pyproject.toml) with an interpreter that has no 'wheel' package: built in an
+    // isolated PEP 517 environment, not with setup.py bdist_wheel ("invalid command 'bdist_wheel'").
+    @Test
+    void aSetupPyOnlySdist_buildsWithAnInterpreterThatHasNoWheelPackage() throws Exception {
+        Target t = target();
+        Path venv = dir.resolve("venv");
+        Process mk = new ProcessBuilder(Interpreters.find(3, 11, System.getenv()).toString(), "-m", "venv",
+                venv.toString()).redirectErrorStream(true).start();
+        assertEquals(0, mk.waitFor(), new String(mk.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        Process noWheel = new ProcessBuilder(venv.resolve("bin/python").toString(), "-c", "import wheel")
+                .redirectErrorStream(true).start();
+        noWheel.getInputStream().readAllBytes();
+        Assumptions.assumeTrue(noWheel.waitFor() != 0, "this Python's venv comes with 'wheel'");
+        Path sdist = dir.resolve("legacy-1.0.tar.gz");
+        byte[] bytes = sdist("legacy", "1.0", Map.of("setup.py", "from setuptools import setup\n"
+                + "setup(name='legacy', version='1.0', packages=['legacy'])\n"));
+        // the helper's pyproject.toml is dropped: a setup.py-only sdist
+        java.nio.file.Files.write(sdist, withoutPyproject(bytes));
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("PATH", venv.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        List<String> log = new java.util.ArrayList<>();
+        Path wheel = new SourceBuilder(t, dir.resolve("cache"), env, (l, m) -> log.add(m)).build(sdist,
+                "legacy-1.0.tar.gz");
+        assertEquals("legacy-1.0-py3-none-any.whl", wheel.getFileName().toString());
+        assertEquals("Building legacy-1.0.tar.gz with " + venv.resolve("bin/python3.11") + " (pip wheel, PEP 517"
+                + " build isolation)", log.get(0));
+    }
+
+    private static byte[] withoutPyproject(byte[] tgz) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(
+                        new java.io.ByteArrayInputStream(tgz)));
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+            for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+                if (!e.getName().endsWith("/pyproject.toml")) {
+                    tar.putArchiveEntry(e);
+                    in.transferTo(tar);
+                    tar.closeArchiveEntry();
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    // A build that fails is the build's problem, not the version's: reported once with its output, not tried again
+    // with each older version and then blamed on the requirements.
+    @Test
+    void aFailingBuild_isReportedOnceWithItsOutput() throws Exception {
+        Target t = target();
+        try (TestIndexServer server = new TestIndexServer()) {
+            for (String v : List.of("1.0", "2.0")) {
+                server.addFile("broken", "broken-" + v + ".tar.gz", sdist("broken", v, Map.of("setup.py",
+                        "raise SystemExit('this sdist cannot be built here')\n")));
+            }
+            IndexConfiguration config = new IndexConfiguration(List.of(PackageSource.of("test", server.indexUrl(),
+                    PackageSource.Kind.INDEX, "indexUrl")), List.of(), Map.of(), NetworkSettings.defaults(),
+                    dir.resolve("cache"), 2);
+            List<String> log = new java.util.ArrayList<>();
+            SourceBuilder builder = new SourceBuilder(t, dir.resolve("cache"), System.getenv(), (l, m) -> log.add(m));
+            DeclaredRequirements declared = DeclaredRequirements.collect(new DeclaredRequirements.Request(
+                    List.of("broken"), List.of(), List.of(), null, false, List.of(), List.of(), Map.of()));
+            PyBundleException e = assertThrows(PyBundleException.class, () -> new Locker(BuildListener.silent())
+                    .lock(declared, t, Map.of(), false, config, dir.resolve("pylock.toml"), builder));
+            assertTrue(e.getMessage().startsWith("building broken-2.0.tar.gz with "), e.getMessage());
+            assertTrue(e.getMessage().contains("this sdist cannot be built here"), e.getMessage());
+            assertEquals(1, log.stream().filter(m -> m.startsWith("Building ")).count(), log.toString());
+        }
+    }
+
     @Test
     void requirementOnASdistOnlyPackage_withoutSourceBuildsIsExplained() throws Exception {
         try (TestIndexServer server = new TestIndexServer()) {
