@@ -28,7 +28,8 @@ public final class PomWords {
             "layout", "mainScript", "markerEnvironment", "maxInflatedBundleSize", "maxInflatedWheelSize", "provided",
             "proxies", "pyproject", "pythonFullVersion", "pythonSourceDirectory", "requireHashes", "requirements",
             "requirementsFiles", "server", "spark", "target", "url", "verify", "verifyInterpreter");
-    static final Set<String> PROPERTIES = Set.of("offline", "updateLock", "upload.always", "verify.strict");
+    static final Set<String> PROPERTIES = Set.of("offline", "refresh", "updateLock", "upload.always",
+            "verify.strict");
     static final Set<String> GOALS = Set.of("bundle", "lock", "probe", "tree", "upload", "verify", "wheel");
 
     private PomWords() {

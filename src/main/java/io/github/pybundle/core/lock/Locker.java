@@ -124,6 +124,17 @@ public final class Locker {
                 List.of(ResolutionReporter.MISSPELT_HINT));
     }
 
+    /**
+     * Whether a lock still answers the declared requirements for the target, judged without the network: its inputs
+     * are the current ones, or its versions still satisfy them ({@link LockSatisfaction}).
+     */
+    public static boolean isCurrent(Pylock lock, DeclaredRequirements declared, Target target,
+                                    Map<String, String> provided, boolean allowPrereleases) {
+        Map<String, List<String>> current = inputs(declared, target, provided);
+        return drift(lock, current).isEmpty() || LockSatisfaction.check(lock, current, declared.requirements(),
+                declared.constraints(), target.markers(), allowPrereleases).satisfied();
+    }
+
     /** The differences between a lock's recorded inputs and the current ones; empty when it is up to date. */
     public static List<String> drift(Pylock lock, Map<String, List<String>> current) {
         List<String> out = new ArrayList<>();
