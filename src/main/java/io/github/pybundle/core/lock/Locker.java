@@ -35,6 +35,9 @@ import java.util.TreeMap;
 
 /** Resolves the declared requirements for the target and records the result as a pylock.toml. */
 public final class Locker {
+    /** Seconds between two progress lines while resolving. */
+    static final long PROGRESS_SECONDS = 3;
+
     /** The packages Spark ships with; provided unless the user says otherwise. */
     public static final List<String> SPARK_PROVIDED = List.of("pyspark", "py4j");
 
@@ -176,12 +179,23 @@ public final class Locker {
         long start = System.nanoTime();
         IndexProvider provider = new IndexProvider(repo, target, builder, hashes);
         Resolution r;
+        // Resolution may take a while on a real index: a line every few seconds says it is moving, and where.
+        java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(t -> {
+                    Thread th = new Thread(t, "pybundle-progress");
+                    th.setDaemon(true);
+                    return th;
+                });
+        ticker.scheduleAtFixedRate(() -> listener.log(Level.INFO, String.format(java.util.Locale.ROOT,
+                "Resolving for %s (%.0f s): %s", target.describe(), (System.nanoTime() - start) / 1e9,
+                provider.progress())), PROGRESS_SECONDS, PROGRESS_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         try {
             r = new Resolver(provider).resolve(new Resolver.Request(roots, constraints, provided, allowPrereleases,
                     target.markers(), target.describe()));
         } catch (ResolutionException e) {
             throw everyUnknownProject(e, roots, provider, target, config);
         } finally {
+            ticker.shutdownNow();
             provider.close(); // the digests it learnt stay readable
         }
         listener.log(Level.INFO, String.format(java.util.Locale.ROOT, "Resolved %s for %s in %.1f s",

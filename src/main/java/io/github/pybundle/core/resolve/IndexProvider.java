@@ -98,6 +98,20 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
                 n -> prefetch.submit(() -> repository.finder().find(n)));
     }
 
+    private volatile String considering = "";
+    private final java.util.concurrent.atomic.AtomicInteger considered = new java.util.concurrent.atomic
+            .AtomicInteger();
+
+    /**
+     * How far resolution has come, for a progress line: project pages read (of those asked for so far), versions
+     * whose metadata was read, and the project being looked at.
+     */
+    public String progress() {
+        long read = pages.values().stream().filter(java.util.concurrent.Future::isDone).count();
+        return read + " of " + pages.size() + " project pages read, " + considered.get() + " candidate versions"
+                + " examined" + (considering.isEmpty() ? "" : ", now " + considering);
+    }
+
     private ProjectPage await(java.util.concurrent.Future<ProjectPage> f) throws IOException {
         try {
             return f.get();
@@ -346,6 +360,8 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
 
     @Override
     public Dependencies dependencies(Candidate c) throws IOException {
+        considering = c.name() + " " + c.version();
+        considered.incrementAndGet();
         String hashProblem = hashProblem(c);
         if (hashProblem != null) {
             return new Dependencies(List.of(), hashProblem);
