@@ -21,4 +21,16 @@ assert log.contains('[INFO] Bundle unchanged since the last build (same lock, so
         + ' bundle-with-dependencies-1.0.0-pyfiles.zip')
 assert log.contains("pylock.toml is out of date: requirements: added [tiny-dep>=1]")
 assert log.contains('hint: re-lock with mvn pybundle:lock, or add -Dpybundle.updateLock to this build')
+// An edit the locked versions still satisfy keeps the lock, as uv and pip-tools do; tree shows the locked versions.
+def lockFile = new File(basedir, 'pylock.toml').path
+assert log.contains("[INFO] Kept the locked versions of ${lockFile}: they still satisfy the changed requirements" +
+        " (requirements: added [greeter>=0.5]); no version changed")
+assert log.contains("[INFO] Dependencies for cp311 / manylinux2014_x86_64, as locked in ${lockFile} (what the bundle" +
+        " uses; -Dpybundle.refresh resolves afresh):")
+def root = log.readLines().find { it.startsWith('[INFO] greeter 1.0  <- ') }
+assert root != null && root.contains('greeter>=1 (') && root.contains('greeter>=0.5 (<requirements> entry 1)') : root
+assert log.contains('[INFO] `-- tiny-dep 1.0  (required by greeter)')
+// An edit that excludes the locked version says which and why.
+assert log.contains("pylock.toml is out of date: requirements: added [greeter>=2], removed [greeter>=0.5]; greeter 1.0" +
+        " (locked) does not satisfy the requirement greeter>=2 (<requirements> entry 1)")
 return true
