@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Resolves the declared requirements for the target and records the result as a pylock.toml. */
@@ -123,8 +124,54 @@ public final class Locker {
         List<String> sources = new ArrayList<>();
         config.indexes().forEach(s -> sources.add(Secrets.mask(s.url())));
         config.findLinks().forEach(s -> sources.add(Secrets.mask(s.url())));
-        return new PyBundleException(ResolutionReporter.unknownProjects(missing, sources),
-                List.of(ResolutionReporter.MISSPELT_HINT));
+        List<String> hints = new ArrayList<>();
+        Set<String> known = localProjectNames(config);
+        for (Resolver.Root m : missing) {
+            List<String> close = known.stream().filter(k -> editDistance(k, m.requirement().normalizedName()) <= 2)
+                    .sorted().toList();
+            if (!close.isEmpty()) {
+                hints.add("did you mean " + String.join(" or ", close) + " instead of " + m.requirement().name() + "?");
+            }
+        }
+        hints.add(ResolutionReporter.MISSPELT_HINT);
+        return new PyBundleException(ResolutionReporter.unknownProjects(missing, sources), hints);
+    }
+
+    // The projects of the local find-links directories, which cost a directory listing; a remote index's full list
+    // (PyPI's has over half a million names) is not fetched for a suggestion.
+    private static Set<String> localProjectNames(IndexConfiguration config) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (var s : config.findLinks()) {
+            if (!"file".equalsIgnoreCase(s.url().getScheme())) {
+                continue;
+            }
+            try (var files = java.nio.file.Files.list(Path.of(s.url()))) {
+                files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".whl") || f.endsWith(".tar.gz"))
+                        .map(f -> f.substring(0, Math.max(0, f.indexOf('-')))).filter(n -> !n.isEmpty())
+                        .map(io.github.pybundle.core.spec.name.ProjectName::normalize).forEach(names::add);
+            } catch (IOException | RuntimeException unreadable) {
+                // no suggestion from it
+            }
+        }
+        return names;
+    }
+
+    // Levenshtein distance, for "did you mean".
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int[] cur = new int[b.length() + 1];
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1)
+                        == b.charAt(j - 1) ? 0 : 1));
+            }
+            prev = cur;
+        }
+        return prev[b.length()];
     }
 
     /**

@@ -55,4 +55,23 @@ class UnknownProjectTest {
         assertEquals(List.of("check the spelling of the name (case and the characters '-', '_' and '.' do not matter,"
                 + " PEP 503), and that {@indexUrl}, {@indexes} or {@findLinks} name the index that has it"), e.hints());
     }
+
+    @Test
+    void aLocalFindLinksDirectorySuggestsTheClosestNames() throws Exception {
+        Path links = java.nio.file.Files.createDirectories(dir.resolve("wheels"));
+        java.nio.file.Files.write(links.resolve("scikit_learn-1.5.0-py3-none-any.whl"), TestWheels.build(
+                TestWheels.pure("scikit-learn", "1.5.0")));
+        java.nio.file.Files.write(links.resolve("requests-2.31.0-py3-none-any.whl"), TestWheels.build(
+                TestWheels.pure("requests", "2.31.0")));
+        IndexConfiguration config = new IndexConfiguration(List.of(), List.of(PackageSource.of("links",
+                links.toString(), PackageSource.Kind.FIND_LINKS, "findLinks")), Map.of(), NetworkSettings.defaults(),
+                dir.resolve("cache"), 2);
+        DeclaredRequirements d = DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of("scikit-lern",
+                "reqeusts"), List.of(), List.of(), null, false, List.of(), List.of(), Map.of()));
+        PyBundleException e = assertThrows(PyBundleException.class, () -> new Locker(BuildListener.silent()).lock(d,
+                Target.of(new Target.Spec("3.11", null, null, null, null, null)), Map.of(), false, config,
+                dir.resolve("pylock.toml"), null));
+        assertEquals(List.of("did you mean scikit-learn instead of scikit-lern?", "did you mean requests instead of"
+                + " reqeusts?"), e.hints().subList(0, 2));
+    }
 }
