@@ -99,18 +99,62 @@ public final class FileCache {
                 ? hex.toLowerCase(Locale.ROOT) : null;
     }
 
-    /** The verified entry, or null when absent (a corrupt entry is deleted and reported as absent). */
+    /**
+     * The verified entry, or null when absent (a corrupt entry is deleted and reported as absent).
+     *
+     * <p>An entry is hashed when stored, and again on a lookup unless its {@link #VERIFIED} stamp (written beside it
+     * when it was last hashed) still records its size and modification time: a warm build then costs a stat per wheel,
+     * not a read of hundreds of megabytes. What this gives up: a change of content that keeps the size and the
+     * modification time (which takes deliberate effort by someone who can write the user's cache, who could as well
+     * write the stamp) is no longer seen at lookup. The wheel checks and the archive writers still read every entry
+     * they use.
+     */
     public Path lookup(String sha256, String filename) throws IOException {
         Path p = path(sha256, filename);
         if (!Files.isRegularFile(p)) {
             return null;
         }
+        if (stampMatches(p)) {
+            return p;
+        }
         if (!Digests.sha256Hex(p).equals(sha256.toLowerCase(Locale.ROOT))) {
             listener.log(Level.WARN, "Cache entry " + p + " is corrupt (sha256 differs); fetching it again");
+            Files.deleteIfExists(stamp(p));
             Files.deleteIfExists(p);
             return null;
         }
+        writeStamp(p);
         return p;
+    }
+
+    /** The suffix of the stamp beside an entry: its size and modification time when its sha256 was last checked. */
+    public static final String VERIFIED = ".verified-v1";
+
+    private static Path stamp(Path entry) {
+        return entry.resolveSibling(entry.getFileName() + VERIFIED);
+    }
+
+    private static String fingerprint(Path entry) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(entry,
+                java.nio.file.attribute.BasicFileAttributes.class);
+        return a.size() + " " + a.lastModifiedTime().toMillis() + "\n";
+    }
+
+    private static boolean stampMatches(Path entry) {
+        try {
+            return Files.readString(stamp(entry)).equals(fingerprint(entry));
+        } catch (IOException | RuntimeException noStamp) {
+            return false;
+        }
+    }
+
+    // Best effort: a stamp that cannot be written only means hashing again next time.
+    private static void writeStamp(Path entry) {
+        try {
+            AtomicFile.write(stamp(entry), temp -> Files.writeString(temp, fingerprint(entry)));
+        } catch (IOException | RuntimeException e) {
+            // a read-only cache: hashed again next time
+        }
     }
 
     /** Fills an entry; {@code producer} writes the file to the given temporary path and returns its sha256 (hex). */
@@ -156,6 +200,7 @@ public final class FileCache {
                 }
                 AtomicFile.readableByAll(temp);
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                writeStamp(target); // hashed just now, while it was written
                 return target;
             } finally {
                 Files.deleteIfExists(temp);
