@@ -25,8 +25,8 @@ public abstract class AbstractProjectMojo extends AbstractDependencyMojo {
     protected File mainScript;
 
     /**
-     * The Python distribution name of the project (wheel name and {@code Name} in its metadata). Default: pyproject.toml's
-     * {@code [project] name}, else the artifactId.
+     * The Python distribution name of the project (wheel name and {@code Name} in its metadata). Default:
+     * pyproject.toml's {@code [project] name}, else the artifactId.
      *
      * @since 0.1.0
      */

@@ -73,8 +73,9 @@ public class BundleMojo extends AbstractProjectMojo {
     /**
      * How the generated launchers run the application: {@code <master>} (local[*]), {@code <deployMode>} (client),
      * {@code <conf>}, {@code <files>}, {@code <args>}, {@code <remoteDir>} (then livy-batch.json,
-     * spark-application.yaml with {@code <image>} and {@code <version>}, emr-serverless-job.json and dataproc-batch.json
-     * are written too, and spark-submit.sh uploads each file there once, by content), {@code <publicCache>}.
+     * spark-application.yaml with {@code <image>} and {@code <version>}, emr-serverless-job.json and
+     * dataproc-batch.json are written too, and spark-submit.sh uploads each file there once, by content),
+     * {@code <publicCache>}.
      *
      * @since 0.1.0
      */

@@ -37,7 +37,8 @@ public final class WheelService {
     public Path build(Request r) throws IOException {
         DeclaredRequirements declared = DeclaredRequirements.collect(r.requirements());
         return new ProjectPackager(listener).buildWheel(new ProjectPackager.WheelRequest(r.sourceDirectory(),
-                r.mainScript(), r.identity().withPyproject(declared.pyproject()), r.summary(), r.license(), r.homePage(), r.outputDirectory(),
+                r.mainScript(), r.identity().withPyproject(declared.pyproject()), r.summary(), r.license(),
+                r.homePage(), r.outputDirectory(),
                 r.timestamp(), declared));
     }
 }

@@ -14,7 +14,7 @@ public enum CacheBucket {
     PAGES("pages"),
     /** Wheels built from sdists, by the sdist's sha256. */
     SDIST_BUILDS("sdist-builds"),
-    /** Interpreter archives downloaded by URL ({@code <target><pythonArchive>}): {@code sha256/<64 hex>/<file name>}. */
+    /** Interpreter archives downloaded by URL ({@code <target><pythonArchive>}): {@code sha256/<hex>/<file name>}. */
     INTERPRETERS("interpreters");
 
     /** The marker beside a cached wheel that the wheel checks passed; a new set of checks gets a new suffix. */

@@ -52,7 +52,8 @@ public final class LockedWheels {
                             "re-lock with {!lock}, or add {#updateLock} to this build");
                 }
                 // Every locked version still satisfies the edited requirements: keep them, record the new inputs.
-                lock = new Pylock(lock.environments(), lock.requiresPython(), lock.createdBy(), lock.packages(), inputs);
+                lock = new Pylock(lock.environments(), lock.requiresPython(), lock.createdBy(), lock.packages(),
+                        inputs);
                 lock.write(lockFile);
                 listener.log(Level.INFO, "Kept the locked versions of " + lockFile + ": they still satisfy the"
                         + " changed requirements (" + String.join("; ", drift) + "); no version changed");
@@ -92,7 +93,7 @@ public final class LockedWheels {
         }
     }
 
-    /** What a re-lock changed, package by package: {@code requests 2.31.0 -> 2.32.3}, {@code + idna 3.7}, {@code - x 1}. */
+    /** What a re-lock changed, package by package: {@code requests 2.31.0 -> 2.32.3}, {@code + idna 3.7}. */
     static List<String> changes(Pylock before, Pylock after) {
         Map<String, String> old = new java.util.TreeMap<>();
         before.resolvedOnly().packages().forEach(p -> old.put(p.name(), p.version()));

@@ -563,7 +563,8 @@ public final class ProjectPackager {
         if (envArchive != null) {
             PythonArchive.Shipped shipped = request.environment().shipped();
             listener.log(Level.INFO, "Built environment archive " + envArchive + " ("
-                    + BuildListener.count(toEnv.size(), "wheel") + (shipped == null ? "" : "; Python " + shipped.version() + " shipped") + ")");
+                    + BuildListener.count(toEnv.size(), "wheel") + (shipped == null ? "" : "; Python "
+                    + shipped.version() + " shipped") + ")");
         }
         listener.log(Level.INFO, "Launcher: " + launcher + " [application arguments...]");
         listener.log(Level.INFO, "Application archive " + sparkApp + " (unpack it anywhere and run "

@@ -35,8 +35,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * A relocatable CPython shipped inside the environment archive ({@code <target><pythonArchive>}), so that the nodes
- * need no Python at all: an archive in python-build-standalone's {@code install_only} layout ({@code python/bin/python3.X},
- * {@code python/lib/python3.X/...}), as a {@code .tar.gz}.
+ * need no Python at all: an archive in python-build-standalone's {@code install_only} layout
+ * ({@code python/bin/python3.X}, {@code python/lib/python3.X/...}), as a {@code .tar.gz}.
  *
  * <p>The archive comes from outside, so it is read like a wheel: every entry name is checked (one root,
  * {@code python/}; no absolute or {@code ..} paths, no control characters, no duplicates), symbolic links must stay
