@@ -168,7 +168,9 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
      * cluster has, name==version), {@code <sparkProvided>} (pyspark and py4j come with Spark; default true),
      * {@code <interpreter>} (the nodes' Python command, default python3), and {@code <pythonArchive>} with
      * {@code <pythonArchiveSha256>} (a relocatable CPython shipped in the environment archive: a path, an https URL,
-     * or groupId:artifactId:version[:type[:classifier]]).
+     * or groupId:artifactId:version[:type[:classifier]]). {@code <profile>} (since 0.2.0) fills the target from a named
+     * cluster profile ({@code mvn pybundle:profiles} lists them) or from a probe.py output ending in {@code .json};
+     * explicit elements replace the profile's values and {@code <provided>} entries are added to its own.
      *
      * @since 0.1.0
      */
@@ -228,7 +230,23 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
         return new TargetRequest(new Target.Spec(t.pythonVersion, t.pythonFullVersion, t.implementation, t.abis,
                 t.platforms, t.markerEnvironment), t.environmentFile == null ? null : t.environmentFile.toPath(),
                 t.provided, t.sparkProvided, t.interpreter, shipsInterpreter() ? PythonArchives.source(t, this)
-                : null);
+                : null, profile(t.profile));
+    }
+
+    /** The Spark version the built-in {@code <target><profile>} documents, or null. */
+    protected String profileSparkVersion() {
+        return target == null ? null : new TargetRequest(null, null, null, true, null, null, target.profile)
+                .sparkVersion();
+    }
+
+    /** The profile as the core takes it: a probe output's path resolved against the project, else the name. */
+    private String profile(String profile) {
+        if (!TargetRequest.isProfileFile(profile)) {
+            return profile;
+        }
+        Path p = Path.of(profile.strip());
+        return (p.isAbsolute() || project == null || project.getBasedir() == null ? p
+                : project.getBasedir().toPath().resolve(p)).toString();
     }
 
     /** Whether this goal ships {@code <target><pythonArchive>} (then it is resolved). */

@@ -73,9 +73,9 @@ public class BundleMojo extends AbstractProjectMojo {
     /**
      * How the generated launchers run the application: {@code <master>} (local[*]), {@code <deployMode>} (client),
      * {@code <conf>}, {@code <files>}, {@code <args>}, {@code <remoteDir>} (then livy-batch.json,
-     * spark-application.yaml with {@code <image>} and {@code <version>}, emr-serverless-job.json and
-     * dataproc-batch.json are written too, and spark-submit.sh uploads each file there once, by content),
-     * {@code <publicCache>}.
+     * spark-application.yaml with {@code <image>} and {@code <version>} (default: the Spark version of
+     * {@code <target><profile>}), emr-serverless-job.json and dataproc-batch.json are written too, and
+     * spark-submit.sh uploads each file there once, by content), {@code <publicCache>}.
      *
      * @since 0.1.0
      */
@@ -160,8 +160,10 @@ public class BundleMojo extends AbstractProjectMojo {
         if (c.files != null) {
             c.files.forEach(f -> files.add(f.getAbsolutePath()));
         }
+        // The pom's Spark version, else the one the target's profile documents.
+        String version = c.version != null && !c.version.isBlank() ? c.version : profileSparkVersion();
         return new ProjectPackager.SparkSpec(c.master, c.deployMode, c.conf, files, c.args, c.remoteDir, c.image,
-                c.version, jars(c), c.publicCache);
+                version, jars(c), c.publicCache);
     }
 
     /**

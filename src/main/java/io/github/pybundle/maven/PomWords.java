@@ -28,9 +28,10 @@ public final class PomWords {
             "layout", "mainScript", "markerEnvironment", "maxInflatedBundleSize", "maxInflatedWheelSize", "provided",
             "proxies", "pyproject", "pythonFullVersion", "pythonSourceDirectory", "requireHashes", "requirements",
             "requirementsFiles", "server", "spark", "target", "url", "verify", "verifyInterpreter");
-    static final Set<String> PROPERTIES = Set.of("offline", "refresh", "updateLock", "upload.always",
+    static final Set<String> PROPERTIES = Set.of("offline", "profile", "refresh", "updateLock", "upload.always",
             "verify.strict");
-    static final Set<String> GOALS = Set.of("bundle", "lock", "probe", "tree", "upload", "verify", "wheel");
+    static final Set<String> GOALS = Set.of("bundle", "lock", "probe", "profiles", "tree", "upload", "verify",
+            "wheel");
 
     private PomWords() {
     }

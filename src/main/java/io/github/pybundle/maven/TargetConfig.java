@@ -6,6 +6,11 @@ import java.util.Map;
 
 /** The pom's {@code <target>}: the cluster's interpreter and platform, and what it already has installed. */
 public class TargetConfig {
+    /**
+     * A named cluster profile (pybundle:profiles lists them), or the path of a probe.py output ending in .json: fills
+     * the target; explicit elements replace its values, provided entries are added to its own.
+     */
+    String profile;
     /** The cluster's Python major.minor, e.g. 3.8. */
     String pythonVersion;
     /** The full version, e.g. 3.8.18, for python_full_version markers. */

@@ -11,13 +11,21 @@ import java.io.IOException;
 /** The steps the dependency goals share: read the declarations, validate the target, resolve. */
 final class Dependencies {
     private final BuildListener listener;
+    private boolean profileLogged;
 
     Dependencies(BuildListener listener) {
         this.listener = listener;
     }
 
-    /** Reads and validates every declared requirement; goals call it first, so that typos fail early. */
+    /**
+     * Reads and validates every declared requirement; goals call it first, so that typos fail early. Says once which
+     * cluster profile the target comes from.
+     */
     DeclaredRequirements declared(DependencyRequest r) throws IOException {
+        if (!profileLogged && r.target() != null && r.target().profile() != null) {
+            profileLogged = true;
+            listener.log(BuildListener.Level.INFO, r.target().describeProfile());
+        }
         return DeclaredRequirements.collect(r.requirements());
     }
 

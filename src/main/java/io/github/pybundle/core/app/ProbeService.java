@@ -21,6 +21,8 @@ public final class ProbeService {
         listener.log(Level.INFO, "On an edge node:    python3 probe.py > cluster.json");
         listener.log(Level.INFO, "On the executors:   spark-submit probe.py --executors 4 > cluster.json");
         listener.log(Level.INFO, "Then in {%project}:    {@target.environmentFile=cluster.json}");
+        listener.log(Level.INFO, "Or, to override some of its values with explicit {@target} elements, save it as"
+                + " src/main/pybundle/profiles/NAME.json and use {@target.profile=src/main/pybundle/profiles/NAME.json}");
         return script;
     }
 }

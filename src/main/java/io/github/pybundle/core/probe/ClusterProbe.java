@@ -54,20 +54,30 @@ public final class ClusterProbe {
      * @throws InvalidConfigurationException when the file is missing or not a probe's output
      */
     public static Environment read(Path file) throws IOException {
+        return read(file, "target.environmentFile");
+    }
+
+    /**
+     * Reads a probe's JSON given as {@code setting} (a neutral setting path such as {@code target.profile}).
+     *
+     * @throws InvalidConfigurationException when the file is missing or not a probe's output
+     */
+    public static Environment read(Path file, String setting) throws IOException {
+        String named = "{@" + setting + "} " + file;
         if (!Files.isRegularFile(file)) {
-            throw new InvalidConfigurationException("target", file.toString(), "{@target.environmentFile} " + file
-                    + " does not exist", "create it with: python3 probe.py > " + file.getFileName()
+            throw new InvalidConfigurationException("target", file.toString(), named + " does not exist",
+                    "create it with: python3 probe.py > " + file.getFileName()
                     + " ({!probe} writes target/pybundle/probe.py)");
         }
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new InvalidConfigurationException("target", file.toString(), "{@target.environmentFile} " + file
-                    + " is not JSON: " + e.getMessage(), "it must be the output of probe.py");
+            throw new InvalidConfigurationException("target", file.toString(), named + " is not JSON: "
+                    + e.getMessage(), "it must be the output of probe.py");
         }
         if (root == null || root.path("probe").asInt(0) != 1 || !root.hasNonNull("python_version")) {
-            throw new InvalidConfigurationException("target", file.toString(), "{@target.environmentFile} " + file
+            throw new InvalidConfigurationException("target", file.toString(), named
                     + " is not the output of pybundle's probe.py", "run probe.py on the cluster and save its output");
         }
         List<String> abis = new ArrayList<>();

@@ -1,0 +1,4 @@
+import greeter
+from app import NAME
+
+print(greeter.greet(NAME))
