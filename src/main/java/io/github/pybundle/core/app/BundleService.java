@@ -327,23 +327,22 @@ public final class BundleService {
 
     private void summary(ProjectPackager.BundleResult r, Map<String, String> provided, List<String> excludes,
                          List<String> jars) throws IOException {
-        if (r.placements().isEmpty() && excludes.isEmpty() && jars.isEmpty()) {
+        // Without any dependency, JAR or package the cluster provides beyond Spark's own, there is nothing to show.
+        if (r.placements().isEmpty() && excludes.isEmpty() && jars.isEmpty()
+                && Locker.SPARK_PROVIDED.containsAll(provided.keySet())) {
             return;
         }
-        String row = "%-58s %10s  %-6s  %s";
-        listener.log(Level.INFO, String.format(row, "Wheel", "Size", "Kind", "Placed in"));
+        List<ContentsTable.Row> rows = new ArrayList<>();
         for (ProjectPackager.Placement p : r.placements()) {
-            listener.log(Level.INFO, String.format(row, p.wheel(), Downloader.humanSize(p.size()),
-                    p.pure() ? "pure" : "native", p.placedIn()));
+            rows.add(ContentsTable.wheel(p.wheel(), p.size(), p.pure(), p.placedIn()));
         }
-        provided.forEach((name, version) -> listener.log(Level.INFO, String.format(row,
-                name + (version.isEmpty() ? "" : " " + version), "-", "-", "provided by the cluster")));
-        excludes.forEach(e -> listener.log(Level.INFO, String.format(row, e, "-", "-", "excluded")));
+        provided.forEach((name, version) -> rows.add(ContentsTable.provided(name, version)));
+        excludes.forEach(e -> rows.add(ContentsTable.excluded(e, null)));
         for (String jar : jars) {
             Path p = Path.of(jar);
-            listener.log(Level.INFO, String.format(row, p.getFileName(), Downloader.humanSize(Files.size(p)), "jar",
-                    "--jars"));
+            rows.add(ContentsTable.jar(p.getFileName().toString(), Files.size(p)));
         }
+        ContentsTable.lines(rows).forEach(line -> listener.log(Level.INFO, line));
         String outputs = r.pyFilesZip().getFileName() + " (" + Downloader.humanSize(Files.size(r.pyFilesZip()))
                 + ")" + (r.environmentArchive() == null ? "" : ", " + r.environmentArchive().getFileName() + " ("
                 + Downloader.humanSize(Files.size(r.environmentArchive())) + ")");
