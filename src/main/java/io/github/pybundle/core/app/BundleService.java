@@ -140,7 +140,7 @@ public final class BundleService {
                 expected))) {
             listener.log(Level.INFO, "Bundle unchanged since the last build (same lock, sources and settings):"
                     + " reusing " + zipFile.getFileName() + (expected.contains(envFile) ? " and "
-                    + envFile.getFileName() : ""));
+                    + envFile.getFileName() : "") + " ({!list} lists what they hold)");
             runHint(state, r.spark().master());
             return new Outcome(zipFile, expected.contains(envFile) ? envFile : null, bomFile, state, sparkApp, true);
         }
