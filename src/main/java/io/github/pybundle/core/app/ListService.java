@@ -128,10 +128,12 @@ public final class ListService {
                     : "native", placedIn, p == null ? null : p.wheelName()));
         }
         if (inEnv != null && inEnv.interpreter() != null) {
-            rows.add(new ContentsTable.Row(BundleContents.INTERPRETER, inEnv.interpreter().version(), inEnv.interpreter().size(),
-                    "interpreter", ContentsTable.ENVIRONMENT_ARCHIVE, PythonArchive.ROOT));
+            BundleContents.Interpreter python = inEnv.interpreter();
+            rows.add(new ContentsTable.Row(BundleContents.INTERPRETER, python.version(), python.size(), "interpreter",
+                    ContentsTable.ENVIRONMENT_ARCHIVE, PythonArchive.ROOT));
         }
-        r.target().providedPackages().forEach((name, version) -> rows.add(ContentsTable.provided(name, version)));
+        r.target().providedPackages().forEach((name, version) -> rows.add(ContentsTable.provided(name,
+                version)));
         Path jars = app.resolve("jars");
         if (Files.isDirectory(jars)) {
             try (Stream<Path> s = Files.list(jars)) {
