@@ -95,7 +95,8 @@ def edgeProc = edgeRun.start()
 def edgeText = edgeProc.inputStream.text
 assert edgeProc.waitFor() == 0 : edgeText
 assert edgeText.contains('RESULT sum=55') : edgeText
-assert new File(edge, 'cache/environments').list().length == 1 : 'the driver used the unpacked copy\'s archive'
+// One unpacked environment (beside it, the launcher's mark <sha256>.inuse.<host>.<pid>, a file).
+assert new File(edge, 'cache/environments').listFiles().findAll { it.isDirectory() }.size() == 1 : 'the driver used the unpacked copy\'s archive'
 
 // The probe (written by pybundle:probe), run on the executors as a PySpark job, describes the nodes.
 def probeRun = sparkEnv(new ProcessBuilder(new File(venv, 'bin/spark-submit').path, '--master', 'local[2]',

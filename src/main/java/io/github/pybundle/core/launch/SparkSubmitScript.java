@@ -364,8 +364,8 @@ public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, Str
             + "        *.prune.*) pybundle_stale \"$d\" \"${d%%.prune.*}.prune.\" && {\n"
             + "            chmod -R u+w \"$d\"; rm -rf \"$d\"; } ;;\n"
             + "        *[!0-9a-f]*) ;;\n"
-            + "        *)\n"
-            + "          [ \"${#d}\" -eq 64 ] && [ -d \"$d\" ] || continue\n"
+            + "        " + "?".repeat(64) + ")\n" // a digest's 64 hex digits: an unpacked environment
+            + "          [ -d \"$d\" ] || continue\n"
             + "          n=$((n + 1))\n"
             + "          [ \"$n\" -gt \"$2\" ] || continue\n"
             + "          ! pybundle_in_use \"$d\" || continue\n"
