@@ -117,6 +117,10 @@ public final class BundleService {
             throw EnvironmentArchiveBuilder.zipCannotShip();
         }
         Target target = declared.requirements().isEmpty() && pythonArchive == null ? null : dr.target().target();
+        if (pythonArchive != null && EnvironmentArchiveBuilder.unsupportedPlatform(target.platforms()) != null) {
+            throw EnvironmentArchiveBuilder.unsupported(EnvironmentArchiveBuilder.unsupportedPlatform(
+                    target.platforms()), "the interpreter of {@target.pythonArchive}");
+        }
         String interpreter = dr.target().interpreterCommand();
         Path out = r.outputDirectory();
         Path zipFile = out.resolve(PyFilesZipBuilder.fileName(r.finalName()));
@@ -176,7 +180,7 @@ public final class BundleService {
         }
         ProjectPackager.EnvironmentSpec environment = target == null ? null
                 : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format(),
-                        shipped);
+                        shipped, target.platforms());
         ProjectPackager packager = new ProjectPackager(listener, checks);
         ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
                 new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
