@@ -166,9 +166,11 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
      * when there are dependencies), {@code <pythonFullVersion>}, {@code <implementation>}, {@code <abis>},
      * {@code <platforms>} (default manylinux2014_x86_64), {@code <markerEnvironment>}, {@code <provided>} (packages the
      * cluster has, name==version), {@code <sparkProvided>} (pyspark and py4j come with Spark; default true),
-     * {@code <interpreter>} (the nodes' Python command, default python3), and {@code <pythonArchive>} with
+     * {@code <interpreter>} (the nodes' Python command, default python3), {@code <pythonArchive>} with
      * {@code <pythonArchiveSha256>} (a relocatable CPython shipped in the environment archive: a path, an https URL,
-     * or groupId:artifactId:version[:type[:classifier]]).
+     * or groupId:artifactId:version[:type[:classifier]]), {@code <environmentFile>} (a probe.py output: the whole
+     * target, its installed packages provided) and {@code <ignoreProvidedFromProbe>} (since 0.2.0: names of packages
+     * the probe found that are bundled all the same).
      *
      * @since 0.1.0
      */
@@ -228,7 +230,7 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
         return new TargetRequest(new Target.Spec(t.pythonVersion, t.pythonFullVersion, t.implementation, t.abis,
                 t.platforms, t.markerEnvironment), t.environmentFile == null ? null : t.environmentFile.toPath(),
                 t.provided, t.sparkProvided, t.interpreter, shipsInterpreter() ? PythonArchives.source(t, this)
-                : null);
+                : null, t.ignoreProvidedFromProbe);
     }
 
     /** Whether this goal ships {@code <target><pythonArchive>} (then it is resolved). */

@@ -16,9 +16,14 @@ final class Dependencies {
         this.listener = listener;
     }
 
-    /** Reads and validates every declared requirement; goals call it first, so that typos fail early. */
+    /**
+     * Reads and validates every declared requirement; goals call it first, so that typos fail early. It also says
+     * once which packages a probe's output makes provided.
+     */
     DeclaredRequirements declared(DependencyRequest r) throws IOException {
-        return DeclaredRequirements.collect(r.requirements());
+        DeclaredRequirements declared = DeclaredRequirements.collect(r.requirements());
+        r.target().reportProvidedFromProbe(listener);
+        return declared;
     }
 
     /** The sdist builder when source builds are allowed, else null. */
