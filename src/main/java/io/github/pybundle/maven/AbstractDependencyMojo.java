@@ -20,9 +20,10 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  */
 public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
     /**
-     * Requirements in PEP 508 form, e.g. {@code <requirement>pandas>=2,<3</requirement>}. Published as Requires-Dist
-     * of the project wheel. An entry may end in {@code --hash=sha256:<hex>} options, as a requirements file line may
-     * (since 0.2.0; the hashes are not published): that turns on hash-checking mode (see {@link #requireHashes}).
+     * Requirements in PEP 508 form, e.g. {@code <requirement>pandas>=2,&lt;3</requirement>} (XML: {@code <} is
+     * written {@code &lt;}, or the string goes in CDATA). Published as Requires-Dist of the project wheel. An entry
+     * may end in {@code --hash=sha256:<hex>} options, as a requirements file line may (since 0.2.0; the hashes are not
+     * published): that turns on hash-checking mode (see {@link #requireHashes}).
      *
      * @since 0.1.0
      */
