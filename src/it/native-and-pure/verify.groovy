@@ -24,16 +24,17 @@ assert p.waitFor() == 0 : out
 assert out == 'pandas numpy pyarrow sklearn True\n'
 
 def log = new File(basedir, 'build.log').text
-assert log =~ /\[INFO\] pandas-[^ ]+-cp311-cp311-manylinux[^ ]+\.whl +[0-9.]+ MB  native  environment archive/
-assert log =~ /\[INFO\] python_dateutil-[^ ]+-py[^ ]+\.whl +[0-9.]+ kB  pure    py-files zip/
+// The summary table: Package, Version, Size, Kind, Placed in, File (columns as wide as their widest cell).
+assert log =~ /\[INFO\] pandas +\S+ +[0-9.]+ MB  native  environment archive +pandas-[^ ]+-cp311-cp311-manylinux[^ ]+\.whl\n/
+assert log =~ /\[INFO\] python-dateutil +\S+ +[0-9.]+ kB  pure    py-files zip +python_dateutil-[^ ]+-py[^ ]+\.whl\n/
 assert log.contains('[INFO] Outputs: native-and-pure-1.0.0-pyfiles.zip (')
-assert log =~ /\[INFO\] pyarrow-[^ ]+\.whl +[0-9.]+ MB  native  environment archive/
+assert log =~ /\[INFO\] pyarrow +\S+ +[0-9.]+ MB  native  environment archive +pyarrow-[^ ]+\.whl\n/
 // The second build neither re-locked nor rebuilt: the lock written by the first is unchanged, so is the bundle.
 assert log.count("[INFO] Locked ${new File(basedir, 'pylock.toml').path} (") == 1
 assert log.contains('[INFO] Bundle unchanged since the last build (same lock, sources and settings): reusing'
         + ' native-and-pure-1.0.0-pyfiles.zip and native-and-pure-1.0.0-pyenv.tar.gz')
 assert log =~ /\[WARNING\] <excludes> leaves out tzdata \S+, which \[[^\]]*pandas [^\]]*\] needs?: the cluster must provide it/
-assert log.contains('tzdata') && log =~ /\[INFO\] tzdata +- +- +excluded/
+assert log.contains('tzdata') && log =~ /\[INFO\] tzdata +- +- +- +excluded\n/
 assert !zipNames.any { it.startsWith('tzdata/') }
 // install placed every attached output in the repository
 def repo = new File(localRepositoryPath, 'io/github/pybundle/it/native-and-pure/1.0.0')
@@ -94,7 +95,8 @@ def edgeProc = edgeRun.start()
 def edgeText = edgeProc.inputStream.text
 assert edgeProc.waitFor() == 0 : edgeText
 assert edgeText.contains('RESULT sum=55') : edgeText
-assert new File(edge, 'cache/environments').list().length == 1 : 'the driver used the unpacked copy\'s archive'
+// One unpacked environment (beside it, the launcher's mark <sha256>.inuse.<host>.<pid>, a file).
+assert new File(edge, 'cache/environments').listFiles().findAll { it.isDirectory() }.size() == 1 : 'the driver used the unpacked copy\'s archive'
 
 // The probe (written by pybundle:probe), run on the executors as a PySpark job, describes the nodes.
 def probeRun = sparkEnv(new ProcessBuilder(new File(venv, 'bin/spark-submit').path, '--master', 'local[2]',

@@ -20,9 +20,10 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  */
 public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
     /**
-     * Requirements in PEP 508 form, e.g. {@code <requirement>pandas>=2,<3</requirement>}. Published as Requires-Dist
-     * of the project wheel. An entry may end in {@code --hash=sha256:<hex>} options, as a requirements file line may
-     * (since 0.2.0; the hashes are not published): that turns on hash-checking mode (see {@link #requireHashes}).
+     * Requirements in PEP 508 form, e.g. {@code <requirement>pandas>=2,&lt;3</requirement>} (XML: {@code <} is
+     * written {@code &lt;}, or the string goes in CDATA). Published as Requires-Dist of the project wheel. An entry
+     * may end in {@code --hash=sha256:<hex>} options, as a requirements file line may (since 0.2.0; the hashes are not
+     * published): that turns on hash-checking mode (see {@link #requireHashes}).
      *
      * @since 0.1.0
      */
@@ -166,11 +167,13 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
      * when there are dependencies), {@code <pythonFullVersion>}, {@code <implementation>}, {@code <abis>},
      * {@code <platforms>} (default manylinux2014_x86_64), {@code <markerEnvironment>}, {@code <provided>} (packages the
      * cluster has, name==version), {@code <sparkProvided>} (pyspark and py4j come with Spark; default true),
-     * {@code <interpreter>} (the nodes' Python command, default python3), and {@code <pythonArchive>} with
+     * {@code <interpreter>} (the nodes' Python command, default python3), {@code <pythonArchive>} with
      * {@code <pythonArchiveSha256>} (a relocatable CPython shipped in the environment archive: a path, an https URL,
      * or groupId:artifactId:version[:type[:classifier]]). {@code <profile>} (since 0.2.0) fills the target from a named
      * cluster profile ({@code mvn pybundle:profiles} lists them) or from a probe.py output ending in {@code .json};
      * explicit elements replace the profile's values and {@code <provided>} entries are added to its own.
+     * {@code <environmentFile>} (a probe.py output: the whole target, its installed packages provided) and
+     * {@code <ignoreProvidedFromProbe>} (since 0.2.0: names of packages the probe found that are bundled all the same).
      *
      * @since 0.1.0
      */
@@ -230,13 +233,13 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
         return new TargetRequest(new Target.Spec(t.pythonVersion, t.pythonFullVersion, t.implementation, t.abis,
                 t.platforms, t.markerEnvironment), t.environmentFile == null ? null : t.environmentFile.toPath(),
                 t.provided, t.sparkProvided, t.interpreter, shipsInterpreter() ? PythonArchives.source(t, this)
-                : null, profile(t.profile));
+                : null, profile(t.profile), t.ignoreProvidedFromProbe);
     }
 
     /** The Spark version the built-in {@code <target><profile>} documents, or null. */
     protected String profileSparkVersion() {
-        return target == null ? null : new TargetRequest(null, null, null, true, null, null, target.profile)
-                .sparkVersion();
+        return target == null ? null : new TargetRequest(null, null, null, true, null, null, target.profile,
+                List.of()).sparkVersion();
     }
 
     /** The profile as the core takes it: a probe output's path resolved against the project, else the name. */

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Words the core's neutral setting references in pom terms, in one place (as jib's {@code MavenHelpfulSuggestions}
  * words its common layer's suggestions). The core writes {@code {@target.pythonVersion}} for a setting,
  * {@code {@allowSourceBuilds=true}} for a setting with a value (values may hold further references), and
- * {@code {#updateLock}} for a user property, {@code {!lock}} for running a goal, {@code {%settings}} and
+ * {@code {#updateLock}} for a user property, {@code {!lock}} for running a goal (or {@code {!package}} a phase), {@code {%settings}} and
  * {@code {%project}} for the user's settings file and the project's build file; here they become
  * {@code <target><pythonVersion>}, {@code <allowSourceBuilds>true</allowSourceBuilds>},
  * {@code -Dpybundle.updateLock}, {@code mvn pybundle:lock}, {@code settings.xml} and {@code the pom}.
@@ -28,10 +28,12 @@ public final class PomWords {
             "layout", "mainScript", "markerEnvironment", "maxInflatedBundleSize", "maxInflatedWheelSize", "provided",
             "proxies", "pyproject", "pythonFullVersion", "pythonSourceDirectory", "requireHashes", "requirements",
             "requirementsFiles", "server", "spark", "target", "url", "verify", "verifyInterpreter");
-    static final Set<String> PROPERTIES = Set.of("offline", "profile", "refresh", "updateLock", "upload.always",
-            "verify.strict");
-    static final Set<String> GOALS = Set.of("bundle", "lock", "probe", "profiles", "tree", "upload", "verify",
-            "wheel");
+    static final Set<String> PROPERTIES = Set.of("list.files", "offline", "profile", "refresh", "updateLock",
+            "upload.always", "verify.strict");
+    static final Set<String> GOALS = Set.of("bundle", "list", "lock", "package", "probe", "profiles", "tree", "upload",
+            "verify", "wheel");
+    // Lifecycle phases among them: run as mvn <phase>, not as a goal of the plugin.
+    private static final Set<String> PHASES = Set.of("package", "verify");
 
     private PomWords() {
     }
@@ -51,7 +53,7 @@ public final class PomWords {
                 ? "-Dpybundle." + m.group(1) : m.group()));
         // Build-tool words: a goal's command, the user's settings file, the project's build file.
         out = GOAL.matcher(out).replaceAll(m -> Matcher.quoteReplacement(!GOALS.contains(m.group(1)) ? m.group()
-                : m.group(1).equals("verify") ? "mvn verify" : "mvn pybundle:" + m.group(1)));
+                : PHASES.contains(m.group(1)) ? "mvn " + m.group(1) : "mvn pybundle:" + m.group(1)));
         return TERM.matcher(out).replaceAll(m -> m.group(1).equals("settings") ? "settings.xml" : "the pom");
     }
 

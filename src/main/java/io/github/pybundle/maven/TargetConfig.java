@@ -29,6 +29,8 @@ public class TargetConfig {
     String interpreter;
     /** A probe.py output describing the cluster: the whole target, and its installed packages as provided. */
     java.io.File environmentFile;
+    /** Packages environmentFile lists installed that are bundled all the same (names only). */
+    List<String> ignoreProvidedFromProbe = new ArrayList<>();
     /**
      * A relocatable CPython to ship in the environment archive (python-build-standalone install_only layout): a
      * file path, an https URL (then pythonArchiveSha256 is required), or groupId:artifactId:version[:type[:classifier]]

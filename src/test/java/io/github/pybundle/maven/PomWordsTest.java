@@ -25,6 +25,7 @@ class PomWordsTest {
         "add {#updateLock} | add -Dpybundle.updateLock",
         "re-lock with {!lock} | re-lock with mvn pybundle:lock",
         "both run in {!verify} | both run in mvn verify",
+        "build it first: {!package}, then {!list} | build it first: mvn package, then mvn pybundle:list",
         "to {%settings}, in {%project} | to settings.xml, in the pom",
         "a {brace} and {@ not a ref | a {brace} and {@ not a ref",
         "Python says \"{!r}\".format(x) and {@decorator} | Python says \"{!r}\".format(x) and {@decorator}",

@@ -39,6 +39,9 @@ public final class TestWheels {
         }
     }
 
+    // 2024-01-01T00:00:00Z: a wheel built twice from one spec is one file (one sha256), as a real one would be.
+    private static final long FIXED_TIME = 1704067200000L;
+
     public static Spec pure(String name, String version, String... requiresDist) {
         return new Spec(name, version, "py3-none-any", List.of(requiresDist), null,
                 Map.of(name.replace('-', '_') + "/__init__.py", "VERSION = '" + version + "'\n"));
@@ -66,7 +69,9 @@ public final class TestWheels {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
+                ZipEntry entry = new ZipEntry(e.getKey());
+                entry.setTime(FIXED_TIME); // the same spec gives the same bytes, whenever it is built
+                zip.putNextEntry(entry);
                 zip.write(e.getValue());
                 zip.closeEntry();
             }

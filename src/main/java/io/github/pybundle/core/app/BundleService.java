@@ -117,6 +117,10 @@ public final class BundleService {
             throw EnvironmentArchiveBuilder.zipCannotShip();
         }
         Target target = declared.requirements().isEmpty() && pythonArchive == null ? null : dr.target().target();
+        if (pythonArchive != null && EnvironmentArchiveBuilder.unsupportedPlatform(target.platforms()) != null) {
+            throw EnvironmentArchiveBuilder.unsupported(EnvironmentArchiveBuilder.unsupportedPlatform(
+                    target.platforms()), "the interpreter of {@target.pythonArchive}");
+        }
         String interpreter = dr.target().interpreterCommand();
         Path out = r.outputDirectory();
         Path zipFile = out.resolve(PyFilesZipBuilder.fileName(r.finalName()));
@@ -140,7 +144,7 @@ public final class BundleService {
                 expected))) {
             listener.log(Level.INFO, "Bundle unchanged since the last build (same lock, sources and settings):"
                     + " reusing " + zipFile.getFileName() + (expected.contains(envFile) ? " and "
-                    + envFile.getFileName() : ""));
+                    + envFile.getFileName() : "") + " ({!list} lists what they hold)");
             runHint(state, r.spark().master());
             return new Outcome(zipFile, expected.contains(envFile) ? envFile : null, bomFile, state, sparkApp, true);
         }
@@ -176,7 +180,7 @@ public final class BundleService {
         }
         ProjectPackager.EnvironmentSpec environment = target == null ? null
                 : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format(),
-                        shipped);
+                        shipped, target.platforms());
         ProjectPackager packager = new ProjectPackager(listener, checks);
         ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
                 new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
@@ -327,23 +331,22 @@ public final class BundleService {
 
     private void summary(ProjectPackager.BundleResult r, Map<String, String> provided, List<String> excludes,
                          List<String> jars) throws IOException {
-        if (r.placements().isEmpty() && excludes.isEmpty() && jars.isEmpty()) {
+        // Without any dependency, JAR or package the cluster provides beyond Spark's own, there is nothing to show.
+        if (r.placements().isEmpty() && excludes.isEmpty() && jars.isEmpty()
+                && Locker.SPARK_PROVIDED.containsAll(provided.keySet())) {
             return;
         }
-        String row = "%-58s %10s  %-6s  %s";
-        listener.log(Level.INFO, String.format(row, "Wheel", "Size", "Kind", "Placed in"));
+        List<ContentsTable.Row> rows = new ArrayList<>();
         for (ProjectPackager.Placement p : r.placements()) {
-            listener.log(Level.INFO, String.format(row, p.wheel(), Downloader.humanSize(p.size()),
-                    p.pure() ? "pure" : "native", p.placedIn()));
+            rows.add(ContentsTable.wheel(p.wheel(), p.size(), p.pure(), p.placedIn()));
         }
-        provided.forEach((name, version) -> listener.log(Level.INFO, String.format(row,
-                name + (version.isEmpty() ? "" : " " + version), "-", "-", "provided by the cluster")));
-        excludes.forEach(e -> listener.log(Level.INFO, String.format(row, e, "-", "-", "excluded")));
+        provided.forEach((name, version) -> rows.add(ContentsTable.provided(name, version)));
+        excludes.forEach(e -> rows.add(ContentsTable.excluded(e, null)));
         for (String jar : jars) {
             Path p = Path.of(jar);
-            listener.log(Level.INFO, String.format(row, p.getFileName(), Downloader.humanSize(Files.size(p)), "jar",
-                    "--jars"));
+            rows.add(ContentsTable.jar(p.getFileName().toString(), Files.size(p)));
         }
+        ContentsTable.lines(rows).forEach(line -> listener.log(Level.INFO, line));
         String outputs = r.pyFilesZip().getFileName() + " (" + Downloader.humanSize(Files.size(r.pyFilesZip()))
                 + ")" + (r.environmentArchive() == null ? "" : ", " + r.environmentArchive().getFileName() + " ("
                 + Downloader.humanSize(Files.size(r.environmentArchive())) + ")");

@@ -19,14 +19,16 @@ final class Dependencies {
 
     /**
      * Reads and validates every declared requirement; goals call it first, so that typos fail early. Says once which
-     * cluster profile the target comes from.
+     * cluster profile the target comes from, and which packages a probe's output makes provided.
      */
     DeclaredRequirements declared(DependencyRequest r) throws IOException {
         if (!profileLogged && r.target() != null && r.target().profile() != null) {
             profileLogged = true;
             listener.log(BuildListener.Level.INFO, r.target().describeProfile());
         }
-        return DeclaredRequirements.collect(r.requirements());
+        DeclaredRequirements declared = DeclaredRequirements.collect(r.requirements());
+        r.target().reportProvidedFromProbe(listener);
+        return declared;
     }
 
     /** The sdist builder when source builds are allowed, else null. */

@@ -114,6 +114,32 @@ public final class EnvironmentArchiveBuilder {
     private EnvironmentArchiveBuilder() {
     }
 
+    /**
+     * The first of the target's platforms whose nodes cannot run this archive, or null when all can. The archive is a
+     * POSIX virtual environment: {@code bin/python} is a shell script, the packages are under
+     * {@code lib/pythonX.Y/site-packages}. Linux and macOS run it (the latter for a local Spark on a Mac); Windows
+     * looks for {@code Scripts\python.exe} and {@code Lib\site-packages}, and has no {@code /bin/sh}.
+     */
+    public static String unsupportedPlatform(List<String> platforms) {
+        return platforms.stream().filter(p -> p.equals("win32") || p.startsWith("win_")).findFirst().orElse(null);
+    }
+
+    /**
+     * The error for a bundle that needs an environment archive on a platform that cannot run one.
+     *
+     * @param platform the platform ({@link #unsupportedPlatform})
+     * @param needs what needs the archive: the wheels with compiled code, or the shipped interpreter
+     */
+    public static InvalidConfigurationException unsupported(String platform, String needs) {
+        return new InvalidConfigurationException("target", platform, "pybundle cannot build an environment archive"
+                + " for " + platform + " (Windows), and this bundle needs one for " + needs + ": the archive is a"
+                + " POSIX virtual environment (bin/python is a shell script, the packages are under"
+                + " lib/pythonX.Y/site-packages), which Windows nodes cannot run", "if the cluster runs Linux, set"
+                + " {@target.platforms} to its platform (e.g. manylinux2014_x86_64; {!probe} tells it); for Windows"
+                + " nodes, install those packages there and declare them in {@target.provided}, or depend only on"
+                + " pure-Python packages (the py-files zip needs no environment archive)");
+    }
+
     /** The archive's file name: {@code {finalName}-pyenv.tar.gz} or {@code .zip}. */
     public static String fileName(String finalName, Format format) {
         return finalName + "-pyenv" + (format == Format.ZIP ? ".zip" : ".tar.gz");

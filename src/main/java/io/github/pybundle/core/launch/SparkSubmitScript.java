@@ -280,27 +280,107 @@ public record SparkSubmitScript(SparkLaunch launch, String localEnvironment, Str
                 .append("if [ -n \"${").append(UPLOAD_ONLY).append(":-}\" ]; then exit 0; fi\n");
     }
 
-    // A driver on this machine (client mode, and everything in local mode) cannot see ./environment: unpack the
-    // archive once into a cache keyed by its digest and point the driver (and local Python workers) at it.
+    /** How many unpacked environments the launcher keeps (the newest by last use), unless the variable says. */
+    public static final String KEEP_ENVIRONMENTS = "PYBUNDLE_KEEP_ENVIRONMENTS";
+
+    /** The default of {@link #KEEP_ENVIRONMENTS}. */
+    public static final int DEFAULT_KEEP_ENVIRONMENTS = 3;
+
+    /*
+     * A driver on this machine (client mode, and everything in local mode) cannot see ./environment: unpack the
+     * archive once into a cache keyed by its digest and point the driver (and local Python workers) at it.
+     *
+     * Each digest leaves an unpacked environment (hundreds of megabytes), so the launcher keeps the newest few by last
+     * use (it touches its own) and removes older ones, never one in use. In use means marked: before it looks at its
+     * environment, each launcher creates <digest>.inuse.<host>.<pid> beside it, with its own process id, which exec
+     * hands on to spark-submit and the JVM: the mark is live exactly as long as the application runs (a trap would not
+     * run after exec, nor after kill -9). A mark whose process is gone is stale and removed; a mark of another host
+     * (a cache in a home directory shared between machines) cannot be checked and counts as live. A remover renames
+     * the environment away first and looks at the marks again, so a launcher that marked it meanwhile keeps it.
+     */
     private void unpackForLocalDriver(StringBuilder sb) {
         boolean zip = localEnvironment.endsWith(".zip");
         sb.append("if [ \"$deploy_mode\" = client ]; then\n")
                 .append("  env_archive=\"$here\"/").append(ShellQuoting.quote(localEnvironment)).append("\n")
-                .append("  env_dir=${PYBUNDLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pybundle}/environments/")
-                .append(launch.environmentSha256()).append("\n")
+                .append("  env_root=${PYBUNDLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pybundle}/environments\n")
+                .append("  env_dir=$env_root/").append(launch.environmentSha256()).append("\n")
+                .append("  keep=${").append(KEEP_ENVIRONMENTS).append(":-").append(DEFAULT_KEEP_ENVIRONMENTS)
+                .append("}\n")
+                .append("  case \"$keep\" in\n")
+                .append("    ''|*[!0-9]*) echo \"pybundle: ").append(KEEP_ENVIRONMENTS).append(" is '$keep'; give")
+                .append(" how many unpacked environments to keep (a number, default ")
+                .append(DEFAULT_KEEP_ENVIRONMENTS).append(")\" >&2; exit 2 ;;\n")
+                .append("  esac\n")
+                .append("  host=$(uname -n 2>/dev/null | tr -cd 'A-Za-z0-9.-'); host=${host:-localhost}\n")
+                .append("  mkdir -p \"$env_root\"\n")
+                .append("  : > \"$env_dir.inuse.$host.$$\" 2>/dev/null || : # in use while this process (after exec,")
+                .append(" spark-submit) runs\n")
                 .append("  if [ ! -x \"$env_dir/bin/python\" ]; then\n")
-                .append("    mkdir -p \"$env_dir.tmp.$$\"\n")
-                .append(zip ? "    (cd \"$env_dir.tmp.$$\" && unzip -q \"$env_archive\") && chmod -R u+rwX"
-                        + " \"$env_dir.tmp.$$\" && chmod +x \"$env_dir.tmp.$$\"/bin/*\n"
-                        : "    tar xzf \"$env_archive\" -C \"$env_dir.tmp.$$\"\n")
-                .append("    mv \"$env_dir.tmp.$$\" \"$env_dir\" 2>/dev/null || rm -rf \"$env_dir.tmp.$$\"\n")
+                .append("    tmp=\"$env_dir.tmp.$host.$$\"\n")
+                .append("    mkdir -p \"$tmp\"\n")
+                .append(zip ? "    (cd \"$tmp\" && unzip -q \"$env_archive\") && chmod -R u+rwX \"$tmp\" && chmod +x"
+                        + " \"$tmp\"/bin/*\n"
+                        : "    tar xzf \"$env_archive\" -C \"$tmp\"\n")
+                .append("    mv \"$tmp\" \"$env_dir\" 2>/dev/null || rm -rf \"$tmp\"\n")
                 .append("  fi\n")
+                .append("  touch \"$env_dir\" 2>/dev/null || : # its last use: the newest are kept\n")
+                .append(PRUNE)
+                .append("  pybundle_prune \"$env_root\" \"$keep\" || :\n")
                 .append("  set -- --conf \"spark.pyspark.driver.python=$env_dir/bin/python\" \"$@\"\n")
                 .append("  case \"$master\" in\n")
                 .append("    local*) set -- --conf \"spark.pyspark.python=$env_dir/bin/python\" \"$@\" ;;\n")
                 .append("  esac\n")
                 .append("fi\n");
     }
+
+    // The pruning of unpacked environments, in the environments directory (names: <digest>,
+    // <digest>.inuse.<host>.<pid>, <digest>.tmp.<host>.<pid> while unpacking, <digest>.prune.<host>.<pid> while
+    // removing). Errors never stop the launch. A process of another user is alive too: kill -0 fails for it, /proc or
+    // ps sees it.
+    private static final String PRUNE = ""
+            + "  pybundle_alive() {\n"
+            + "    kill -0 \"$1\" 2>/dev/null || [ -d \"/proc/$1\" ] || ps -p \"$1\" >/dev/null 2>&1\n"
+            + "  }\n"
+            // Whether a file named <prefix>.<host>.<pid> belongs to a process of this host that is gone.
+            + "  pybundle_stale() {\n"
+            + "    p=${1##*.}; h=${1%.*}; h=${h#\"$2\"}\n"
+            + "    case \"$p\" in ''|*[!0-9]*) return 1 ;; esac\n"
+            + "    [ \"$h\" = \"$host\" ] && ! pybundle_alive \"$p\"\n"
+            + "  }\n"
+            + "  pybundle_in_use() {\n"
+            + "    for m in \"$1\".inuse.*; do\n"
+            + "      [ -e \"$m\" ] || continue\n"
+            + "      if pybundle_stale \"$m\" \"$1.inuse.\"; then rm -f \"$m\"; else return 0; fi\n"
+            + "    done\n"
+            + "    return 1\n"
+            + "  }\n"
+            + "  pybundle_prune() (\n"
+            + "    set +e\n"
+            + "    cd \"$1\" 2>/dev/null || exit 0\n"
+            + "    n=0\n"
+            + "    ls -t | while IFS= read -r d; do\n"
+            + "      case \"$d\" in\n"
+            + "        *.inuse.*) pybundle_stale \"$d\" \"${d%%.inuse.*}.inuse.\" && rm -f \"$d\" ;;\n"
+            + "        *.tmp.*) pybundle_stale \"$d\" \"${d%%.tmp.*}.tmp.\" && rm -rf \"$d\" ;;\n"
+            + "        *.prune.*) pybundle_stale \"$d\" \"${d%%.prune.*}.prune.\" && {\n"
+            + "            chmod -R u+w \"$d\"; rm -rf \"$d\"; } ;;\n"
+            + "        *[!0-9a-f]*) ;;\n"
+            + "        " + "?".repeat(64) + ")\n" // a digest's 64 hex digits: an unpacked environment
+            + "          [ -d \"$d\" ] || continue\n"
+            + "          n=$((n + 1))\n"
+            + "          [ \"$n\" -gt \"$2\" ] || continue\n"
+            + "          ! pybundle_in_use \"$d\" || continue\n"
+            + "          gone=\"$d.prune.$host.$$\"\n"
+            + "          mv \"$d\" \"$gone\" 2>/dev/null || continue\n"
+            + "          if pybundle_in_use \"$d\" && [ ! -e \"$d\" ]; then mv \"$gone\" \"$d\"; continue; fi\n"
+            + "          chmod -R u+w \"$gone\" 2>/dev/null\n"
+            + "          rm -rf \"$gone\"\n"
+            + "          echo \"pybundle: removed the unpacked environment $1/$d, not used lately (the newest $2 are"
+            + " kept: " + KEEP_ENVIRONMENTS + ")\" >&2\n"
+            + "          ;;\n"
+            + "      esac\n"
+            + "    done\n"
+            + "  )\n";
 
     private static String joined(SparkLaunch l, List<String> paths) {
         if (l.remote()) {

@@ -272,9 +272,21 @@ public final class ProjectPackager {
      * @param interpreter the cluster's interpreter command
      * @param format tar.gz or zip
      * @param shipped the interpreter shipped in the archive, or null to run the cluster's
+     * @param platforms the target's platform tags, which decide whether the nodes can run the archive at all
      */
     public record EnvironmentSpec(int major, int minor, String interpreter,
-                                  EnvironmentArchiveBuilder.Format format, PythonArchive.Shipped shipped) {
+                                  EnvironmentArchiveBuilder.Format format, PythonArchive.Shipped shipped,
+                                  List<String> platforms) {
+        public EnvironmentSpec {
+            platforms = platforms == null ? List.of() : List.copyOf(platforms);
+        }
+
+        /** For nodes of a platform that runs the archive (Linux). */
+        public EnvironmentSpec(int major, int minor, String interpreter, EnvironmentArchiveBuilder.Format format,
+                               PythonArchive.Shipped shipped) {
+            this(major, minor, interpreter, format, shipped, List.of());
+        }
+
         public EnvironmentSpec(int major, int minor, String interpreter, EnvironmentArchiveBuilder.Format format) {
             this(major, minor, interpreter, format, null);
         }
@@ -501,9 +513,29 @@ public final class ProjectPackager {
         }
         Path zip = out.resolve(PyFilesZipBuilder.fileName(request.finalName()));
         // Whenever the target is known there is an environment archive, if only for its bin/python: the guard that
-        // checks the nodes' Python version (or runs the shipped interpreter) before PySpark starts a worker.
-        Path envArchive = request.environment() == null ? null : out.resolve(EnvironmentArchiveBuilder.fileName(
-                request.finalName(), request.environment().format()));
+        // checks the nodes' Python version (or runs the shipped interpreter) before PySpark starts a worker. Not for
+        // nodes that cannot run it (Windows): there, only a bundle that needs no archive can be built.
+        EnvironmentSpec environment = request.environment();
+        String unsupported = environment == null ? null
+                : EnvironmentArchiveBuilder.unsupportedPlatform(environment.platforms());
+        if (unsupported != null) {
+            if (environment.shipped() != null) {
+                throw EnvironmentArchiveBuilder.unsupported(unsupported, "the interpreter of {@target.pythonArchive}");
+            }
+            if (!toEnv.isEmpty()) {
+                String wheels = String.join(", ", toEnv.stream().map(w -> w.getFileName().toString()).toList());
+                throw EnvironmentArchiveBuilder.unsupported(unsupported, request.layout() == Layout.ENVIRONMENT
+                        ? "every dependency ({@layout=environment}): " + wheels : toEnv.size() == 1
+                        ? "the wheel with compiled code " + wheels : "the wheels with compiled code " + wheels);
+            }
+            listener.log(Level.INFO, "No environment archive: the target's platform " + unsupported + " cannot run"
+                    + " one (its bin/python, which checks the nodes' Python version, is a POSIX shell script), and"
+                    + " every dependency is pure, so the py-files zip holds the whole bundle; the nodes' Python must"
+                    + " be " + environment.major() + "." + environment.minor());
+            environment = null;
+        }
+        Path envArchive = environment == null ? null : out.resolve(EnvironmentArchiveBuilder.fileName(
+                request.finalName(), environment.format()));
         // The application directory holds everything the launch needs, the archives too (linked), so that each
         // launcher names the others relative to itself, in the build directory as in the unpacked spark-app archive.
         Path launchDir = appDirectory(out);
@@ -517,7 +549,7 @@ public final class ProjectPackager {
             PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(sources, toZip, zip, request.timestamp(), checks,
                     request.pyFilesZips()));
             if (envArchive != null) {
-                EnvironmentSpec e = request.environment();
+                EnvironmentSpec e = environment;
                 EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(toEnv,
                         new EnvironmentArchiveBuilder.Interpreter(e.major(), e.minor(), e.interpreter()), e.format(),
                         envArchive, request.timestamp(), checks, e.shipped()));
@@ -561,7 +593,7 @@ public final class ProjectPackager {
                 + (request.pyFilesZips().isEmpty() ? "" : "; merged " + String.join(", ", request.pyFilesZips()
                 .stream().map(PyFilesZipBuilder.ZipDependency::artifact).toList())) + ")");
         if (envArchive != null) {
-            PythonArchive.Shipped shipped = request.environment().shipped();
+            PythonArchive.Shipped shipped = environment.shipped();
             listener.log(Level.INFO, "Built environment archive " + envArchive + " ("
                     + BuildListener.count(toEnv.size(), "wheel") + (shipped == null ? "" : "; Python "
                     + shipped.version() + " shipped") + ")");

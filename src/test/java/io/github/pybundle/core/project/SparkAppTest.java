@@ -148,8 +148,11 @@ class SparkAppTest {
                         + " missing: " + a);
             }
         }
-        assertTrue(Files.isExecutable(dir.resolve("cache/environments").toFile().listFiles()[0].toPath()
-                .resolve("bin/python")), "the driver's copy of the environment comes from the unpacked archive");
+        // Beside it, the launcher's mark that it was in use (<sha256>.inuse.<host>.<pid>).
+        java.io.File[] unpackedEnvs = dir.resolve("cache/environments").toFile().listFiles(java.io.File::isDirectory);
+        assertEquals(1, unpackedEnvs.length);
+        assertTrue(Files.isExecutable(unpackedEnvs[0].toPath().resolve("bin/python")), "the driver's copy of the"
+                + " environment comes from the unpacked archive");
     }
 
     @Test
