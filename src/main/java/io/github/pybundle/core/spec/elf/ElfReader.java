@@ -109,6 +109,18 @@ public final class ElfReader {
     }
 
     /**
+     * The class, byte order, type and machine of a file from its first bytes (at least its 64-byte header, or 52 for
+     * a 32-bit file); nothing it needs is read.
+     *
+     * @throws InvalidElfException when they are no ELF header
+     */
+    public static ElfFile identify(byte[] head) {
+        Outcome o = new Attempt(head.length, (offset, length) -> ByteBuffer.wrap(head, (int) offset, length).slice(),
+                true).run();
+        return ((Read) o).file();
+    }
+
+    /**
      * Reads the file as far as the bytes at hand allow.
      *
      * @param size the file's size in bytes
@@ -116,7 +128,7 @@ public final class ElfReader {
      * @throws InvalidElfException when what is at hand shows that the file is malformed
      */
     public static Outcome attempt(long size, Bytes bytes) {
-        return new Attempt(size, bytes).run();
+        return new Attempt(size, bytes, false).run();
     }
 
     // Thrown when a range is not at hand; the attempt then reports every range it found missing.
@@ -132,15 +144,17 @@ public final class ElfReader {
     private static final class Attempt {
         private final long size;
         private final Bytes bytes;
+        private final boolean headerOnly;
         private final Set<Range> missing = new LinkedHashSet<>();
         private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
         private boolean is64;
         private long strOff;
         private long strSize = -1;
 
-        Attempt(long size, Bytes bytes) {
+        Attempt(long size, Bytes bytes, boolean headerOnly) {
             this.size = size;
             this.bytes = bytes;
+            this.headerOnly = headerOnly;
         }
 
         Outcome run() {
@@ -185,7 +199,7 @@ public final class ElfReader {
             int phentsize = u16(h, is64 ? 54 : 42);
             int phnum = u16(h, is64 ? 56 : 44);
             List<String> none = List.of();
-            if (phnum == 0) { // a relocatable object: nothing for the loader
+            if (phnum == 0 || headerOnly) { // a relocatable object: nothing for the loader
                 return new ElfFile(bits, data == 1, type, machine, null, none, none, none, List.of());
             }
             if (phnum == 0xffff) {

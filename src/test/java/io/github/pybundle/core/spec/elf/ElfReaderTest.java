@@ -60,6 +60,16 @@ class ElfReaderTest {
     }
 
     @Test
+    void identify_readsTheHeaderOnly() {
+        byte[] head = Arrays.copyOf(ElfBuilder.sharedObject().machine(ElfBuilder.EM_AARCH64).needed("libc.so.6")
+                .build(), 64);
+        ElfFile f = ElfReader.identify(head);
+        assertEquals("aarch64", f.describe());
+        assertEquals(List.of(), f.needed());
+        assertThrows(InvalidElfException.class, () -> ElfReader.identify(Arrays.copyOf(head, 40)));
+    }
+
+    @Test
     void read_staticExecutableNeedsNothing() {
         ElfFile f = ElfReader.read(ElfBuilder.sharedObject().type(ElfFile.ET_EXEC).statik().build());
         assertEquals(List.of(), f.needed());
