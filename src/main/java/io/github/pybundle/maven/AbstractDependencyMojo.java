@@ -166,9 +166,10 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
      * when there are dependencies), {@code <pythonFullVersion>}, {@code <implementation>}, {@code <abis>},
      * {@code <platforms>} (default manylinux2014_x86_64), {@code <markerEnvironment>}, {@code <provided>} (packages the
      * cluster has, name==version), {@code <sparkProvided>} (pyspark and py4j come with Spark; default true),
-     * {@code <interpreter>} (the nodes' Python command, default python3), and {@code <pythonArchive>} with
+     * {@code <interpreter>} (the nodes' Python command, default python3), {@code <pythonArchive>} with
      * {@code <pythonArchiveSha256>} (a relocatable CPython shipped in the environment archive: a path, an https URL,
-     * or groupId:artifactId:version[:type[:classifier]]).
+     * or groupId:artifactId:version[:type[:classifier]]), and {@code <allowNativeMismatch>} (packages whose native
+     * code may need more than the platform provides: a warning instead of an error).
      *
      * @since 0.1.0
      */
@@ -228,7 +229,7 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
         return new TargetRequest(new Target.Spec(t.pythonVersion, t.pythonFullVersion, t.implementation, t.abis,
                 t.platforms, t.markerEnvironment), t.environmentFile == null ? null : t.environmentFile.toPath(),
                 t.provided, t.sparkProvided, t.interpreter, shipsInterpreter() ? PythonArchives.source(t, this)
-                : null);
+                : null, t.allowNativeMismatch);
     }
 
     /** Whether this goal ships {@code <target><pythonArchive>} (then it is resolved). */

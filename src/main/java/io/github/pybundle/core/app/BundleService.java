@@ -29,6 +29,8 @@ import io.github.pybundle.core.spec.dist.WheelFilename;
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.target.Target;
+import io.github.pybundle.core.wheel.NativeCheck;
+import io.github.pybundle.core.wheel.NativeFiles;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelVerifier;
@@ -163,16 +165,19 @@ public final class BundleService {
         // Again: the lock may have been written or re-written just now.
         String fingerprint = fingerprint(r, declared, target, interpreter, mavenWheels, shippedSha);
         Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
-        // Which wheels were checked (RECORD, CRC-32, deflate streams): cache entries across builds, others in this one.
-        WheelVerifier.Memo checked = config == null ? WheelVerifier.Memo.none()
+        if (target == null && !mavenWheels.isEmpty()) {
+            target = dr.target().target(); // the environment archive needs the target when a Maven wheel is native
+        }
+        // Which wheels were checked (RECORD, CRC-32, deflate streams, ELF files read): cache entries across builds,
+        // others in this one. Their native code is checked against the target's platform on every build.
+        WheelVerifier.Memo checked = config == null ? WheelVerifier.Memo.inMemory()
                 : WheelVerifier.Memo.inCache(config.cacheRoot());
-        WheelChecks checks = new WheelChecks(checked, r.maxInflatedWheel(), r.maxInflatedBundle(), listener);
+        WheelChecks checks = new WheelChecks(checked, r.maxInflatedWheel(), r.maxInflatedBundle(), listener,
+                target == null ? NativeCheck.none() : NativeCheck.of(target.platforms(), target.major(),
+                        target.minor(), dr.target().nativeMismatchAllowed()));
         List<Path> wheels = new ArrayList<>(mavenWheels);
         if (lock != null) {
             wheels.addAll(download(locked, lock, dr.lockFile(), config, checks));
-        }
-        if (target == null && !mavenWheels.isEmpty()) {
-            target = dr.target().target(); // the environment archive needs the target when a Maven wheel is native
         }
         ProjectPackager.EnvironmentSpec environment = target == null ? null
                 : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format(),
@@ -186,7 +191,7 @@ public final class BundleService {
         listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
                 + BuildListener.count(packages.size(), "Python package") + ")");
         BundleFingerprint.record(state, fingerprint);
-        summary(result, dr.target().providedPackages(), r.excludes(), r.spark().jars());
+        summary(result, wheels, checked, dr.target().providedPackages(), r.excludes(), r.spark().jars());
         runHint(state, r.spark().master());
         return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, result.sparkApp(),
                 false);
@@ -236,6 +241,7 @@ public final class BundleService {
                 + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()), "lock-inputs="
                 + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
+                "allow-native-mismatch=" + r.dependencies().target().nativeMismatchAllowed(),
                 "sbom=" + r.subject().purl(), "python-archive=" + shippedSha));
     }
 
@@ -325,24 +331,33 @@ public final class BundleService {
         return new Pylock(lock.environments(), lock.requiresPython(), lock.createdBy(), kept, lock.inputs());
     }
 
-    private void summary(ProjectPackager.BundleResult r, Map<String, String> provided, List<String> excludes,
-                         List<String> jars) throws IOException {
+    // One row per wheel: its size, pure or native, where it went, and the highest glibc its native files need.
+    private void summary(ProjectPackager.BundleResult r, List<Path> wheels, WheelVerifier.Memo checked,
+                         Map<String, String> provided, List<String> excludes, List<String> jars) throws IOException {
         if (r.placements().isEmpty() && excludes.isEmpty() && jars.isEmpty()) {
             return;
         }
-        String row = "%-58s %10s  %-6s  %s";
-        listener.log(Level.INFO, String.format(row, "Wheel", "Size", "Kind", "Placed in"));
+        Map<String, Path> byName = new java.util.HashMap<>();
+        wheels.forEach(w -> byName.put(w.getFileName().toString(), w));
+        String row = "%-58s %10s  %-6s  %-19s  %s";
+        listener.log(Level.INFO, String.format(row, "Wheel", "Size", "Kind", "Placed in", "Needs").stripTrailing());
         for (ProjectPackager.Placement p : r.placements()) {
+            Path file = byName.get(p.wheel());
+            NativeFiles natives = file == null ? null : checked.recall(file);
+            String glibc = natives == null ? null : natives.highestGlibc();
             listener.log(Level.INFO, String.format(row, p.wheel(), Downloader.humanSize(p.size()),
-                    p.pure() ? "pure" : "native", p.placedIn()));
+                    p.pure() ? "pure" : "native", p.placedIn(), glibc == null ? "-" : "glibc " + glibc)
+                    .stripTrailing());
         }
         provided.forEach((name, version) -> listener.log(Level.INFO, String.format(row,
-                name + (version.isEmpty() ? "" : " " + version), "-", "-", "provided by the cluster")));
-        excludes.forEach(e -> listener.log(Level.INFO, String.format(row, e, "-", "-", "excluded")));
+                name + (version.isEmpty() ? "" : " " + version), "-", "-", "provided by the cluster", "")
+                .stripTrailing()));
+        excludes.forEach(e -> listener.log(Level.INFO, String.format(row, e, "-", "-", "excluded", "")
+                .stripTrailing()));
         for (String jar : jars) {
             Path p = Path.of(jar);
             listener.log(Level.INFO, String.format(row, p.getFileName(), Downloader.humanSize(Files.size(p)), "jar",
-                    "--jars"));
+                    "--jars", "").stripTrailing());
         }
         String outputs = r.pyFilesZip().getFileName() + " (" + Downloader.humanSize(Files.size(r.pyFilesZip()))
                 + ")" + (r.environmentArchive() == null ? "" : ", " + r.environmentArchive().getFileName() + " ("

@@ -1,7 +1,9 @@
 package io.github.pybundle.core.app;
 
+import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.probe.ClusterProbe;
+import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.target.Target;
 import java.io.IOException;
@@ -19,12 +21,38 @@ import java.util.TreeMap;
  * @param sparkProvided whether pyspark and py4j come with Spark
  * @param interpreter the cluster's interpreter command, or null for {@code python3}
  * @param pythonArchive the interpreter to ship in the environment archive, or null
+ * @param allowNativeMismatch packages whose native code may need more than the target provides (a warning, not an
+ *     error)
  */
 public record TargetRequest(Target.Spec spec, Path environmentFile, List<String> provided, boolean sparkProvided,
-                            String interpreter, PythonArchive.Source pythonArchive) {
+                            String interpreter, PythonArchive.Source pythonArchive, List<String> allowNativeMismatch) {
     public TargetRequest {
         provided = provided == null ? List.of() : List.copyOf(provided);
         spec = spec != null ? spec : new Target.Spec(null, null, null, List.of(), List.of(), null);
+        allowNativeMismatch = allowNativeMismatch == null ? List.of() : List.copyOf(allowNativeMismatch);
+    }
+
+    /** A target whose native code must match (no {@code allowNativeMismatch}). */
+    public TargetRequest(Target.Spec spec, Path environmentFile, List<String> provided, boolean sparkProvided,
+                         String interpreter, PythonArchive.Source pythonArchive) {
+        this(spec, environmentFile, provided, sparkProvided, interpreter, pythonArchive, List.of());
+    }
+
+    /**
+     * The packages of {@link #allowNativeMismatch()}, normalized.
+     *
+     * @throws InvalidConfigurationException when one is not a valid project name
+     */
+    public List<String> nativeMismatchAllowed() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String n : allowNativeMismatch) {
+            if (n == null || !ProjectName.isValid(n.strip())) {
+                throw new InvalidConfigurationException("target", n, "{@target.allowNativeMismatch} entry '" + n
+                        + "' is not a package name", "name the package as in the requirements, e.g. numpy");
+            }
+            out.add(ProjectName.normalize(n.strip()));
+        }
+        return out;
     }
 
     /** Whether the user described a target at all (a Python version or a probe's output). */
