@@ -35,6 +35,7 @@ public final class ElfBuilder {
     private final Map<String, List<String>> versions = new LinkedHashMap<>();
     private int padding;
     private boolean dynamicFirst;
+    private int stringTablePadding;
     private int dynstrOffset;
     private int verneedOffset = -1;
     private int dynamicOffset;
@@ -106,6 +107,12 @@ public final class ElfBuilder {
         return this;
     }
 
+    /** {@code bytes} zero bytes at the end of the dynamic string table (a big library's table of symbol names). */
+    public ElfBuilder stringTablePadding(int bytes) {
+        this.stringTablePadding = bytes;
+        return this;
+    }
+
     /** The dynamic section right after the program headers, before the string table and version needs. */
     public ElfBuilder dynamicFirst() {
         this.dynamicFirst = true;
@@ -170,7 +177,7 @@ public final class ElfBuilder {
                         .putInt(dynstr.add(name)).putInt(j + 1 < cnt ? 16 : 0);
             }
         }
-        byte[] strings = dynstr.bytes();
+        byte[] strings = java.util.Arrays.copyOf(dynstr.bytes(), dynstr.bytes().length + stringTablePadding);
         int dynEntry = is64 ? 16 : 8;
         int dynCount = dyn.size() + 2 + (versions.isEmpty() ? 0 : 2) + 1;
         int dynSize = dynEntry * dynCount;

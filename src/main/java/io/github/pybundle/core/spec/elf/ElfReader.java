@@ -326,7 +326,7 @@ public final class ElfReader {
             List<ElfFile.VersionNeed> needs = new ArrayList<>();
             int versions = 0;
             for (int i = 0; i < count; i++) {
-                ByteBuffer vn = record(at, "version need entry " + i);
+                ByteBuffer vn = record(at, i == 0, "version need entry " + i);
                 if (vn == null) {
                     break; // the rest of the chain is found from this entry
                 }
@@ -339,7 +339,7 @@ public final class ElfReader {
                 List<String> names = new ArrayList<>();
                 long a = at + u32(vn, 8);
                 for (int j = 0; j < cnt; j++) {
-                    ByteBuffer aux = record(a, "version " + j + " of version need entry " + i);
+                    ByteBuffer aux = record(a, false, "version " + j + " of version need entry " + i);
                     if (aux == null) {
                         break;
                     }
@@ -362,15 +362,16 @@ public final class ElfReader {
             return needs;
         }
 
-        // A 16-byte version record, or null when not at hand (then the window from it is missing).
-        private ByteBuffer record(long off, String what) {
+        // A 16-byte version record, or null when not at hand: then the table's first window is missing when it is
+        // the first record (the whole chain usually lies in it), else the record alone.
+        private ByteBuffer record(long off, boolean first, String what) {
             if (off < 0 || off > size - 16) {
                 throw invalid("has " + what + " at offset " + off + ", beyond the end of the file (" + size
                         + " bytes)");
             }
             ByteBuffer b = bytes.get(off, 16);
             if (b == null) {
-                missing.add(new Range(off, (int) Math.min(VERNEED_WINDOW, size - off)));
+                missing.add(new Range(off, first ? (int) Math.min(VERNEED_WINDOW, size - off) : 16));
                 return null;
             }
             return b.order(order);

@@ -24,6 +24,8 @@ public final class ElfStream {
     /** The prefix the first pass keeps by default: 4 MiB. */
     public static final int DEFAULT_PREFIX = 4 << 20;
     private static final int MAX_PASSES = 8;
+    // What the reader may ask to keep beyond the prefix: its largest string table, tables and name windows fit.
+    private static final long MAX_KEPT = 64L << 20;
 
     private final long size;
     private final TreeMap<Long, List<byte[]>> kept = new TreeMap<>();
@@ -31,6 +33,7 @@ public final class ElfStream {
     private final List<ElfReader.Range> late = new ArrayList<>();
     private long position;
     private int pass = 1;
+    private long asked; // bytes asked for beyond the prefix, in all passes
 
     // A range being filled during a pass.
     private static final class Pending {
@@ -114,7 +117,7 @@ public final class ElfStream {
         }
         late.clear();
         for (ElfReader.Range r : ((ElfReader.Needs) o).ranges()) {
-            pending.add(new Pending(r));
+            pending.add(pending(r));
         }
         position = 0;
         return null;
@@ -129,12 +132,21 @@ public final class ElfStream {
                     continue;
                 }
                 if (r.offset() >= start) {
-                    pending.add(new Pending(r));
+                    pending.add(pending(r));
                 } else {
                     late.add(r);
                 }
             }
         }
+    }
+
+    // A range to fill, within the budget: a file cannot make the reader hold more than MAX_KEPT bytes.
+    private Pending pending(ElfReader.Range r) {
+        asked += r.length();
+        if (asked > MAX_KEPT) {
+            throw new InvalidElfException("points to more than " + (MAX_KEPT >> 20) + " MiB of tables and names");
+        }
+        return new Pending(r);
     }
 
     private void keep(long offset, byte[] bytes) {

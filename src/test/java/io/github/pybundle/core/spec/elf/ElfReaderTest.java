@@ -110,6 +110,19 @@ class ElfReaderTest {
         assertEquals(2, passes[0], "without the tables in the prefix, one more pass reads them");
     }
 
+    // A string table over 16 MiB is asked for name by name, not whole: the dynamic section first, then 17 MB of it.
+    @Test
+    void stream_readsAHugeStringTableNameByName() {
+        byte[] file = extension().dynamicFirst().stringTablePadding(17 << 20).build();
+        ElfFile whole = ElfReader.read(file);
+        assertEquals(List.of("libfoo.so.3", "libstdc++.so.6", "libc.so.6"), whole.needed());
+        int[] passes = new int[1];
+        assertEquals(whole, streamed(file, 4096, 65536, passes));
+        // The needed libraries' names are kept on the way (after the dynamic section); the version names, found in
+        // the version records after the 17 MB table, take a second pass that stops at them.
+        assertEquals(2, passes[0]);
+    }
+
     static ElfFile streamed(byte[] file, int prefix, int chunk) {
         return streamed(file, prefix, chunk, new int[1]);
     }
