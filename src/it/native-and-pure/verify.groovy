@@ -24,11 +24,12 @@ assert p.waitFor() == 0 : out
 assert out == 'pandas numpy pyarrow sklearn True\n'
 
 def log = new File(basedir, 'build.log').text
-// The summary table: Package, Version, Size, Kind, Placed in, File (columns as wide as their widest cell).
-assert log =~ /\[INFO\] pandas +\S+ +[0-9.]+ MB  native  environment archive +pandas-[^ ]+-cp311-cp311-manylinux[^ ]+\.whl\n/
+// The summary table: Package, Version, Size, Kind, Placed in, Needs (the highest glibc the wheel's native code needs;
+// manylinux2014, the default target, provides 2.17; blank for pure wheels), File; columns as wide as their widest cell.
+assert log =~ /\[INFO\] pandas +\S+ +[0-9.]+ MB  native  environment archive +glibc 2\.1[0-7] +pandas-[^ ]+-cp311-cp311-manylinux[^ ]+\.whl\n/
 assert log =~ /\[INFO\] python-dateutil +\S+ +[0-9.]+ kB  pure    py-files zip +python_dateutil-[^ ]+-py[^ ]+\.whl\n/
 assert log.contains('[INFO] Outputs: native-and-pure-1.0.0-pyfiles.zip (')
-assert log =~ /\[INFO\] pyarrow +\S+ +[0-9.]+ MB  native  environment archive +pyarrow-[^ ]+\.whl\n/
+assert log =~ /\[INFO\] pyarrow +\S+ +[0-9.]+ MB  native  environment archive +glibc 2\.\d+ +pyarrow-[^ ]+\.whl\n/
 // The second build neither re-locked nor rebuilt: the lock written by the first is unchanged, so is the bundle.
 assert log.count("[INFO] Locked ${new File(basedir, 'pylock.toml').path} (") == 1
 assert log.contains('[INFO] Bundle unchanged since the last build (same lock, sources and settings): reusing'

@@ -173,7 +173,9 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
      * cluster profile ({@code mvn pybundle:profiles} lists them) or from a probe.py output ending in {@code .json};
      * explicit elements replace the profile's values and {@code <provided>} entries are added to its own.
      * {@code <environmentFile>} (a probe.py output: the whole target, its installed packages provided) and
-     * {@code <ignoreProvidedFromProbe>} (since 0.2.0: names of packages the probe found that are bundled all the same).
+     * {@code <ignoreProvidedFromProbe>} (since 0.2.0: names of packages the probe found that are bundled all the same),
+     * and {@code <allowNativeMismatch>} (since 0.2.0: packages whose native code may need more than the platform
+     * provides: a warning instead of an error).
      *
      * @since 0.1.0
      */
@@ -233,13 +235,13 @@ public abstract class AbstractDependencyMojo extends AbstractPyBundleMojo {
         return new TargetRequest(new Target.Spec(t.pythonVersion, t.pythonFullVersion, t.implementation, t.abis,
                 t.platforms, t.markerEnvironment), t.environmentFile == null ? null : t.environmentFile.toPath(),
                 t.provided, t.sparkProvided, t.interpreter, shipsInterpreter() ? PythonArchives.source(t, this)
-                : null, profile(t.profile), t.ignoreProvidedFromProbe);
+                : null, profile(t.profile), t.ignoreProvidedFromProbe, t.allowNativeMismatch);
     }
 
     /** The Spark version the built-in {@code <target><profile>} documents, or null. */
     protected String profileSparkVersion() {
         return target == null ? null : new TargetRequest(null, null, null, true, null, null, target.profile,
-                List.of()).sparkVersion();
+                List.of(), List.of()).sparkVersion();
     }
 
     /** The profile as the core takes it: a probe output's path resolved against the project, else the name. */

@@ -39,6 +39,11 @@ public class TargetConfig {
     String pythonArchive;
     /** The sha256 of pythonArchive: required for a URL, checked when given for a file or artifact. */
     String pythonArchiveSha256;
+    /**
+     * Packages whose native code may need more than the target's platform provides (a newer glibc, a library the
+     * nodes lack): a warning instead of an error, after checking by hand that the nodes can load it.
+     */
+    List<String> allowNativeMismatch = new ArrayList<>();
     /** Whether pyspark and py4j come with Spark (default true). */
     boolean sparkProvided = true;
 }

@@ -40,6 +40,12 @@ public final class CraftedWheel {
         return this;
     }
 
+    /** An entry with binary content (an ELF file built by {@link ElfBuilder}, say). */
+    public CraftedWheel file(String entry, byte[] content) {
+        entries.put(entry, content.clone());
+        return this;
+    }
+
     public CraftedWheel wheelFile(String text) {
         this.wheelFile = text;
         return this;

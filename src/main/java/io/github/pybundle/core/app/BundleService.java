@@ -29,6 +29,8 @@ import io.github.pybundle.core.spec.dist.WheelFilename;
 import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.target.Target;
+import io.github.pybundle.core.wheel.NativeCheck;
+import io.github.pybundle.core.wheel.NativeFiles;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelVerifier;
@@ -167,16 +169,19 @@ public final class BundleService {
         // Again: the lock may have been written or re-written just now.
         String fingerprint = fingerprint(r, declared, target, interpreter, mavenWheels, shippedSha);
         Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
-        // Which wheels were checked (RECORD, CRC-32, deflate streams): cache entries across builds, others in this one.
-        WheelVerifier.Memo checked = config == null ? WheelVerifier.Memo.none()
+        if (target == null && !mavenWheels.isEmpty()) {
+            target = dr.target().target(); // the environment archive needs the target when a Maven wheel is native
+        }
+        // Which wheels were checked (RECORD, CRC-32, deflate streams, ELF files read): cache entries across builds,
+        // others in this one. Their native code is checked against the target's platform on every build.
+        WheelVerifier.Memo checked = config == null ? WheelVerifier.Memo.inMemory()
                 : WheelVerifier.Memo.inCache(config.cacheRoot());
-        WheelChecks checks = new WheelChecks(checked, r.maxInflatedWheel(), r.maxInflatedBundle(), listener);
+        WheelChecks checks = new WheelChecks(checked, r.maxInflatedWheel(), r.maxInflatedBundle(), listener,
+                target == null ? NativeCheck.none() : NativeCheck.of(target.platforms(), target.major(),
+                        target.minor(), dr.target().nativeMismatchAllowed()));
         List<Path> wheels = new ArrayList<>(mavenWheels);
         if (lock != null) {
             wheels.addAll(download(locked, lock, dr.lockFile(), config, checks));
-        }
-        if (target == null && !mavenWheels.isEmpty()) {
-            target = dr.target().target(); // the environment archive needs the target when a Maven wheel is native
         }
         ProjectPackager.EnvironmentSpec environment = target == null ? null
                 : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format(),
@@ -190,7 +195,7 @@ public final class BundleService {
         listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
                 + BuildListener.count(packages.size(), "Python package") + ")");
         BundleFingerprint.record(state, fingerprint);
-        summary(result, dr.target().providedPackages(), r.excludes(), r.spark().jars());
+        summary(result, wheels, checked, dr.target().providedPackages(), r.excludes(), r.spark().jars());
         runHint(state, r.spark().master());
         return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, result.sparkApp(),
                 false);
@@ -240,6 +245,7 @@ public final class BundleService {
                 + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()), "lock-inputs="
                 + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
+                "allow-native-mismatch=" + r.dependencies().target().nativeMismatchAllowed(),
                 "sbom=" + r.subject().purl(), "python-archive=" + shippedSha));
     }
 
@@ -329,16 +335,23 @@ public final class BundleService {
         return new Pylock(lock.environments(), lock.requiresPython(), lock.createdBy(), kept, lock.inputs());
     }
 
-    private void summary(ProjectPackager.BundleResult r, Map<String, String> provided, List<String> excludes,
-                         List<String> jars) throws IOException {
+    // One row per wheel: its size, pure or native, where it went, and the highest glibc its native files need.
+    private void summary(ProjectPackager.BundleResult r, List<Path> wheels, WheelVerifier.Memo checked,
+                         Map<String, String> provided, List<String> excludes, List<String> jars) throws IOException {
         // Without any dependency, JAR or package the cluster provides beyond Spark's own, there is nothing to show.
         if (r.placements().isEmpty() && excludes.isEmpty() && jars.isEmpty()
                 && Locker.SPARK_PROVIDED.containsAll(provided.keySet())) {
             return;
         }
+        Map<String, Path> byName = new java.util.HashMap<>();
+        wheels.forEach(w -> byName.put(w.getFileName().toString(), w));
         List<ContentsTable.Row> rows = new ArrayList<>();
         for (ProjectPackager.Placement p : r.placements()) {
-            rows.add(ContentsTable.wheel(p.wheel(), p.size(), p.pure(), p.placedIn()));
+            Path file = byName.get(p.wheel());
+            NativeFiles natives = file == null ? null : checked.recall(file);
+            String glibc = natives == null ? null : natives.highestGlibc();
+            rows.add(ContentsTable.wheel(p.wheel(), p.size(), p.pure(), p.placedIn()).needing(glibc == null ? null
+                    : "glibc " + glibc));
         }
         provided.forEach((name, version) -> rows.add(ContentsTable.provided(name, version)));
         excludes.forEach(e -> rows.add(ContentsTable.excluded(e, null)));

@@ -30,9 +30,20 @@ final class ContentsTable {
      * @param kind pure, native, jar, interpreter, or null
      * @param placedIn where it went ({@link #PY_FILES_ZIP}, {@link #ENVIRONMENT_ARCHIVE}, {@link #PROVIDED}...)
      * @param file the file it came from (the wheel), or null
+     * @param needs what its native code needs of the nodes (e.g. {@code glibc 2.17}), or null
      */
-    record Row(String name, String version, long size, String kind, String placedIn, String file) {
+    record Row(String name, String version, long size, String kind, String placedIn, String file, String needs) {
+        Row(String name, String version, long size, String kind, String placedIn, String file) {
+            this(name, version, size, kind, placedIn, file, null);
+        }
+
+        /** This row, with what its native code needs. */
+        Row needing(String what) {
+            return new Row(name, version, size, kind, placedIn, file, what);
+        }
     }
+
+    private static final Column<Row> NEEDS = Column.left("Needs", Row::needs); // blank where nothing native was read
 
     private static final List<Column<Row>> COLUMNS = List.of(
             Column.left("Package", Row::name),
@@ -40,14 +51,16 @@ final class ContentsTable {
             Column.right("Size", r -> r.size() < 0 ? "-" : Downloader.humanSize(r.size())),
             Column.left("Kind", r -> dash(r.kind())),
             Column.left("Placed in", Row::placedIn),
+            NEEDS,
             Column.left("File", Row::file));
 
     private ContentsTable() {
     }
 
-    /** The header and one line per row, aligned. */
+    /** The header and one line per row, aligned; the Needs column only when a row has native code read. */
     static List<String> lines(List<Row> rows) {
-        return new TextTable<>(COLUMNS).lines(rows);
+        boolean needs = rows.stream().anyMatch(r -> r.needs() != null);
+        return new TextTable<>(needs ? COLUMNS : COLUMNS.stream().filter(c -> c != NEEDS).toList()).lines(rows);
     }
 
     /** A wheel that went into the bundle, named and versioned by its file name. */

@@ -36,10 +36,12 @@ import java.util.TreeMap;
  * @param pythonArchive the interpreter to ship in the environment archive, or null
  * @param profile a built-in profile's name or a probe output's path, or null
  * @param ignoreProvidedFromProbe names of packages the probe found installed that are bundled all the same
+ * @param allowNativeMismatch packages whose native code may need more than the target provides (a warning, not an
+ *     error)
  */
 public record TargetRequest(Target.Spec spec, Path environmentFile, List<String> provided, boolean sparkProvided,
                             String interpreter, PythonArchive.Source pythonArchive, String profile,
-                            List<String> ignoreProvidedFromProbe) {
+                            List<String> ignoreProvidedFromProbe, List<String> allowNativeMismatch) {
     /** Above this many, the packages a probe makes provided are counted at info level and listed at debug level. */
     static final int LISTED_AT_INFO = 20;
 
@@ -49,12 +51,13 @@ public record TargetRequest(Target.Spec spec, Path environmentFile, List<String>
         profile = profile == null || profile.isBlank() ? null : profile.strip();
         ignoreProvidedFromProbe = ignoreProvidedFromProbe == null ? List.of() : ignoreProvidedFromProbe.stream()
                 .filter(n -> n != null && !n.isBlank()).map(String::strip).toList();
+        allowNativeMismatch = allowNativeMismatch == null ? List.of() : List.copyOf(allowNativeMismatch);
     }
 
     /** A request without a profile, taking every package a probe found as provided. */
     public TargetRequest(Target.Spec spec, Path environmentFile, List<String> provided, boolean sparkProvided,
                          String interpreter, PythonArchive.Source pythonArchive) {
-        this(spec, environmentFile, provided, sparkProvided, interpreter, pythonArchive, null, List.of());
+        this(spec, environmentFile, provided, sparkProvided, interpreter, pythonArchive, null, List.of(), List.of());
     }
 
     /** Whether a profile names a probe's output rather than a built-in profile. */
@@ -173,6 +176,23 @@ public record TargetRequest(Target.Spec spec, Path environmentFile, List<String>
             names.add(ProjectName.normalize(n));
         }
         return names;
+    }
+
+    /**
+     * The packages of {@link #allowNativeMismatch()}, normalized.
+     *
+     * @throws InvalidConfigurationException when one is not a valid project name
+     */
+    public List<String> nativeMismatchAllowed() {
+        List<String> out = new ArrayList<>();
+        for (String n : allowNativeMismatch) {
+            if (n == null || !ProjectName.isValid(n.strip())) {
+                throw new InvalidConfigurationException("target", n, "{@target.allowNativeMismatch} entry '" + n
+                        + "' is not a package name", "name the package as in the requirements, e.g. numpy");
+            }
+            out.add(ProjectName.normalize(n.strip()));
+        }
+        return out;
     }
 
     /** The built-in profile named, or null (none, or a probe output's path). */

@@ -17,8 +17,11 @@ public enum CacheBucket {
     /** Interpreter archives downloaded by URL ({@code <target><pythonArchive>}): {@code sha256/<hex>/<file name>}. */
     INTERPRETERS("interpreters");
 
-    /** The marker beside a cached wheel that the wheel checks passed; a new set of checks gets a new suffix. */
-    public static final String CHECKED_MARKER = ".checked-v1";
+    /**
+     * The marker beside a cached wheel that the wheel checks passed, holding what its native files need; a new set of
+     * checks or a new content gets a new suffix (v2: the ELF files read, so v1 markers do not skip that reading).
+     */
+    public static final String CHECKED_MARKER = ".checked-v2";
 
     private final String directory;
 

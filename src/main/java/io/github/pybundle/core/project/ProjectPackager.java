@@ -53,7 +53,7 @@ public final class ProjectPackager {
     /** A packager that checks wheels as {@code checks} says (its listener is replaced by this packager's). */
     public ProjectPackager(BuildListener listener, WheelChecks checks) {
         this.listener = listener;
-        this.checks = new WheelChecks(checks.memo(), checks.maxInflatedWheel(), checks.maxInflatedArchive(), listener);
+        this.checks = checks.withListener(listener);
     }
 
     /**

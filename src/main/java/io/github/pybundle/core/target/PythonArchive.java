@@ -13,6 +13,10 @@ import io.github.pybundle.core.net.HttpFetcher;
 import io.github.pybundle.core.net.NetworkSettings;
 import io.github.pybundle.core.net.Secrets;
 import io.github.pybundle.core.spec.dist.Digests;
+import io.github.pybundle.core.spec.elf.ElfFile;
+import io.github.pybundle.core.spec.elf.ElfMachine;
+import io.github.pybundle.core.spec.elf.ElfReader;
+import io.github.pybundle.core.spec.elf.InvalidElfException;
 import io.github.pybundle.core.wheel.WheelEntries;
 import java.io.IOException;
 import java.io.InputStream;
@@ -245,7 +249,7 @@ public final class PythonArchive {
                     } else if (name.equals("python/build-details.json")) {
                         details = json(in, location, name);
                     } else if (name.startsWith("python/bin/python")) {
-                        binHeaders.put(name, in.readNBytes(20));
+                        binHeaders.put(name, in.readNBytes(64));
                     }
                 }
             }
@@ -411,38 +415,28 @@ public final class PythonArchive {
         }
     }
 
-    // ELF e_machine values of the architectures manylinux names, with their class (32/64 bits) and byte order.
-    private record Machine(int code, int bits, boolean littleEndian) {
-    }
-
-    private static final Map<String, Machine> MACHINES = Map.of("x86_64", new Machine(62, 64, true),
-            "i686", new Machine(3, 32, true), "aarch64", new Machine(183, 64, true),
-            "armv7l", new Machine(40, 32, true), "ppc64le", new Machine(21, 64, true),
-            "ppc64", new Machine(21, 64, false), "s390x", new Machine(22, 64, false),
-            "riscv64", new Machine(243, 64, true), "loongarch64", new Machine(258, 64, true));
-
     private static void checkMachine(byte[] h, Target target, String location, String executable) {
         String arch = io.github.pybundle.core.spec.tags.PlatformTags.linuxArchitecture(target.platforms().get(0));
-        Machine want = arch == null ? null : MACHINES.get(arch);
+        ElfMachine want = ElfMachine.of(arch);
         if (want == null) {
             throw new InvalidConfigurationException("target", target.platforms().get(0), "{@target.pythonArchive}"
                     + " ships a Linux interpreter, but the target's platform is " + target.platforms().get(0),
                     "Spark clusters run Linux: use a manylinux or musllinux platform tag in {@target.platforms}");
         }
-        if (h.length < 20 || h[0] != 0x7f || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') {
+        if (!ElfReader.isElf(h, 0, h.length)) {
             throw bad(location, "has " + executable + ", which is not a Linux (ELF) executable: an archive for"
                     + " another operating system?");
         }
-        int bits = h[4] == 2 ? 64 : 32;
-        boolean little = h[5] == 1;
-        int code = little ? (h[18] & 0xff) | (h[19] & 0xff) << 8 : (h[19] & 0xff) | (h[18] & 0xff) << 8;
-        if (code != want.code() || bits != want.bits() || little != want.littleEndian()) {
-            String found = MACHINES.entrySet().stream().filter(m -> m.getValue().code() == code
-                    && m.getValue().bits() == bits && m.getValue().littleEndian() == little).map(Map.Entry::getKey)
-                    .findFirst().orElse("ELF machine " + code);
+        ElfFile elf;
+        try {
+            elf = ElfReader.identify(h);
+        } catch (InvalidElfException e) {
+            throw bad(location, "has " + executable + ", an ELF file that " + e.getMessage());
+        }
+        if (!want.matches(elf.machine(), elf.bits(), elf.littleEndian())) {
             throw new InvalidConfigurationException("target", location, "{@target.pythonArchive} " + location
-                    + " is built for " + found + ", but the target's platform " + target.platforms().get(0) + " is "
-                    + arch, "use the " + arch + " archive of the same Python");
+                    + " is built for " + elf.describe() + ", but the target's platform " + target.platforms().get(0)
+                    + " is " + arch, "use the " + arch + " archive of the same Python");
         }
     }
 

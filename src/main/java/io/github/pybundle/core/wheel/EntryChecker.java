@@ -1,5 +1,6 @@
 package io.github.pybundle.core.wheel;
 
+import io.github.pybundle.core.spec.elf.ElfStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -19,6 +20,10 @@ import org.apache.commons.compress.archivers.zip.ZipMethod;
  * exactly where the entry does. The entries of a py-files zip, which has no RECORD, are checked the same way but for
  * RECORD. One checker per thread; its inflater, digests and buffers are reused across entries.
  *
+ * <p>The entries of a wheel that are ELF files (by their content: the ELF magic number) are read on the way, from
+ * the same inflated bytes ({@link ElfCapture}): what they need from the system is in the {@link NativeFiles.File}
+ * that {@link #check(WheelSource, ZipArchiveEntry)} returns.
+ *
  * <p>Only {@link ZipMethod#DEFLATED} and {@link ZipMethod#STORED} entries exist: {@link WheelSource} refuses every
  * other method, so every entry is copied raw.
  */
@@ -32,11 +37,39 @@ final class EntryChecker implements AutoCloseable {
     private String origin; // the archive being checked, for messages
     private String kind;
     private long size; // the content size of the entry checked last
+    private final ElfCapture elf;
+    private boolean capturing;
 
-    /** Reads the stored bytes of {@code e} (stored or deflated) and checks them, and its content against RECORD. */
-    void check(WheelSource wheel, ZipArchiveEntry e) throws IOException {
-        check(wheel.zip(), wheel.filename(), "wheel", e, wheel.recordAlgorithm(e));
+    /** A checker that reads ELF files keeping their first {@link ElfStream#DEFAULT_PREFIX} bytes. */
+    EntryChecker() {
+        this(ElfStream.DEFAULT_PREFIX);
+    }
+
+    /**
+     * A checker that reads ELF files keeping their first {@code elfPrefix} bytes on the first pass, or none when it is
+     * negative (to measure what reading them costs).
+     */
+    EntryChecker(int elfPrefix) {
+        this.elf = elfPrefix < 0 ? null : new ElfCapture(elfPrefix);
+    }
+
+    /**
+     * Reads the stored bytes of {@code e} (stored or deflated) and checks them, and its content against RECORD.
+     *
+     * @return what the entry needs when it is an ELF file, else null
+     */
+    NativeFiles.File check(WheelSource wheel, ZipArchiveEntry e) throws IOException {
+        capturing = elf != null;
+        if (capturing) {
+            elf.begin(e.getSize());
+        }
+        try {
+            check(wheel.zip(), wheel.filename(), "wheel", e, wheel.recordAlgorithm(e));
+        } finally {
+            capturing = false;
+        }
         wheel.verify(e, sha.digest(), size);
+        return elf == null ? null : elf.finish(WheelSource.rawName(e), () -> wheel.zip().getInputStream(e));
     }
 
     /**
@@ -109,6 +142,9 @@ final class EntryChecker implements AutoCloseable {
     private long content(ZipArchiveEntry e, byte[] b, int n, long size) {
         sha.update(b, 0, n);
         crc.update(b, 0, n);
+        if (capturing) {
+            elf.accept(b, 0, n);
+        }
         long total = size + n;
         if (total > WheelSource.MAX_ENTRY || total > e.getSize()) {
             throw bad(e, "it inflates to more than the " + e.getSize() + " bytes its zip header declares");

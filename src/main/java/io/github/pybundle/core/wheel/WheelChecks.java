@@ -11,17 +11,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How an archive builder treats the wheels it receives: which ones were already checked, the zip-bomb limits, and
- * where warnings go.
+ * How an archive builder treats the wheels it receives: which ones were already checked, the zip-bomb limits, where
+ * warnings go, and what the native code in them is checked against.
  *
  * @param memo wheels already checked in full (their RECORD, CRCs and deflate streams)
  * @param maxInflatedWheel the most one wheel may inflate to, in bytes
  * @param maxInflatedArchive the most all wheels of one output (the py-files zip, the environment archive) may
  *     inflate to, in bytes
- * @param listener receives warnings (a newer minor Wheel-Version, case-only name collisions in the zip)
+ * @param listener receives warnings (a newer minor Wheel-Version, case-only name collisions in the zip, native code
+ *     allowed to mismatch the target)
+ * @param nativeCheck what the ELF files of the wheels of one output are checked against
  */
 public record WheelChecks(WheelVerifier.Memo memo, long maxInflatedWheel, long maxInflatedArchive,
-                          BuildListener listener) {
+                          BuildListener listener, NativeCheck nativeCheck) {
     /** The default limit for all the wheels of one output: 32 GiB. */
     public static final long DEFAULT_MAX_INFLATED_ARCHIVE = 32L * 1024 * 1024 * 1024;
     private static final Pattern SIZE = Pattern.compile("(\\d{1,18})\\s*((?i)[kmgt]i?b?|b)?");
@@ -51,7 +53,13 @@ public record WheelChecks(WheelVerifier.Memo memo, long maxInflatedWheel, long m
                 + " as 8GiB, 512MiB or 1024k");
     }
 
-    /** Every wheel checked, default limits, warnings dropped. */
+    /** Checks without a target: native code is read but not checked. */
+    public WheelChecks(WheelVerifier.Memo memo, long maxInflatedWheel, long maxInflatedArchive,
+                       BuildListener listener) {
+        this(memo, maxInflatedWheel, maxInflatedArchive, listener, NativeCheck.none());
+    }
+
+    /** Every wheel checked, default limits, warnings dropped, native code not checked against a target. */
     public static WheelChecks defaults() {
         return new WheelChecks(WheelVerifier.Memo.none(), WheelSource.DEFAULT_MAX_INFLATED,
                 DEFAULT_MAX_INFLATED_ARCHIVE, BuildListener.silent());
@@ -59,7 +67,17 @@ public record WheelChecks(WheelVerifier.Memo memo, long maxInflatedWheel, long m
 
     /** These checks with another memo. */
     public WheelChecks withMemo(WheelVerifier.Memo m) {
-        return new WheelChecks(m, maxInflatedWheel, maxInflatedArchive, listener);
+        return new WheelChecks(m, maxInflatedWheel, maxInflatedArchive, listener, nativeCheck);
+    }
+
+    /** These checks with another listener. */
+    public WheelChecks withListener(BuildListener l) {
+        return new WheelChecks(memo, maxInflatedWheel, maxInflatedArchive, l, nativeCheck);
+    }
+
+    /** These checks with native code checked as {@code check} says. */
+    public WheelChecks withNativeCheck(NativeCheck check) {
+        return new WheelChecks(memo, maxInflatedWheel, maxInflatedArchive, listener, check);
     }
 
     /** Opens a wheel under these limits and passes on its warnings. */

@@ -3,11 +3,16 @@ package io.github.pybundle.core.wheel;
 import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.cache.CacheBucket;
 import io.github.pybundle.core.cache.FileCache;
+import io.github.pybundle.core.spec.elf.ElfStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,41 +24,67 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
  * the side, {@link EntryChecker}), several wheels at once, before the archive copies their compressed bytes
  * without looking at them again.
  *
- * <p>A wheel is checked once per content: a {@link Memo} remembers wheels already checked. The memo of a
- * {@link FileCache} trusts only files inside the cache, whose sha256 the cache checks each time it hands one out, so
- * a remembered file has exactly the bytes that were checked.
+ * <p>A wheel is checked once per content: a {@link Memo} remembers wheels already checked, with what their ELF files
+ * need ({@link NativeFiles}). The memo of a {@link FileCache} trusts only files inside the cache, whose sha256 the
+ * cache checks each time it hands one out, so a remembered file has exactly the bytes that were checked. What the
+ * ELF files need is compared with the target on every build ({@link NativeCheck}): that is cheap, and the target
+ * may change.
  */
 public final class WheelVerifier {
-    /** Remembers which wheels were checked. */
+    /** Remembers which wheels were checked, with what their native files need. */
     public interface Memo {
-        /** Whether {@code wheel} was checked before and has not changed since. */
-        boolean checked(Path wheel);
+        /**
+         * What {@code wheel}'s native files need, when it was checked before and has not changed since; else null.
+         */
+        NativeFiles recall(Path wheel);
 
-        /** Records that {@code wheel} passed. */
-        void remember(Path wheel) throws IOException;
+        /** Whether {@code wheel} was checked before and has not changed since. */
+        default boolean checked(Path wheel) {
+            return recall(wheel) != null;
+        }
+
+        /** Records that {@code wheel} passed, and what its native files need. */
+        void remember(Path wheel, NativeFiles natives) throws IOException;
 
         /** A memo that remembers nothing: every wheel is checked. */
         static Memo none() {
             return new Memo() {
                 @Override
-                public boolean checked(Path wheel) {
-                    return false;
+                public NativeFiles recall(Path wheel) {
+                    return null;
                 }
 
                 @Override
-                public void remember(Path wheel) {
+                public void remember(Path wheel, NativeFiles natives) {
+                }
+            };
+        }
+
+        /** A memo for one build: a wheel checked once is not checked again by the same memo. */
+        static Memo inMemory() {
+            Map<Path, NativeFiles> thisBuild = new ConcurrentHashMap<>();
+            return new Memo() {
+                @Override
+                public NativeFiles recall(Path wheel) {
+                    return thisBuild.get(wheel.toAbsolutePath().normalize());
+                }
+
+                @Override
+                public void remember(Path wheel, NativeFiles natives) {
+                    thisBuild.put(wheel.toAbsolutePath().normalize(), natives);
                 }
             };
         }
 
         /**
          * A memo kept beside the files of a content-addressed cache: a marker file next to each checked wheel, which
-         * later builds see. A file outside the cache can change between builds without notice, so it is remembered
-         * only by this memo object, for one build.
+         * later builds see, holding what its native files need ({@link NativeFiles#toJson()}). A file outside the
+         * cache can change between builds without notice, so it is remembered only by this memo object, for one
+         * build. A marker that cannot be read is as none: the wheel is checked again and the marker rewritten.
          */
         static Memo inCache(Path cacheRoot) {
             Path files = CacheBucket.FILES.in(cacheRoot.toAbsolutePath().normalize());
-            java.util.Set<Path> thisBuild = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Map<Path, NativeFiles> thisBuild = new ConcurrentHashMap<>();
             return new Memo() {
                 private Path marker(Path wheel) {
                     Path w = wheel.toAbsolutePath().normalize();
@@ -61,36 +92,52 @@ public final class WheelVerifier {
                 }
 
                 @Override
-                public boolean checked(Path wheel) {
-                    if (thisBuild.contains(wheel.toAbsolutePath().normalize())) {
-                        return true;
+                public NativeFiles recall(Path wheel) {
+                    Path w = wheel.toAbsolutePath().normalize();
+                    NativeFiles known = thisBuild.get(w);
+                    if (known != null) {
+                        return known;
                     }
                     Path m = marker(wheel);
-                    return m != null && Files.isRegularFile(m);
+                    if (m == null || !Files.isRegularFile(m)) {
+                        return null;
+                    }
+                    try {
+                        NativeFiles read = NativeFiles.fromJson(Files.readString(m));
+                        thisBuild.put(w, read);
+                        return read;
+                    } catch (IOException | RuntimeException unreadable) {
+                        return null;
+                    }
                 }
 
                 @Override
-                public void remember(Path wheel) throws IOException {
-                    thisBuild.add(wheel.toAbsolutePath().normalize());
+                public void remember(Path wheel, NativeFiles natives) throws IOException {
+                    thisBuild.put(wheel.toAbsolutePath().normalize(), natives);
                     Path m = marker(wheel);
                     if (m != null) {
-                        AtomicFile.write(m, t -> Files.writeString(t, "checked\n"));
+                        AtomicFile.write(m, t -> Files.writeString(t, natives.toJson()));
                     }
                 }
             };
         }
     }
 
-
     private WheelVerifier() {
     }
 
-    /** Checks every wheel not remembered by {@code memo}, in parallel; the first failure is thrown. */
+    /**
+     * Checks every wheel not remembered by {@code memo}, in parallel; the first failure is thrown. Native code is read
+     * but not checked against a target.
+     */
     public static void verifyAll(List<Path> wheels, Memo memo) throws IOException {
         verifyAll(wheels, WheelChecks.defaults().withMemo(memo));
     }
 
-    /** Checks every wheel not remembered by {@code checks}' memo, under its limits; the first failure is thrown. */
+    /**
+     * Checks every wheel not remembered by {@code checks}' memo, under its limits; the first failure is thrown. Then
+     * the native code of all of them, as the wheels of one output, against the target ({@link NativeCheck}).
+     */
     public static void verifyAll(List<Path> wheels, WheelChecks checks) throws IOException {
         try (Pending p = start(wheels, checks)) {
             p.await();
@@ -116,39 +163,51 @@ public final class WheelVerifier {
             t.setDaemon(true);
             return t;
         });
-        List<Future<?>> futures = new ArrayList<>();
+        Map<Path, Future<NativeFiles>> futures = new LinkedHashMap<>();
         for (Path w : todo) {
-            futures.add(pool.submit(() -> {
-                verify(w, checks);
-                return null;
-            }));
+            futures.put(w, pool.submit(() -> verify(w, checks)));
         }
-        return new Pending(pool, futures);
+        return new Pending(pool, futures, List.copyOf(wheels), checks);
     }
 
     /** Checks under way; closing without awaiting cancels them. */
     public static final class Pending implements AutoCloseable {
         private final ExecutorService pool;
-        private final List<Future<?>> futures;
+        private final Map<Path, Future<NativeFiles>> futures;
+        private final List<Path> wheels;
+        private final WheelChecks checks;
 
-        private Pending(ExecutorService pool, List<Future<?>> futures) {
+        private Pending(ExecutorService pool, Map<Path, Future<NativeFiles>> futures, List<Path> wheels,
+                        WheelChecks checks) {
             this.pool = pool;
             this.futures = futures;
+            this.wheels = wheels;
+            this.checks = checks;
         }
 
-        /** Waits for every check; throws the first failure (in the order the wheels were submitted). */
+        /**
+         * Waits for every check; throws the first failure (in the order the wheels were submitted). Then checks the
+         * native code of all the wheels, those checked now and those remembered, against the target.
+         */
         public void await() throws IOException {
-            for (Future<?> f : futures) {
+            Map<Path, NativeFiles> natives = new HashMap<>();
+            for (Map.Entry<Path, Future<NativeFiles>> f : futures.entrySet()) {
                 try {
-                    f.get();
+                    natives.put(f.getKey(), f.getValue().get());
                 } catch (ExecutionException e) {
-                    futures.forEach(x -> x.cancel(true));
+                    futures.values().forEach(x -> x.cancel(true));
                     throw rethrow(e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while checking wheels", e);
                 }
             }
+            List<NativeCheck.Wheel> all = new ArrayList<>();
+            for (Path w : wheels) {
+                NativeFiles n = natives.containsKey(w) ? natives.get(w) : checks.memo().recall(w);
+                all.add(new NativeCheck.Wheel(w.getFileName().toString(), n != null ? n : verify(w, checks)));
+            }
+            checks.nativeCheck().check(all, checks.listener());
         }
 
         @Override
@@ -160,33 +219,49 @@ public final class WheelVerifier {
     }
 
     /** Checks one wheel unless {@code memo} remembers it, and remembers it when it passes. */
-    public static void verify(Path wheel, Memo memo) throws IOException {
-        verify(wheel, WheelChecks.defaults().withMemo(memo));
+    public static NativeFiles verify(Path wheel, Memo memo) throws IOException {
+        return verify(wheel, WheelChecks.defaults().withMemo(memo));
     }
 
     /**
      * Checks one wheel under the limits of {@code checks} (the user's zip-bomb limit, not the default) unless its
-     * memo remembers it, and remembers it when it passes.
+     * memo remembers it, and remembers it when it passes. Its native code is read, not checked against the target:
+     * that needs the other wheels of the output ({@link #start}).
+     *
+     * @return what its ELF files need
      */
-    public static void verify(Path wheel, WheelChecks checks) throws IOException {
-        if (!checks.memo().checked(wheel)) {
-            verify(wheel, checks.maxInflatedWheel());
-            checks.memo().remember(wheel);
+    public static NativeFiles verify(Path wheel, WheelChecks checks) throws IOException {
+        NativeFiles known = checks.memo().recall(wheel);
+        if (known != null) {
+            return known;
         }
+        NativeFiles natives = verify(wheel, checks.maxInflatedWheel());
+        checks.memo().remember(wheel, natives);
+        return natives;
     }
 
-    /** Checks every file of one wheel, with the default limit on its inflated size. */
-    public static void verify(Path wheel) throws IOException {
-        verify(wheel, WheelSource.DEFAULT_MAX_INFLATED);
+    /** Checks every file of one wheel, with the default limit on its inflated size; returns what its ELF files need. */
+    public static NativeFiles verify(Path wheel) throws IOException {
+        return verify(wheel, WheelSource.DEFAULT_MAX_INFLATED);
     }
 
-    private static void verify(Path wheel, long maxInflated) throws IOException {
+    private static NativeFiles verify(Path wheel, long maxInflated) throws IOException {
+        return verify(wheel, maxInflated, ElfStream.DEFAULT_PREFIX);
+    }
+
+    // elfPrefix: what the first pass over an ELF file keeps; negative to read no ELF file (to measure the cost).
+    static NativeFiles verify(Path wheel, long maxInflated, int elfPrefix) throws IOException {
+        List<NativeFiles.File> natives = new ArrayList<>();
         try (WheelSource w = WheelSource.open(wheel, maxInflated);
-             EntryChecker checker = new EntryChecker()) {
+             EntryChecker checker = new EntryChecker(elfPrefix)) {
             for (ZipArchiveEntry e : w.files()) {
-                checker.check(w, e); // WheelSource admits stored and deflated entries only
+                NativeFiles.File elf = checker.check(w, e); // WheelSource admits stored and deflated entries only
+                if (elf != null) {
+                    natives.add(elf);
+                }
             }
         }
+        return new NativeFiles(natives);
     }
 
     private static long size(Path p) {

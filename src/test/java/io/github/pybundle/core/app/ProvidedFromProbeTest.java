@@ -49,7 +49,7 @@ class ProvidedFromProbeTest {
     }
 
     private static TargetRequest target(Path probe, List<String> ignore) {
-        return new TargetRequest(null, probe, List.of(), true, null, null, null, ignore);
+        return new TargetRequest(null, probe, List.of(), true, null, null, null, ignore, List.of());
     }
 
     @Test
@@ -60,7 +60,7 @@ class ProvidedFromProbeTest {
         assertEquals(Map.of("py4j", "", "pyspark", "3.5.3", "six", "1.16.0"),
                 target(probe, List.of("NumPy")).providedPackages());
         assertEquals(Map.of("numpy", "1.26.0", "py4j", "", "pyspark", "3.5.3", "six", "1.16.0"),
-                new TargetRequest(null, probe, List.of("numpy==1.26.0"), true, null, null, null, List.of())
+                new TargetRequest(null, probe, List.of("numpy==1.26.0"), true, null, null, null, List.of(), List.of())
                         .providedPackages(), "a declared version wins");
     }
 

@@ -24,7 +24,7 @@ class TargetRequestTest {
 
     private static TargetRequest request(Target.Spec spec, Path environmentFile, List<String> provided,
                                          String profile) {
-        return new TargetRequest(spec, environmentFile, provided, true, null, null, profile, List.of());
+        return new TargetRequest(spec, environmentFile, provided, true, null, null, profile, List.of(), List.of());
     }
 
     @Test
@@ -117,7 +117,7 @@ class TargetRequestTest {
         assertEquals("cp38 / manylinux2014_x86_64", r.target().describe());
         assertEquals("1.24.4", r.providedPackages().get("numpy"));
         assertNull(r.sparkVersion());
-        assertEquals(false, new TargetRequest(NONE, null, List.of(), true, null, null, " ", List.of()).given());
+        assertEquals(false, new TargetRequest(NONE, null, List.of(), true, null, null, " ", List.of(), List.of()).given());
     }
 
     private Path probe(String distributions) throws Exception {

@@ -109,7 +109,7 @@ class WheelVerifierTest {
         WheelVerifier.Memo memo = WheelVerifier.Memo.inCache(cache);
         WheelVerifier.verifyAll(List.of(inside, outside), memo);
         assertTrue(memo.checked(inside), "a cache entry is remembered (the cache re-checks its sha256 on use)");
-        assertTrue(Files.isRegularFile(inside.resolveSibling(inside.getFileName() + ".checked-v1")));
+        assertTrue(Files.isRegularFile(inside.resolveSibling(inside.getFileName() + ".checked-v2")));
         assertTrue(memo.checked(outside), "within one build (one memo), a file checked once is not checked again");
         WheelVerifier.Memo nextBuild = WheelVerifier.Memo.inCache(cache);
         assertTrue(nextBuild.checked(inside), "the marker beside the cache entry outlives the build");
