@@ -105,9 +105,10 @@ public final class FileCache {
      * <p>An entry is hashed when stored, and again on a lookup unless its {@link #VERIFIED} stamp (written beside it
      * when it was last hashed) still records its size and modification time: a warm build then costs a stat per wheel,
      * not a read of hundreds of megabytes. What this gives up: a change of content that keeps the size and the
-     * modification time (which takes deliberate effort by someone who can write the user's cache, who could as well
-     * write the stamp) is no longer seen at lookup. The wheel checks and the archive writers still read every entry
-     * they use.
+     * modification time is no longer seen at lookup, and as the wheel checks remember the contents they passed, such
+     * a file would be bundled. That takes deliberate effort by someone who can write the user's cache, who could as
+     * well write the stamps, the check markers or {@code ~/.m2} (the plugin itself): the cache is trusted as Maven
+     * trusts {@code ~/.m2}.
      */
     public Path lookup(String sha256, String filename) throws IOException {
         Path p = path(sha256, filename);
