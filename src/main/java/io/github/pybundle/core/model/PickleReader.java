@@ -19,9 +19,10 @@ import java.util.Set;
  * small string), the stack and the memo are bounded, and the stream is read once: a malformed pickle is a
  * {@link MalformedPickleException}, never a loop or a large allocation.
  *
- * <p>An uncompressed joblib file writes raw NumPy array bytes after each {@code NumpyArrayWrapper} it builds, outside
- * the opcodes. Once the reader has seen {@code joblib.numpy_pickle.NumpyArrayWrapper}, a byte that is no opcode (or a
- * length that does not fit) ends the reading: the result is what was read up to there, marked partial.
+ * <p>A joblib file writes raw NumPy array bytes after each {@code NumpyArrayWrapper} it builds, outside the opcodes.
+ * Once the reader has seen {@code joblib.numpy_pickle.NumpyArrayWrapper}, the next {@code BUILD} (the wrapper's, or its
+ * dtype's just before), or a byte that is no opcode, or a length that does not fit, ends the reading: the result is
+ * what was read up to there, marked partial. Array bytes are never read as opcodes.
  */
 public final class PickleReader {
     /** The longest string kept; longer ones are skipped (module names and versions are short). */
@@ -64,6 +65,7 @@ public final class PickleReader {
     private final Set<String> modules = new LinkedHashSet<>();
     private final Map<String, Set<String>> values = new HashMap<>();
     private boolean sawNumpyWrapper;
+    private boolean stoppedAtArray;
 
     private PickleReader(InputStream in) {
         this.in = in;
@@ -80,6 +82,9 @@ public final class PickleReader {
                 throw e instanceof MalformedPickleException m ? m
                         : new MalformedPickleException("the pickle ends early, at byte " + r.offset);
             }
+            partial = "read up to joblib's first raw NumPy array, at byte " + r.offset;
+        }
+        if (r.stoppedAtArray) {
             partial = "read up to joblib's first raw NumPy array, at byte " + r.offset;
         }
         return new Contents(r.modules, r.values, partial);
@@ -198,6 +203,10 @@ public final class PickleReader {
                 case 'b' -> { // BUILD: the state is applied to the object below it
                     pop();
                     peek();
+                    if (sawNumpyWrapper) { // joblib's raw array bytes follow the wrapper's BUILD
+                        stoppedAtArray = true;
+                        return;
+                    }
                 }
                 case 'a' -> pop(); // APPEND
                 case 'e', 0x90 -> popMark(); // APPENDS, ADDITEMS

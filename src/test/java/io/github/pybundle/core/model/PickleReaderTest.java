@@ -93,10 +93,15 @@ class PickleReaderTest {
         b.writeBytes("csklearn.linear_model._logistic\nLogisticRegression\n)\u0081}b".getBytes(
                 StandardCharsets.ISO_8859_1));
         b.writeBytes("cjoblib.numpy_pickle\nNumpyArrayWrapper\n)\u0081}b".getBytes(StandardCharsets.ISO_8859_1));
-        b.writeBytes(new byte[] {0, 0, 0, 0, (byte) 0xff, 1, 2, 3}); // the array's raw bytes
+        // The array's raw bytes, which would read as GLOBAL "evil\nmodule\n" if taken for opcodes.
+        b.writeBytes("cevil\nmodule\n.".getBytes(StandardCharsets.ISO_8859_1));
         PickleReader.Contents c = read(b.toByteArray());
         assertEquals(Set.of("sklearn.linear_model._logistic", "joblib.numpy_pickle"), c.modules());
-        assertTrue(c.partial().startsWith("read up to joblib's first raw NumPy array"), c.partial());
+        assertEquals("read up to joblib's first raw NumPy array, at byte 100", c.partial());
+        // Bytes that are no opcode after the wrapper appeared (before its BUILD) end the reading too.
+        byte[] cut = ("\u0080\u0004cjoblib.numpy_pickle\nNumpyArrayWrapper\n\u0000").getBytes(
+                StandardCharsets.ISO_8859_1);
+        assertTrue(read(cut).partial().startsWith("read up to joblib's first raw NumPy array"));
     }
 
     @Test
