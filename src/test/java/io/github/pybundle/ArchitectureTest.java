@@ -56,7 +56,7 @@ class ArchitectureTest {
                 .layer("Io").definedBy("io.github.pybundle.core.archive..", "io.github.pybundle.core.net..")
                 .layer("Cache").definedBy("io.github.pybundle.core.cache..")
                 .layer("Artifacts").definedBy("io.github.pybundle.core.wheel..", "io.github.pybundle.core.source..",
-                        "io.github.pybundle.core.target..")
+                        "io.github.pybundle.core.target..", "io.github.pybundle.core.model..")
                 .layer("Requirements").definedBy("io.github.pybundle.core.requirements..")
                 .layer("Index").definedBy("io.github.pybundle.core.index..")
                 .layer("Resolve").definedBy("io.github.pybundle.core.resolve..")

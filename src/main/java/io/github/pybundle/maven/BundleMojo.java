@@ -83,6 +83,16 @@ public class BundleMojo extends AbstractProjectMojo {
     protected SparkConfig spark;
 
     /**
+     * Model files, or directories of them (every file inside, recursively; hidden ones left out), e.g.
+     * {@code <model>src/main/models</model>}: shipped like {@code <spark><files>} (readable on the driver and the
+     * executors under their file name), and pickle, joblib and skops files are checked against the lock's versions.
+     *
+     * @since 0.2.0
+     */
+    @Parameter
+    protected List<File> models;
+
+    /**
      * The most one dependency wheel may inflate to (zip-bomb guard), e.g. {@code 8GiB}. Every entry's declared size
      * is checked against its content, so a wheel cannot claim less than it holds.
      *
@@ -107,7 +117,8 @@ public class BundleMojo extends AbstractProjectMojo {
                 outputDirectory.toPath(), finalName, timestamp(), ProjectPackager.Layout.parse(layout), format,
                 excludes, sparkSpec(), wheelDependencies(), pyFilesZipDependencies(), updateLock,
                 WheelChecks.parseSize("maxInflatedWheelSize", maxInflatedWheelSize),
-                WheelChecks.parseSize("maxInflatedBundleSize", maxInflatedBundleSize), subject()), indexSource());
+                WheelChecks.parseSize("maxInflatedBundleSize", maxInflatedBundleSize), subject(),
+                models == null ? List.of() : models.stream().map(File::toPath).toList()), indexSource());
         attachOutputs(o, format);
     }
 

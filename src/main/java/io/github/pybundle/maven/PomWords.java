@@ -25,7 +25,8 @@ public final class PomWords {
     static final Set<String> ELEMENTS = Set.of("allowInsecureIndex", "allowSourceBuilds", "archiveFormat",
             "constraints", "credentialsFor", "dependencyGroups", "distributionName", "distributionVersion",
             "downloadDeadline", "excludes", "extras", "findLinks", "id", "index", "indexes", "indexPins", "indexUrl",
-            "layout", "mainScript", "markerEnvironment", "maxInflatedBundleSize", "maxInflatedWheelSize", "provided",
+            "layout", "mainScript", "markerEnvironment", "maxInflatedBundleSize", "maxInflatedWheelSize", "models",
+            "provided",
             "proxies", "pyproject", "pythonFullVersion", "pythonSourceDirectory", "requireHashes", "requirements",
             "requirementsFiles", "server", "spark", "target", "url", "verify", "verifyInterpreter");
     static final Set<String> PROPERTIES = Set.of("list.files", "offline", "profile", "refresh", "updateLock",

@@ -8,7 +8,9 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Checks the bundle as a cluster will use it: with a local interpreter of the target's Python version, unpacks the
- * environment archive, puts the py-files zip on PYTHONPATH and imports every top-level module of both; with Spark
+ * environment archive, puts the py-files zip on PYTHONPATH and imports every top-level module of both, then loads
+ * every shipped pickle and joblib file ({@code <models>}) with UserWarnings as errors (scikit-learn's
+ * InconsistentVersionWarning among them); with Spark
  * available ({@code <verify><sparkHome>} or an importable pyspark) it also runs the application through the
  * generated launcher on {@code local[2]}. A failure names the module and shows Python's error.
  *

@@ -17,6 +17,10 @@ import io.github.pybundle.core.lock.LockedPackage;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Locker;
 import io.github.pybundle.core.lock.Pylock;
+import io.github.pybundle.core.model.ModelCheck;
+import io.github.pybundle.core.model.ModelFile;
+import io.github.pybundle.core.model.ModelFiles;
+import io.github.pybundle.core.model.PickleReader;
 import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.sbom.Component;
@@ -78,17 +82,46 @@ public final class BundleService {
      * @param maxInflatedWheel the zip-bomb limit for one wheel, in bytes
      * @param maxInflatedBundle the zip-bomb limit for the wheels of one output, in bytes
      * @param subject the SBOM's subject (the project)
+     * @param models model files and directories shipped like {@code spark.files} and checked against the lock
      */
     public record Request(DependencyRequest dependencies, Path sourceDirectory, Path mainScript, String appName,
                           Path outputDirectory, String finalName, Instant timestamp, ProjectPackager.Layout layout,
                           EnvironmentArchiveBuilder.Format format, List<String> excludes,
                           ProjectPackager.SparkSpec spark, List<BuildWheels.Wheel> wheelDependencies,
                           List<PyFilesZipBuilder.ZipDependency> pyFilesZips, boolean updateLock,
-                          long maxInflatedWheel, long maxInflatedBundle, Component subject) {
+                          long maxInflatedWheel, long maxInflatedBundle, Component subject, List<Path> models) {
         public Request {
+            models = models == null ? List.of() : List.copyOf(models);
             excludes = excludes == null ? List.of() : List.copyOf(excludes);
             wheelDependencies = List.copyOf(wheelDependencies);
             pyFilesZips = pyFilesZips == null ? List.of() : List.copyOf(pyFilesZips);
+        }
+
+        /** A bundle without models. */
+        public Request(DependencyRequest dependencies, Path sourceDirectory, Path mainScript, String appName,
+                       Path outputDirectory, String finalName, Instant timestamp, ProjectPackager.Layout layout,
+                       EnvironmentArchiveBuilder.Format format, List<String> excludes,
+                       ProjectPackager.SparkSpec spark, List<BuildWheels.Wheel> wheelDependencies,
+                       List<PyFilesZipBuilder.ZipDependency> pyFilesZips, boolean updateLock,
+                       long maxInflatedWheel, long maxInflatedBundle, Component subject) {
+            this(dependencies, sourceDirectory, mainScript, appName, outputDirectory, finalName, timestamp, layout,
+                    format, excludes, spark, wheelDependencies, pyFilesZips, updateLock, maxInflatedWheel,
+                    maxInflatedBundle, subject, List.of());
+        }
+
+        /** The launch's settings with the model files added to the files it ships. */
+        Request withModelFiles(List<Path> files) {
+            if (files.isEmpty()) {
+                return this;
+            }
+            List<String> all = new ArrayList<>(spark.files());
+            files.forEach(f -> all.add(f.toString()));
+            ProjectPackager.SparkSpec s = new ProjectPackager.SparkSpec(spark.master(), spark.deployMode(),
+                    spark.conf(), all, spark.args(), spark.remoteDir(), spark.image(), spark.sparkVersion(),
+                    spark.jars(), spark.publicCache());
+            return new Request(dependencies, sourceDirectory, mainScript, appName, outputDirectory, finalName,
+                    timestamp, layout, format, excludes, s, wheelDependencies, pyFilesZips, updateLock,
+                    maxInflatedWheel, maxInflatedBundle, subject, models);
         }
     }
 
@@ -107,7 +140,9 @@ public final class BundleService {
     }
 
     /** Builds the bundle, or reuses it when nothing changed. */
-    public Outcome bundle(Request r, IndexSource sources) throws Exception {
+    public Outcome bundle(Request request, IndexSource sources) throws Exception {
+        List<Path> modelFiles = ModelFiles.expand(request.models());
+        Request r = request.withModelFiles(modelFiles);
         Dependencies deps = new Dependencies(listener);
         DependencyRequest dr = r.dependencies();
         List<BuildWheels.Wheel> buildWheels = copied(r.wheelDependencies(), r.outputDirectory());
@@ -166,6 +201,7 @@ public final class BundleService {
                 lock = withoutExcluded(ensured.resolvedOnly(), r.excludes());
             }
         }
+        checkModels(modelFiles, lock, dr.target().providedPackages(), r);
         // Again: the lock may have been written or re-written just now.
         String fingerprint = fingerprint(r, declared, target, interpreter, mavenWheels, shippedSha);
         Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
@@ -199,6 +235,62 @@ public final class BundleService {
         runHint(state, r.spark().master());
         return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, result.sparkApp(),
                 false);
+    }
+
+    /**
+     * Each model against the lock's versions (and the cluster's): one line per model saying whether it was checked,
+     * a warning per package it needs that nothing ships, and one failure naming every mismatch.
+     */
+    private void checkModels(List<Path> models, Pylock lock, Map<String, String> provided, Request r)
+            throws IOException {
+        if (models.isEmpty()) {
+            return;
+        }
+        Map<String, String> shipped = new java.util.HashMap<>();
+        if (lock != null) {
+            lock.packages().forEach(p -> shipped.put(ProjectName.normalize(p.name()), p.version()));
+        }
+        Map<String, String> cluster = new java.util.HashMap<>();
+        provided.forEach((n, v) -> cluster.put(ProjectName.normalize(n), v == null ? "" : v));
+        Set<String> own = new HashSet<>();
+        if (Files.isDirectory(r.sourceDirectory())) {
+            try (java.util.stream.Stream<Path> top = Files.list(r.sourceDirectory())) {
+                top.forEach(p -> own.add(p.getFileName().toString().replaceFirst("\\.py$", "")));
+            }
+        }
+        Path base = r.outputDirectory().toAbsolutePath().getParent();
+        List<ModelCheck.Problem> problems = new ArrayList<>();
+        for (Path f : models) {
+            String name = base != null && f.startsWith(base) ? base.relativize(f).toString().replace('\\', '/')
+                    : f.toString();
+            ModelFile model;
+            try {
+                model = ModelFile.read(f);
+            } catch (PickleReader.MalformedPickleException e) {
+                listener.log(Level.WARN, "Model " + name + ": unchecked, pybundle cannot read it: " + e.getMessage());
+                continue;
+            }
+            if (model.unchecked() != null) {
+                listener.log(Level.INFO, "Model " + name + ": unchecked (" + model.unchecked() + ")");
+                continue;
+            }
+            ModelCheck.Findings found = ModelCheck.check(name, model, shipped, cluster, own);
+            problems.addAll(found.errors());
+            found.warnings().forEach(w -> listener.log(Level.WARN, w));
+            listener.log(Level.INFO, "Model " + name + ": " + (model.partial() != null ? "checked in part ("
+                    + model.partial() + ")" : "checked") + (model.sklearnVersions().isEmpty() ? ""
+                    : ", pickled with scikit-learn " + String.join(", ", model.sklearnVersions())) + ", "
+                    + BuildListener.count(model.modules().size(), "module") + " referenced"
+                    + (found.errors().isEmpty() ? "" : ": mismatch"));
+        }
+        if (problems.size() == 1) {
+            throw new PyBundleException(problems.get(0).message(), problems.get(0).hints());
+        }
+        if (!problems.isEmpty()) {
+            throw new PyBundleException(problems.size() + " models do not match the bundle's versions: "
+                    + String.join("; ", problems.stream().map(ModelCheck.Problem::message).toList()),
+                    problems.stream().flatMap(p -> p.hints().stream()).distinct().toList());
+        }
     }
 
     // The last line of the goal: how to run what was built.
@@ -241,7 +333,8 @@ public final class BundleService {
                 "finalName=" + r.finalName(), "interpreter=" + interpreter, "timestamp="
                 + r.timestamp().getEpochSecond(), "excludes=" + r.excludes(), "app=" + r.appName(), "generator="
                 + Generator.NAME, "maven-wheels=" + digests(mavenWheels), "pyfiles-zips=" + digests(r.pyFilesZips()
-                .stream().map(PyFilesZipBuilder.ZipDependency::file).toList()), "spark=" + r.spark(), "jars="
+                .stream().map(PyFilesZipBuilder.ZipDependency::file).toList()), "spark=" + r.spark(), "files=" + digests(r.spark().files().stream().map(Path::of)
+                .filter(Files::isRegularFile).toList()), "jars="
                 + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()), "lock-inputs="
                 + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),

@@ -6,6 +6,7 @@ import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.model.ModelFile;
 import io.github.pybundle.core.target.Interpreters;
 import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.target.Target;
@@ -94,6 +95,7 @@ public final class VerifyService {
         }
         BundleVerifier verifier = new BundleVerifier(listener);
         verifier.importAll(python, zip, unpacked, work);
+        verifier.loadModels(python, zip, unpacked, work, models(out.resolve("pybundle/files")));
         Path sparkHome = r.sparkHome() != null ? r.sparkHome() : importablePyspark(python);
         if (r.sparkHome() != null && !Files.isExecutable(sparkHome.resolve("bin/spark-submit"))) {
             throw new InvalidConfigurationException("verify", sparkHome.toString(),
@@ -110,6 +112,18 @@ public final class VerifyService {
                     Map.of("PYBUNDLE_CACHE", work.resolve("cache").toString()));
         }
         return true;
+    }
+
+    // The shipped files that are pickles or joblib files (skops files need skops' list of trusted types: not loaded).
+    private static List<Path> models(Path files) throws IOException {
+        if (!Files.isDirectory(files)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(files)) {
+            return s.filter(Files::isRegularFile).filter(ModelFile::readable)
+                    .filter(p -> !p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".skops"))
+                    .sorted().toList();
+        }
     }
 
     // pip's pyspark carries a whole Spark: its package directory is a SPARK_HOME with bin/spark-submit.

@@ -44,6 +44,25 @@ public final class BundleVerifier {
             "        failures[name] = traceback.format_exc().strip().splitlines()[-1]",
             "print(json.dumps(failures))");
 
+    // Each model loaded as the application would, with UserWarnings (scikit-learn's InconsistentVersionWarning, NumPy's
+    // VisibleDeprecationWarning) raised as errors while it loads; a .joblib file through joblib.
+    private static final String LOAD_ALL = String.join("\n",
+            "import json, pickle, sys, traceback, warnings",
+            "failures = {}",
+            "for path in sys.argv[1:]:",
+            "    try:",
+            "        with warnings.catch_warnings():",
+            "            warnings.simplefilter('error', UserWarning)",
+            "            if path.endswith('.joblib'):",
+            "                import joblib",
+            "                joblib.load(path)",
+            "            else:",
+            "                with open(path, 'rb') as f:",
+            "                    pickle.load(f)",
+            "    except BaseException:",
+            "        failures[path] = traceback.format_exc().strip().splitlines()[-1]",
+            "print(json.dumps(failures))");
+
     private final BuildListener listener;
 
     public BundleVerifier(BuildListener listener) {
@@ -120,7 +139,6 @@ public final class BundleVerifier {
      */
     public void importAll(Path python, Path zip, Path env, Path work) throws IOException {
         Set<String> modules = new TreeSet<>(zipModules(zip));
-        List<String> cmd = new ArrayList<>();
         if (env != null) {
             try (var s = Files.list(env.resolve("lib"))) {
                 Path site = s.findFirst().orElseThrow().resolve("site-packages");
@@ -129,25 +147,8 @@ public final class BundleVerifier {
                             : "")));
                 }
             }
-            cmd.add(env.resolve("bin/python").toString());
-        } else {
-            cmd.add(python.toString());
         }
-        cmd.addAll(List.of("-c", IMPORT_ALL));
-        cmd.addAll(modules);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
-        pb.environment().put("PYTHONPATH", zip.toAbsolutePath().toString());
-        pb.environment().put("PYBUNDLE_PYTHON", python.toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc = waitFor(p, 600);
-        if (rc != 0) {
-            throw new PyBundleException("the bundle's interpreter failed to start: " + (err + out).strip(),
-                    List.of("run target/pybundle/spark-submit.sh's environment by hand to see more"));
-        }
-        JsonNode failures = new ObjectMapper().readTree(out.strip().isEmpty() ? "{}" : out.strip().lines()
-                .reduce((a, b) -> b).orElse("{}"));
+        JsonNode failures = run(python, zip, env, work, IMPORT_ALL, List.copyOf(modules));
         if (failures.size() > 0) {
             List<String> lines = new ArrayList<>();
             failures.fields().forEachRemaining(f -> lines.add("  " + f.getKey() + ": " + f.getValue().asText()));
@@ -159,6 +160,57 @@ public final class BundleVerifier {
         listener.log(Level.INFO, "Verified: " + BuildListener.count(modules.size(), "module") + " import"
                 + (modules.size() == 1 ? "s" : "") + " with " + python + " "
                 + modules);
+    }
+
+    /**
+     * Loads every model in the bundle's environment (the py-files zip on the path) with UserWarnings as errors:
+     * scikit-learn's {@code InconsistentVersionWarning} for a model pickled with another version fails here, not on
+     * the executors. Loading a pickle runs code: these are the project's own models, which the cluster loads too.
+     *
+     * @param models the model files (pickle, or joblib loaded with joblib)
+     * @throws PyBundleException naming every model that fails to load, with Python's error
+     */
+    public void loadModels(Path python, Path zip, Path env, Path work, List<Path> models) throws IOException {
+        if (models.isEmpty()) {
+            return;
+        }
+        List<String> paths = models.stream().map(m -> m.toAbsolutePath().toString()).toList();
+        JsonNode failures = run(python, zip, env, work, LOAD_ALL, paths);
+        if (failures.size() > 0) {
+            List<String> lines = new ArrayList<>();
+            failures.fields().forEachRemaining(f -> lines.add("  " + Path.of(f.getKey()).getFileName() + ": "
+                    + f.getValue().asText()));
+            throw new PyBundleException("loading the models with " + python + " failed for " + failures.size()
+                    + " of " + models.size() + " models (warnings are errors):\n" + String.join("\n", lines),
+                    List.of("retrain the model with the bundle's versions, or pin the versions it was trained with"
+                            + " in {@requirements} and lock again", "a missing module means a package the model"
+                            + " needs that the bundle does not ship"));
+        }
+        listener.log(Level.INFO, "Verified: " + BuildListener.count(models.size(), "model") + " load"
+                + (models.size() == 1 ? "s" : "") + " with " + python + " (warnings as errors) "
+                + models.stream().map(m -> m.getFileName().toString()).toList());
+    }
+
+    // Runs a script that prints a JSON object of failures, with the bundle's interpreter and paths.
+    private static JsonNode run(Path python, Path zip, Path env, Path work, String script, List<String> args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(env != null ? env.resolve("bin/python").toString() : python.toString());
+        cmd.addAll(List.of("-c", script));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
+        pb.environment().put("PYTHONPATH", zip.toAbsolutePath().toString());
+        pb.environment().put("PYBUNDLE_PYTHON", python.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = waitFor(p, 600);
+        if (rc != 0) {
+            throw new PyBundleException("the bundle's interpreter failed to start: " + (err + out).strip(),
+                    List.of("run target/pybundle/spark-submit.sh's environment by hand to see more"));
+        }
+        return new ObjectMapper().readTree(out.strip().isEmpty() ? "{}" : out.strip().lines()
+                .reduce((a, b) -> b).orElse("{}"));
     }
 
     /** Runs the application through the launcher on a local Spark; returns its output. */

@@ -74,4 +74,36 @@ class BundleVerifierTest {
                 e.getMessage());
         assertTrue(!e.getMessage().contains("fine"), e.getMessage());
     }
+    @Test
+    void loadModels_failsForAModelThatWarnsOrNeedsAMissingModuleNamingEach() throws Exception {
+        Path python = python311();
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path fine = Files.write(dir.resolve("fine.pkl"), "(dp0\nVa\np1\nI1\ns.".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII)); // {'a': 1}, protocol 0
+        // What unpickling a model from another scikit-learn does: warnings.warn(...), a UserWarning.
+        Path warns = Files.write(dir.resolve("warns.pkl"), "cwarnings\nwarn\n(Vtrained with 1.3.2\ntR.".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII));
+        Path missing = Files.write(dir.resolve("missing.pkl"), "csklearn_absent.tree\nTree\n.".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII));
+        Path joblib = Files.write(dir.resolve("m.joblib"), "N.".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        List<String> log = new ArrayList<>();
+        new BundleVerifier((l, m) -> log.add(m)).loadModels(python, zip(), null, work, List.of(fine));
+        assertTrue(log.get(0).startsWith("Verified: 1 model loads with ") && log.get(0).endsWith(
+                "(warnings as errors) [fine.pkl]"), log.toString());
+        PyBundleException e = assertThrows(PyBundleException.class, () -> new BundleVerifier((l, m) -> { })
+                .loadModels(python, zip(), null, work, List.of(fine, warns, missing)));
+        assertTrue(e.getMessage().startsWith("loading the models with " + python + " failed for 2 of 3 models"
+                + " (warnings are errors):\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("  warns.pkl: UserWarning: trained with 1.3.2"), e.getMessage());
+        assertTrue(e.getMessage().contains("  missing.pkl: ModuleNotFoundError: No module named 'sklearn_absent'"),
+                e.getMessage());
+        assertTrue(!e.getMessage().contains("fine.pkl"), e.getMessage());
+        // A .joblib file is loaded with joblib: without it, that is the error (when the interpreter lacks joblib).
+        Assumptions.assumeTrue(new ProcessBuilder(python.toString(), "-c", "import joblib").start().waitFor() != 0,
+                "joblib is importable");
+        e = assertThrows(PyBundleException.class, () -> new BundleVerifier((l, m) -> { })
+                .loadModels(python, zip(), null, work, List.of(joblib)));
+        assertTrue(e.getMessage().contains("  m.joblib: ModuleNotFoundError: No module named 'joblib'"),
+                e.getMessage());
+    }
 }
