@@ -1,27 +1,16 @@
 // Writes the find-links directories: wheels/ (greeter 1.0, a scikit-learn stand-in, fastlib for Windows) and
 // wheels-new/ (greeter 1.0 and 2.0).
-import java.security.MessageDigest
-import java.util.zip.ZipEntry
-import java.util.zip.ZipOutputStream
-
-def wheel = { String dirName, String name, String version, String tag, boolean pure ->
-    def dist = "${name.replace('-', '_')}-${version}"
-    def files = new LinkedHashMap<String, String>()
-    files["${name.replace('-', '_')}/__init__.py".toString()] = "VERSION = '${version}'\n"
-    files["${dist}.dist-info/METADATA".toString()] = "Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n"
-    files["${dist}.dist-info/WHEEL".toString()] = "Wheel-Version: 1.0\nRoot-Is-Purelib: ${pure}\nTag: ${tag}\n"
-    files["${dist}.dist-info/RECORD".toString()] = files.collect { k, v ->
-        "${k},sha256=${Base64.urlEncoder.withoutPadding().encodeToString(MessageDigest.getInstance('SHA-256').digest(v.bytes))},${v.bytes.length}"
-    }.join('\n') + "\n${dist}.dist-info/RECORD,,\n"
-    def dir = new File(basedir, dirName)
-    dir.mkdirs()
-    new ZipOutputStream(new FileOutputStream(new File(dir, "${dist}-${tag}.whl"))).withCloseable { z ->
-        files.each { k, v -> z.putNextEntry(new ZipEntry(k)); z.write(v.bytes); z.closeEntry() }
-    }
+def wheel = evaluate(new File(basedir, '../../../src/it/write-wheel.groovy'))
+def module = { String name, String version ->
+    def files = [:]
+    files[name.replace('-', '_') + '/__init__.py'] = "VERSION = '${version}'\n".toString()
+    files
 }
-wheel('wheels', 'greeter', '1.0', 'py3-none-any', true)
-wheel('wheels', 'scikit-learn', '1.5.0', 'py3-none-any', true)
-wheel('wheels', 'fastlib', '1.0', 'cp311-cp311-win_amd64', false)
-wheel('wheels-new', 'greeter', '1.0', 'py3-none-any', true)
-wheel('wheels-new', 'greeter', '2.0', 'py3-none-any', true)
+def wheels = new File(basedir, 'wheels')
+def wheelsNew = new File(basedir, 'wheels-new')
+wheel(wheels, [name: 'greeter', version: '1.0', modules: module('greeter', '1.0')])
+wheel(wheels, [name: 'scikit-learn', version: '1.5.0', modules: module('scikit-learn', '1.5.0')])
+wheel(wheels, [name: 'fastlib', version: '1.0', modules: module('fastlib', '1.0'), tag: 'cp311-cp311-win_amd64', pure: false])
+wheel(wheelsNew, [name: 'greeter', version: '1.0', modules: module('greeter', '1.0')])
+wheel(wheelsNew, [name: 'greeter', version: '2.0', modules: module('greeter', '2.0')])
 return true

@@ -14,6 +14,7 @@ import io.github.pybundle.core.lock.LockedPackage;
 import io.github.pybundle.core.lock.Pylock;
 import io.github.pybundle.core.project.ProjectPackager;
 import io.github.pybundle.core.spec.name.ProjectName;
+import io.github.pybundle.core.spec.pep440.Version;
 import io.github.pybundle.core.target.PythonArchive;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -183,8 +184,7 @@ public final class ListService {
     // Versions as the lock and a .dist-info directory spell them: the latter may be normalised differently.
     private static boolean sameVersion(String a, String b) {
         try {
-            return io.github.pybundle.core.spec.pep440.Version.parse(a).equals(
-                    io.github.pybundle.core.spec.pep440.Version.parse(b));
+            return Version.parse(a).equals(Version.parse(b));
         } catch (PyBundleException notPep440) {
             return a.equals(b);
         }

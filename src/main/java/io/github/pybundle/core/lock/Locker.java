@@ -21,6 +21,7 @@ import io.github.pybundle.core.resolve.Resolution;
 import io.github.pybundle.core.resolve.Resolver;
 import io.github.pybundle.core.resolve.SourceBuilder;
 import io.github.pybundle.core.spec.dist.Digests;
+import io.github.pybundle.core.spec.name.ProjectName;
 import io.github.pybundle.core.spec.pep440.Specifier;
 import io.github.pybundle.core.spec.pep508.Requirement;
 import io.github.pybundle.core.target.Target;
@@ -148,7 +149,7 @@ public final class Locker {
             try (var files = java.nio.file.Files.list(Path.of(s.url()))) {
                 files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".whl") || f.endsWith(".tar.gz"))
                         .map(f -> f.substring(0, Math.max(0, f.indexOf('-')))).filter(n -> !n.isEmpty())
-                        .map(io.github.pybundle.core.spec.name.ProjectName::normalize).forEach(names::add);
+                        .map(ProjectName::normalize).forEach(names::add);
             } catch (IOException | RuntimeException unreadable) {
                 // no suggestion from it
             }

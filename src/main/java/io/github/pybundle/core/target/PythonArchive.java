@@ -17,6 +17,7 @@ import io.github.pybundle.core.spec.elf.ElfFile;
 import io.github.pybundle.core.spec.elf.ElfMachine;
 import io.github.pybundle.core.spec.elf.ElfReader;
 import io.github.pybundle.core.spec.elf.InvalidElfException;
+import io.github.pybundle.core.spec.tags.PlatformTags;
 import io.github.pybundle.core.wheel.WheelEntries;
 import java.io.IOException;
 import java.io.InputStream;
@@ -416,7 +417,7 @@ public final class PythonArchive {
     }
 
     private static void checkMachine(byte[] h, Target target, String location, String executable) {
-        String arch = io.github.pybundle.core.spec.tags.PlatformTags.linuxArchitecture(target.platforms().get(0));
+        String arch = PlatformTags.linuxArchitecture(target.platforms().get(0));
         ElfMachine want = ElfMachine.of(arch);
         if (want == null) {
             throw new InvalidConfigurationException("target", target.platforms().get(0), "{@target.pythonArchive}"
