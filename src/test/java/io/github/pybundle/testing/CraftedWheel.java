@@ -20,6 +20,7 @@ public final class CraftedWheel {
     private final String name;
     private final String version;
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
+    private final Map<String, String> comments = new LinkedHashMap<>();
     private String wheelFile;
     private String recordAlgorithm = "sha256";
     private Charset nameCharset = StandardCharsets.UTF_8;
@@ -63,6 +64,12 @@ public final class CraftedWheel {
         return this;
     }
 
+    /** A comment on the entry {@code entry} in the zip's central directory. */
+    public CraftedWheel comment(String entry, String comment) {
+        comments.put(entry, comment);
+        return this;
+    }
+
     /** The wheel's bytes. */
     public byte[] build() throws IOException {
         String distInfo = name + "-" + version + ".dist-info/";
@@ -81,7 +88,9 @@ public final class CraftedWheel {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out, nameCharset)) {
             for (Map.Entry<String, byte[]> e : all.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
+                ZipEntry entry = new ZipEntry(e.getKey());
+                entry.setComment(comments.get(e.getKey()));
+                zip.putNextEntry(entry);
                 zip.write(e.getValue());
                 zip.closeEntry();
             }

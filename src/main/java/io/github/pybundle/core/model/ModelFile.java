@@ -98,6 +98,9 @@ public record ModelFile(Set<String> modules, Set<String> sklearnVersions, String
         } catch (java.util.zip.ZipException | com.fasterxml.jackson.core.JacksonException e) {
             throw new PickleReader.MalformedPickleException("it is no skops file (a zip with schema.json): "
                     + e.getMessage());
+        } catch (IllegalArgumentException e) { // java.util.zip: an entry name that is not valid UTF-8
+            throw new PickleReader.MalformedPickleException("it is no skops file (a zip with schema.json): an entry"
+                    + " name is not valid UTF-8");
         }
         Set<String> modules = new LinkedHashSet<>();
         Set<String> versions = new LinkedHashSet<>();

@@ -22,6 +22,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
@@ -168,7 +169,7 @@ public final class WheelSource implements AutoCloseable {
             if (wheel != null) {
                 return wheel.rootIsPurelib();
             }
-        } catch (IOException | IllegalArgumentException unreadable) { // EOFException too: a comment past the end
+        } catch (IOException unreadable) { // EOFException too: a comment past the end
             // fall through to the full check, which names the problem
         }
         try (WheelSource w = open(file)) {
@@ -189,6 +190,17 @@ public final class WheelSource implements AutoCloseable {
                         return in.readNBytes(MAX_METADATA);
                     }
                 }
+            }
+        } catch (IOException unreadable) {
+            // As properName: the full reader names what is wrong, or reads what java.util.zip cannot (an entry
+            // comment that is not UTF-8); a file not named as PEP 427 says, it gets the zip error.
+            String filename = wheel.getFileName().toString();
+            if (DistributionFilename.problem(filename) != null) {
+                throw new UnsafeWheelException(filename, "it is not a readable zip archive (" + unreadable.getMessage()
+                        + ")", MALFORMED);
+            }
+            try (WheelSource w = open(wheel)) {
+                return w.metadata();
             }
         }
         throw new IOException(wheel.getFileName() + " has no .dist-info/METADATA");
@@ -241,7 +253,11 @@ public final class WheelSource implements AutoCloseable {
         private final String nativeFile; // the first compiled file, or null
 
         Look(Path file) throws IOException {
-            this.zip = new java.util.zip.ZipFile(file.toFile(), StandardCharsets.UTF_8);
+            try {
+                this.zip = new java.util.zip.ZipFile(file.toFile(), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new ZipException("an entry name is not valid UTF-8");
+            }
             try {
                 this.entries = Collections.list(zip.entries());
                 String wheel = null;
@@ -259,6 +275,9 @@ public final class WheelSource implements AutoCloseable {
                 }
                 this.wheelEntry = wheel;
                 this.nativeFile = compiled;
+            } catch (IllegalArgumentException e) { // java.util.zip decodes names lazily: bytes that are no UTF-8
+                zip.close();
+                throw new ZipException("an entry name or comment is not valid UTF-8");
             } catch (RuntimeException e) {
                 zip.close();
                 throw e;

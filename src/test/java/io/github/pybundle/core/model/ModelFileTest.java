@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.zip.DeflaterOutputStream;
@@ -88,5 +89,27 @@ class ModelFileTest {
         assertEquals(Set.of("1.3.2"), m.sklearnVersions());
         assertThrows(PickleReader.MalformedPickleException.class, () -> ModelFile.read(write("x.skops",
                 "not a zip".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void skops_aZipWhoseNamesAreNotUtf8IsAMalformedModelNotACrash() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("schema.json"));
+            zip.write("{}".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("caf\u00e9.npy")); // Java writes UTF-8 and sets the flag
+            zip.closeEntry();
+        }
+        byte[] bytes = out.toByteArray();
+        byte[] utf8 = "caf\u00e9".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i + utf8.length <= bytes.length; i++) { // é (C3 A9) becomes C3 28: not UTF-8, same length
+            if (Arrays.equals(bytes, i, i + utf8.length, utf8, 0, utf8.length)) {
+                bytes[i + utf8.length - 1] = 0x28;
+            }
+        }
+        PickleReader.MalformedPickleException e = assertThrows(PickleReader.MalformedPickleException.class,
+                () -> ModelFile.read(write("bad.skops", bytes)));
+        assertTrue(e.getMessage().startsWith("it is no skops file"), e.getMessage());
     }
 }

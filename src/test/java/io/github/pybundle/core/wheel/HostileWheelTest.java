@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,11 +95,46 @@ class HostileWheelTest {
         // The same bytes marked as UTF-8: they do not decode.
         byte[] flagged = CraftedWheel.patchHeaders(bytes, "latin/caf\u00e9.py".getBytes(StandardCharsets.ISO_8859_1),
                 6, 8, 0x800);
-        e = refused(write(latin.filename(), flagged));
+        Path bad = write(latin.filename(), flagged);
+        e = refused(bad);
         assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+        // The quick reads (java.util.zip) report it too, naming the wheel, never an IllegalArgumentException.
+        e = assertThrows(UnsafeWheelException.class, () -> WheelSource.properName(bad));
+        assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+        e = assertThrows(UnsafeWheelException.class, () -> WheelSource.isPure(bad));
+        assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+        e = assertThrows(UnsafeWheelException.class, () -> WheelSource.readMetadata(bad));
+        assertTrue(e.getMessage().startsWith(latin.filename() + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+        Path maven = write("latin-1.0.0.whl", flagged);
+        e = assertThrows(UnsafeWheelException.class, () -> WheelSource.properName(maven));
+        assertTrue(e.getMessage().startsWith("latin-1.0.0.whl: it is not a readable zip archive ("), e.getMessage());
         // Real UTF-8, flagged (Java sets the flag): accepted.
         assertDoesNotThrow(() -> WheelVerifier.verify(write(new CraftedWheel("utf", "1.0")
                 .file("utf/caf\u00e9.py", "x = 1\n"))));
+    }
+
+    @Test
+    void anEntryCommentThatIsNotUtf8IsIgnoredByEveryReadAsByTheFullCheck() throws Exception {
+        // Found by WheelBytesFuzzTest: java.util.zip decodes entry comments when it lists the entries, and threw
+        // IllegalArgumentException for bytes flagged UTF-8 that are not. Installers ignore comments; so does pybundle.
+        CraftedWheel w = new CraftedWheel("remark", "1.0").file("remark/__init__.py", "x = 1\n")
+                .comment("remark/__init__.py", "caf\u00e9");
+        byte[] bytes = w.build();
+        byte[] utf8 = "caf\u00e9".getBytes(StandardCharsets.UTF_8);
+        int patched = 0;
+        for (int i = 0; i + utf8.length <= bytes.length; i++) { // é (C3 A9) becomes C3 28: not UTF-8, same length
+            if (Arrays.equals(bytes, i, i + utf8.length, utf8, 0, utf8.length)) {
+                bytes[i + utf8.length - 1] = 0x28;
+                patched++;
+            }
+        }
+        assertEquals(1, patched, "the comment is in the central directory only");
+        Path wheel = write(w.filename(), bytes);
+        assertDoesNotThrow(() -> WheelVerifier.verify(wheel));
+        assertEquals(w.filename(), WheelSource.properName(wheel));
+        assertTrue(WheelSource.isPure(wheel));
+        assertTrue(new String(WheelSource.readMetadata(wheel), StandardCharsets.UTF_8).contains("Name: remark"));
     }
 
     @ParameterizedTest
