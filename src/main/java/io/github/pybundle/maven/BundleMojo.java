@@ -111,15 +111,19 @@ public class BundleMojo extends AbstractProjectMojo {
 
     @Override
     protected void doExecute() throws Exception {
-        EnvironmentArchiveBuilder.Format format = EnvironmentArchiveBuilder.Format.parse(archiveFormat);
-        BundleService.Outcome o = new BundleService(listener(), timer).bundle(new BundleService.Request(
-                dependencyRequest(), pythonSourceDirectory.toPath(), mainScript.toPath(), project.getArtifactId(),
-                outputDirectory.toPath(), finalName, timestamp(), ProjectPackager.Layout.parse(layout), format,
-                excludes, sparkSpec(), wheelDependencies(), pyFilesZipDependencies(), updateLock,
+        BundleService.Outcome o = new BundleService(listener(), timer).bundle(bundleRequest(), indexSource());
+        attachOutputs(o, EnvironmentArchiveBuilder.Format.parse(archiveFormat));
+    }
+
+    /** The bundle this project's configuration describes. */
+    protected BundleService.Request bundleRequest() {
+        return new BundleService.Request(dependencyRequest(), pythonSourceDirectory.toPath(), mainScript.toPath(),
+                project.getArtifactId(), outputDirectory.toPath(), finalName, timestamp(),
+                ProjectPackager.Layout.parse(layout), EnvironmentArchiveBuilder.Format.parse(archiveFormat), excludes,
+                sparkSpec(), wheelDependencies(), pyFilesZipDependencies(), updateLock,
                 WheelChecks.parseSize("maxInflatedWheelSize", maxInflatedWheelSize),
                 WheelChecks.parseSize("maxInflatedBundleSize", maxInflatedBundleSize), subject(),
-                models == null ? List.of() : models.stream().map(File::toPath).toList()), indexSource());
-        attachOutputs(o, format);
+                models == null ? List.of() : models.stream().map(File::toPath).toList());
     }
 
     /** The SBOM's subject: this Maven project. */

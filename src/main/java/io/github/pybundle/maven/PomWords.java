@@ -24,14 +24,14 @@ public final class PomWords {
     // happens to look like a reference passes unchanged. PomWordsTest checks that every reference in the core is here.
     static final Set<String> ELEMENTS = Set.of("allowInsecureIndex", "allowSourceBuilds", "archiveFormat",
             "constraints", "credentialsFor", "dependencyGroups", "distributionName", "distributionVersion",
-            "downloadDeadline", "excludes", "extras", "findLinks", "id", "index", "indexes", "indexPins", "indexUrl",
+            "downloadDeadline", "excludes", "execInterpreter", "extras", "findLinks", "id", "index", "indexes", "indexPins", "indexUrl",
             "layout", "mainScript", "markerEnvironment", "maxInflatedBundleSize", "maxInflatedWheelSize", "models",
             "provided",
             "proxies", "pyproject", "pythonFullVersion", "pythonSourceDirectory", "requireHashes", "requirements",
             "requirementsFiles", "server", "spark", "target", "url", "verify", "verifyInterpreter");
-    static final Set<String> PROPERTIES = Set.of("list.files", "offline", "profile", "refresh", "updateLock",
+    static final Set<String> PROPERTIES = Set.of("exec.args", "list.files", "offline", "profile", "refresh", "updateLock",
             "upload.always", "verify.strict");
-    static final Set<String> GOALS = Set.of("bundle", "list", "lock", "package", "probe", "profiles", "tree", "upload",
+    static final Set<String> GOALS = Set.of("bundle", "exec", "list", "lock", "package", "probe", "profiles", "tree", "upload",
             "verify", "wheel");
     // Lifecycle phases among them: run as mvn <phase>, not as a goal of the plugin.
     private static final Set<String> PHASES = Set.of("package", "verify");

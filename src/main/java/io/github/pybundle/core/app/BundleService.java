@@ -83,18 +83,40 @@ public final class BundleService {
      * @param maxInflatedBundle the zip-bomb limit for the wheels of one output, in bytes
      * @param subject the SBOM's subject (the project)
      * @param models model files and directories shipped like {@code spark.files} and checked against the lock
+     * @param checkModels whether a model that does not match the lock fails the build ({@code pybundle:exec}, which
+     *     retrains models, builds without the check; the outputs it leaves are not reused by a checked build)
      */
     public record Request(DependencyRequest dependencies, Path sourceDirectory, Path mainScript, String appName,
                           Path outputDirectory, String finalName, Instant timestamp, ProjectPackager.Layout layout,
                           EnvironmentArchiveBuilder.Format format, List<String> excludes,
                           ProjectPackager.SparkSpec spark, List<BuildWheels.Wheel> wheelDependencies,
                           List<PyFilesZipBuilder.ZipDependency> pyFilesZips, boolean updateLock,
-                          long maxInflatedWheel, long maxInflatedBundle, Component subject, List<Path> models) {
+                          long maxInflatedWheel, long maxInflatedBundle, Component subject, List<Path> models,
+                          boolean checkModels) {
         public Request {
             models = models == null ? List.of() : List.copyOf(models);
             excludes = excludes == null ? List.of() : List.copyOf(excludes);
             wheelDependencies = List.copyOf(wheelDependencies);
             pyFilesZips = pyFilesZips == null ? List.of() : List.copyOf(pyFilesZips);
+        }
+
+        /** A bundle whose models are checked. */
+        public Request(DependencyRequest dependencies, Path sourceDirectory, Path mainScript, String appName,
+                       Path outputDirectory, String finalName, Instant timestamp, ProjectPackager.Layout layout,
+                       EnvironmentArchiveBuilder.Format format, List<String> excludes,
+                       ProjectPackager.SparkSpec spark, List<BuildWheels.Wheel> wheelDependencies,
+                       List<PyFilesZipBuilder.ZipDependency> pyFilesZips, boolean updateLock,
+                       long maxInflatedWheel, long maxInflatedBundle, Component subject, List<Path> models) {
+            this(dependencies, sourceDirectory, mainScript, appName, outputDirectory, finalName, timestamp, layout,
+                    format, excludes, spark, wheelDependencies, pyFilesZips, updateLock, maxInflatedWheel,
+                    maxInflatedBundle, subject, models, true);
+        }
+
+        /** The same bundle, its models not checked. */
+        public Request withoutModelCheck() {
+            return new Request(dependencies, sourceDirectory, mainScript, appName, outputDirectory, finalName,
+                    timestamp, layout, format, excludes, spark, wheelDependencies, pyFilesZips, updateLock,
+                    maxInflatedWheel, maxInflatedBundle, subject, models, false);
         }
 
         /** A bundle without models. */
@@ -121,7 +143,7 @@ public final class BundleService {
                     spark.jars(), spark.publicCache());
             return new Request(dependencies, sourceDirectory, mainScript, appName, outputDirectory, finalName,
                     timestamp, layout, format, excludes, s, wheelDependencies, pyFilesZips, updateLock,
-                    maxInflatedWheel, maxInflatedBundle, subject, models);
+                    maxInflatedWheel, maxInflatedBundle, subject, models, checkModels);
         }
     }
 
@@ -141,7 +163,17 @@ public final class BundleService {
 
     /** Builds the bundle, or reuses it when nothing changed. */
     public Outcome bundle(Request request, IndexSource sources) throws Exception {
-        List<Path> modelFiles = ModelFiles.expand(request.models());
+        List<Path> givenModels = request.models();
+        if (!request.checkModels()) { // a script that trains a model may be what creates it
+            givenModels = givenModels.stream().filter(m -> {
+                boolean there = Files.exists(m);
+                if (!there) {
+                    listener.log(Level.INFO, "Model " + m + " does not exist yet: not shipped in this build");
+                }
+                return there;
+            }).toList();
+        }
+        List<Path> modelFiles = ModelFiles.expand(givenModels);
         Request r = request.withModelFiles(modelFiles);
         Dependencies deps = new Dependencies(listener);
         DependencyRequest dr = r.dependencies();
@@ -201,7 +233,12 @@ public final class BundleService {
                 lock = withoutExcluded(ensured.resolvedOnly(), r.excludes());
             }
         }
-        checkModels(modelFiles, lock, dr.target().providedPackages(), r);
+        if (r.checkModels()) {
+            checkModels(modelFiles, lock, dr.target().providedPackages(), r);
+        } else if (!modelFiles.isEmpty()) {
+            listener.log(Level.INFO, "Models not checked against the lock (" + BuildListener.count(modelFiles.size(),
+                    "model") + "): this build is for running a script; the bundle goal checks them");
+        }
         // Again: the lock may have been written or re-written just now.
         String fingerprint = fingerprint(r, declared, target, interpreter, mavenWheels, shippedSha);
         Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
@@ -339,7 +376,7 @@ public final class BundleService {
                 + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
                 "allow-native-mismatch=" + r.dependencies().target().nativeMismatchAllowed(),
-                "sbom=" + r.subject().purl(), "python-archive=" + shippedSha));
+                "sbom=" + r.subject().purl(), "python-archive=" + shippedSha, "models-checked=" + r.checkModels()));
     }
 
     private static Component tool() {

@@ -15,6 +15,9 @@ import java.util.TreeMap;
  * NumPy 2 or later, and every package it imports should be shipped.
  */
 public final class ModelCheck {
+    // How a model is retrained in exactly the environment the cluster runs.
+    private static final String RETRAIN = ": {!exec} runs your training script in the bundle's environment"
+            + " (-Dpybundle.exec.args=\"train.py ...\")";
     // Modules of the standard library a pickle commonly names (the interpreter always has them).
     static final Set<String> STANDARD = Set.of("__builtin__", "_codecs", "_collections_abc", "_datetime", "_decimal",
             "_functools", "_operator", "_pickle", "_sre", "abc", "array", "builtins", "codecs", "collections",
@@ -62,7 +65,8 @@ public final class ModelCheck {
             if (has != null && !has.isEmpty() && !same(trained, has)) {
                 errors.add(new Problem(name + " was pickled with scikit-learn " + trained + ", but " + where
                         + " scikit-learn " + has, List.of("retrain it with the bundle's versions (scikit-learn "
-                        + has + ")", "or pin scikit-learn==" + trained + " in {@requirements} and lock again")));
+                        + has + ")" + RETRAIN, "or pin scikit-learn==" + trained + " in {@requirements} and lock"
+                        + " again")));
             }
         }
         String numpy2 = model.modules().stream().filter(m -> m.equals("numpy._core") || m.startsWith("numpy._core."))
@@ -74,7 +78,8 @@ public final class ModelCheck {
             if (has != null && !has.isEmpty() && major(has) >= 0 && major(has) < 2) {
                 errors.add(new Problem(name + " was pickled with NumPy 2 or later (it references " + numpy2
                         + "), but " + where + " numpy " + has + ", which has no numpy._core", List.of(
-                        "retrain it with the bundle's versions (numpy " + has + ")", "or require numpy>=2 in"
+                        "retrain it with the bundle's versions (numpy " + has + ")" + RETRAIN,
+                        "or require numpy>=2 in"
                         + " {@requirements} and lock again")));
             }
         }

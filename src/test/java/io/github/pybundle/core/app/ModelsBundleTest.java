@@ -81,7 +81,8 @@ class ModelsBundleTest {
             PyBundleException e = assertThrows(PyBundleException.class, () -> bundle(server, List.of(m)));
             assertEquals("src/main/models/clf.pkl was pickled with scikit-learn 1.3.2, but the bundle ships"
                     + " scikit-learn 1.5.0", e.getMessage());
-            assertEquals(List.of("retrain it with the bundle's versions (scikit-learn 1.5.0)", "or pin"
+            assertEquals(List.of("retrain it with the bundle's versions (scikit-learn 1.5.0): {!exec} runs your"
+                    + " training script in the bundle's environment (-Dpybundle.exec.args=\"train.py ...\")", "or pin"
                     + " scikit-learn==1.3.2 in {@requirements} and lock again"), e.hints());
             assertFalse(Files.exists(dir.resolve("project/target/app-1.0-pyfiles.zip")), "nothing is written");
         }

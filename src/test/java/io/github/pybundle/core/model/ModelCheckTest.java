@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** A model's versions and modules against what the bundle ships and the cluster provides. */
 class ModelCheckTest {
+    private static final String RETRAIN = ": {!exec} runs your training script in the bundle's environment"
+            + " (-Dpybundle.exec.args=\"train.py ...\")";
     private static final ModelFile TREE = new ModelFile(Set.of("sklearn.tree._classes", "numpy._core.multiarray",
             "copyreg", "builtins"), Set.of("1.3.2"), null, null);
 
@@ -18,7 +20,7 @@ class ModelCheckTest {
                 "numpy", "2.0.2"), Map.of(), Set.of());
         assertEquals(List.of(new ModelCheck.Problem("src/main/models/clf.pkl was pickled with scikit-learn 1.3.2, but"
                 + " the bundle ships scikit-learn 1.5.0", List.of("retrain it with the bundle's versions (scikit-learn"
-                + " 1.5.0)", "or pin scikit-learn==1.3.2 in {@requirements} and lock again"))), f.errors());
+                + " 1.5.0)" + RETRAIN, "or pin scikit-learn==1.3.2 in {@requirements} and lock again"))), f.errors());
         assertEquals(List.of(), f.warnings());
     }
 
@@ -36,7 +38,8 @@ class ModelCheckTest {
                 Map.of(), Set.of());
         assertEquals(List.of(new ModelCheck.Problem("clf.pkl was pickled with NumPy 2 or later (it references"
                 + " numpy._core.multiarray), but the bundle ships numpy 1.26.4, which has no numpy._core", List.of(
-                "retrain it with the bundle's versions (numpy 1.26.4)", "or require numpy>=2 in {@requirements} and"
+                "retrain it with the bundle's versions (numpy 1.26.4)" + RETRAIN, "or require numpy>=2 in"
+                + " {@requirements} and"
                 + " lock again"))), f.errors());
     }
 
