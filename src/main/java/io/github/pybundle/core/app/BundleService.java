@@ -3,12 +3,14 @@ package io.github.pybundle.core.app;
 import io.github.pybundle.core.Generator;
 import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.archive.AtomicFile;
+import io.github.pybundle.core.bundle.BuiltArchiveCache;
 import io.github.pybundle.core.bundle.BundleFingerprint;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.PhaseTimer;
+import io.github.pybundle.core.cache.FileCache;
 import io.github.pybundle.core.index.Downloader;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.launch.SparkAppArchive;
@@ -39,12 +41,14 @@ import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelSource;
 import io.github.pybundle.core.wheel.WheelVerifier;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -179,7 +183,8 @@ public final class BundleService {
         DependencyRequest dr = r.dependencies();
         List<BuildWheels.Wheel> buildWheels = copied(r.wheelDependencies(), r.outputDirectory());
         List<Path> mavenWheels = buildWheels.stream().map(BuildWheels.Wheel::file).toList();
-        DeclaredRequirements declared = deps.declared(dr).withRequirementsOf(mavenWheels);
+        DeclaredRequirements declared = timer.time("requirements", () -> deps.declared(dr)
+                .withRequirementsOf(mavenWheels));
         ProjectPackager.checkMainScript(r.mainScript());
         PythonArchive.Source pythonArchive = dr.target().pythonArchive();
         if (pythonArchive != null && r.format() == EnvironmentArchiveBuilder.Format.ZIP) {
@@ -208,7 +213,9 @@ public final class BundleService {
         // the lock is not even parsed.
         String shippedSha = pythonArchive == null ? "-" : pythonArchive.sha256() != null ? pythonArchive.sha256()
                 : Digests.sha256Hex(pythonArchive.file());
-        String before = fingerprint(r, declared, target, interpreter, mavenWheels, shippedSha);
+        Target declaredFor = target;
+        String before = timer.time("fingerprint", () -> fingerprint(r, declared, declaredFor, interpreter,
+                mavenWheels, shippedSha));
         if (!r.updateLock() && timer.time("up-to-date check", () -> BundleFingerprint.unchanged(state, before,
                 expected))) {
             listener.log(Level.INFO, "Bundle unchanged since the last build (same lock, sources and settings):"
@@ -222,7 +229,7 @@ public final class BundleService {
         Pylock lock = null;
         PythonArchive.Shipped shipped = null;
         if (target != null) {
-            config = sources.configure(declared.files());
+            config = timer.time("index setup", () -> sources.configure(declared.files()));
             if (pythonArchive != null) { // before any wheel is downloaded: a wrong interpreter fails fast
                 shipped = shippedInterpreter(pythonArchive, target, config, r.maxInflatedBundle());
             }
@@ -240,7 +247,9 @@ public final class BundleService {
                     "model") + "): this build is for running a script; the bundle goal checks them");
         }
         // Again: the lock may have been written or re-written just now.
-        String fingerprint = fingerprint(r, declared, target, interpreter, mavenWheels, shippedSha);
+        Target resolvedFor = target;
+        String fingerprint = timer.time("fingerprint", () -> fingerprint(r, declared, resolvedFor, interpreter,
+                mavenWheels, shippedSha));
         Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
         if (target == null && !mavenWheels.isEmpty()) {
             target = dr.target().target(); // the environment archive needs the target when a Maven wheel is native
@@ -256,9 +265,13 @@ public final class BundleService {
         if (lock != null) {
             wheels.addAll(download(locked, lock, dr.lockFile(), config, checks));
         }
-        ProjectPackager.EnvironmentSpec environment = target == null ? null
+        ProjectPackager.EnvironmentSpec spec = target == null ? null
                 : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format(),
                         shipped, target.platforms());
+        // A warm build (a clean target/, the same lock) copies the archive built from the same inputs.
+        ProjectPackager.EnvironmentSpec environment = spec == null || config == null ? spec
+                : spec.reusing(new BuiltArchiveCache(config.cacheRoot()), environmentKey(r, target, interpreter,
+                        shippedSha, wheels));
         ProjectPackager packager = new ProjectPackager(listener, checks);
         ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
                 new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
@@ -268,7 +281,10 @@ public final class BundleService {
         listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
                 + BuildListener.count(packages.size(), "Python package") + ")");
         BundleFingerprint.record(state, fingerprint);
-        summary(result, wheels, checked, dr.target().providedPackages(), r.excludes(), r.spark().jars());
+        timer.time("summary", () -> {
+            summary(result, wheels, checked, dr.target().providedPackages(), r.excludes(), r.spark().jars());
+            return null;
+        });
         runHint(state, r.spark().master());
         return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, result.sparkApp(),
                 false);
@@ -377,6 +393,28 @@ public final class BundleService {
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
                 "allow-native-mismatch=" + r.dependencies().target().nativeMismatchAllowed(),
                 "sbom=" + r.subject().purl(), "python-archive=" + shippedSha, "models-checked=" + r.checkModels()));
+    }
+
+    /**
+     * The digest of everything the environment archive is built from: the same key, the same archive bytes (the
+     * builds are reproducible). The wheels by content (a cached wheel's digest is its place in the cache), and every
+     * setting that changes the archive or whether it may be built (the checks' limits, the native code allowed).
+     */
+    private static String environmentKey(Request r, Target t, String interpreter, String shippedSha,
+                                         List<Path> wheels) throws IOException {
+        StringBuilder sb = new StringBuilder("pybundle environment archive\n");
+        sb.append("generator=").append(Generator.BUILD).append("\nlayout=").append(r.layout()).append("\nformat=")
+                .append(r.format()).append("\ntimestamp=").append(r.timestamp().getEpochSecond())
+                .append("\ninterpreter=").append(interpreter).append("\ntarget=").append(t.describe())
+                .append("\nplatforms=").append(t.platforms()).append("\npython-archive=").append(shippedSha)
+                .append("\nallow-native-mismatch=").append(r.dependencies().target().nativeMismatchAllowed())
+                .append("\nlimits=").append(r.maxInflatedWheel()).append(',').append(r.maxInflatedBundle())
+                .append('\n');
+        for (Path w : wheels) {
+            String sha = FileCache.sha256Named(w);
+            sb.append(w.getFileName()).append(' ').append(sha != null ? sha : Digests.sha256Hex(w)).append('\n');
+        }
+        return HexFormat.of().formatHex(Digests.sha256().digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     private static Component tool() {

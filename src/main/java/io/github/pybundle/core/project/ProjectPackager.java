@@ -3,6 +3,7 @@ package io.github.pybundle.core.project;
 import io.github.pybundle.core.Generator;
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.archive.AtomicFile;
+import io.github.pybundle.core.bundle.BuiltArchiveCache;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.event.BuildListener.Level;
@@ -273,12 +274,18 @@ public final class ProjectPackager {
      * @param format tar.gz or zip
      * @param shipped the interpreter shipped in the archive, or null to run the cluster's
      * @param platforms the target's platform tags, which decide whether the nodes can run the archive at all
+     * @param reuse where an archive built before from the same inputs is kept, or null to always build it
      */
     public record EnvironmentSpec(int major, int minor, String interpreter,
                                   EnvironmentArchiveBuilder.Format format, PythonArchive.Shipped shipped,
-                                  List<String> platforms) {
+                                  List<String> platforms, Reuse reuse) {
         public EnvironmentSpec {
             platforms = platforms == null ? List.of() : List.copyOf(platforms);
+        }
+
+        public EnvironmentSpec(int major, int minor, String interpreter, EnvironmentArchiveBuilder.Format format,
+                               PythonArchive.Shipped shipped, List<String> platforms) {
+            this(major, minor, interpreter, format, shipped, platforms, null);
         }
 
         /** For nodes of a platform that runs the archive (Linux). */
@@ -287,9 +294,23 @@ public final class ProjectPackager {
             this(major, minor, interpreter, format, shipped, List.of());
         }
 
+        /** The same archive, copied from {@code cache} when it holds one built for {@code key}. */
+        public EnvironmentSpec reusing(BuiltArchiveCache cache, String key) {
+            return new EnvironmentSpec(major, minor, interpreter, format, shipped, platforms, new Reuse(cache, key));
+        }
+
         public EnvironmentSpec(int major, int minor, String interpreter, EnvironmentArchiveBuilder.Format format) {
             this(major, minor, interpreter, format, null);
         }
+    }
+
+    /**
+     * An environment archive built before from the same inputs.
+     *
+     * @param cache where built archives are kept
+     * @param key the digest of everything the archive is built from (the caller's: it knows the inputs)
+     */
+    public record Reuse(BuiltArchiveCache cache, String key) {
     }
 
     /** Where one wheel was placed, for the summary. */
@@ -343,11 +364,35 @@ public final class ProjectPackager {
         return wheel;
     }
 
+    /**
+     * Builds the environment archive, or copies the one built before from the same inputs; returns its sha256 (the
+     * launcher's key for its unpacked copy), computed once.
+     */
+    private String environmentArchive(EnvironmentSpec e, List<Path> wheels, Path archive, Instant timestamp)
+            throws IOException {
+        if (e.reuse() != null) {
+            BuiltArchiveCache.Hit hit = e.reuse().cache().copyTo(e.reuse().key(), archive);
+            if (hit != null) {
+                listener.log(Level.INFO, "Environment archive built before from the same wheels and settings: copied"
+                        + " from the cache");
+                return hit.sha256();
+            }
+        }
+        EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(wheels,
+                new EnvironmentArchiveBuilder.Interpreter(e.major(), e.minor(), e.interpreter()), e.format(),
+                archive, timestamp, checks, e.shipped()));
+        String sha = Digests.sha256Hex(archive);
+        if (e.reuse() != null) {
+            e.reuse().cache().store(e.reuse().key(), archive, sha);
+        }
+        return sha;
+    }
+
     // spark-submit.sh always; launch.json always; the Livy, spark-operator, EMR Serverless and Dataproc descriptors
     // once paths are remote.
     // Every file it names is in the application directory; returns them, relative to it.
-    private List<String> writeLaunch(BundleRequest request, Path launchDir, Path zip, Path env, Path main)
-            throws IOException {
+    private List<String> writeLaunch(BundleRequest request, Path launchDir, Path zip, Path env, String envSha,
+                                     Path main) throws IOException {
         SparkSpec s = request.spark();
         String remote = s.remoteDir() == null || s.remoteDir().isBlank() ? null : s.remoteDir().replaceAll("/+$", "");
         List<String> appFiles = new java.util.ArrayList<>();
@@ -360,7 +405,8 @@ public final class ProjectPackager {
             if (remote == null) {
                 return local;
             }
-            SparkSubmitScript.Upload u = SparkSubmitScript.Upload.of(local, remote, Digests.sha256Hex(p));
+            SparkSubmitScript.Upload u = SparkSubmitScript.Upload.of(local, remote, p.equals(env) && envSha != null
+                    ? envSha : Digests.sha256Hex(p));
             uploads.add(u);
             return u.remote();
         };
@@ -376,7 +422,6 @@ public final class ProjectPackager {
         for (Path jar : copyAll(s.jars(), launchDir.resolve("jars"), "JAR")) {
             jars.add(where.apply(jar));
         }
-        String envSha = env == null ? null : Digests.sha256Hex(env);
         SparkLaunch launch = new SparkLaunch(request.appName(), s.master(), s.deployMode(), mainAt, List.of(zipAt),
                 envAt, envSha, files, s.conf(), s.args(), remote != null, jars);
         new SparkSubmitScript(launch, env == null ? null : inApp(launchDir, env), Generator.NAME, uploads,
@@ -545,14 +590,12 @@ public final class ProjectPackager {
         Path launcher = launchDir.resolve(SparkSubmitScript.FILE_NAME);
         Path sparkApp = out.resolve(SparkAppArchive.fileName(request.finalName()));
         // A failed bundle leaves none of its outputs: a half set (a new zip beside a stale launcher) would run.
+        String envSha = null;
         try {
             PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(sources, toZip, zip, request.timestamp(), checks,
                     request.pyFilesZips()));
             if (envArchive != null) {
-                EnvironmentSpec e = environment;
-                EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(toEnv,
-                        new EnvironmentArchiveBuilder.Interpreter(e.major(), e.minor(), e.interpreter()), e.format(),
-                        envArchive, request.timestamp(), checks, e.shipped()));
+                envSha = environmentArchive(environment, toEnv, envArchive, request.timestamp());
             }
             Files.createDirectories(launchDir);
             placeInApp(zip, zipInApp);
@@ -564,7 +607,7 @@ public final class ProjectPackager {
             }
             Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING); // keeps the source's mode: reset it
             AtomicFile.readableByAll(mainCopy);
-            List<String> appFiles = writeLaunch(request, launchDir, zipInApp, envInApp, mainCopy);
+            List<String> appFiles = writeLaunch(request, launchDir, zipInApp, envInApp, envSha, mainCopy);
             // The probe goes with the application, so that the cluster can be described from an edge node; always,
             // so that the archive does not depend on whether the probe goal ran before.
             ClusterProbe.write(launchDir.resolve(ClusterProbe.SCRIPT));

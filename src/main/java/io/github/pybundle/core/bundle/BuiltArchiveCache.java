@@ -1,0 +1,146 @@
+package io.github.pybundle.core.bundle;
+
+import io.github.pybundle.core.archive.AtomicFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Environment archives built before, kept in the shared cache by what they were built from, so that a warm build (a
+ * clean {@code target/}, the same lock) copies the archive instead of building it again from the wheels:
+ * {@code <cache>/archives/v1/<key>/archive} beside {@code sha256}, the archive's digest with its size and modification
+ * time.
+ *
+ * <p>The key is the digest of every input of the archive (the wheels' digests, the interpreter, the format, the entry
+ * time, the checks' settings, pybundle's version): the same key means the same bytes, which is what reproducible
+ * builds promise. Like the cache's wheels ({@code FileCache}), an entry is trusted while its size and modification
+ * time are what was recorded when it was stored (re-hashing it would cost what the copy saves); one that differs is
+ * deleted and built again. Entries are written beside their place and moved into it, so a reader sees a whole entry
+ * or none; the {@value #KEEP} most recently used stay, older ones are deleted.
+ */
+public final class BuiltArchiveCache {
+    /** Entries kept: the most recently used. */
+    static final int KEEP = 3;
+    private static final String ARCHIVE = "archive";
+    private static final String DIGEST = "sha256";
+
+    private final Path dir;
+
+    /** The built archives of the cache rooted at {@code cacheRoot}. */
+    public BuiltArchiveCache(Path cacheRoot) {
+        this.dir = cacheRoot.resolve("archives").resolve("v1");
+    }
+
+    /** An archive found in the cache and copied into place, with its digest. */
+    public record Hit(Path archive, String sha256) {
+    }
+
+    /**
+     * Copies the archive built for {@code key} to {@code target} (through a temporary file), or returns null when the
+     * cache has none, or one that changed since it was stored.
+     */
+    public Hit copyTo(String key, Path target) throws IOException {
+        Path entry = dir.resolve(key);
+        Path archive = entry.resolve(ARCHIVE);
+        Path digest = entry.resolve(DIGEST);
+        if (!Files.isRegularFile(archive) || !Files.isRegularFile(digest)) {
+            return null;
+        }
+        String[] recorded = Files.readString(digest, StandardCharsets.US_ASCII).strip().split(" ");
+        if (recorded.length != 3 || !recorded[1].equals(Long.toString(Files.size(archive)))
+                || !recorded[2].equals(Long.toString(Files.getLastModifiedTime(archive).toMillis()))) {
+            delete(entry); // changed since it was stored: built again
+            return null;
+        }
+        AtomicFile.write(target, temp -> Files.copy(archive, temp, StandardCopyOption.REPLACE_EXISTING));
+        AtomicFile.readableByAll(target);
+        Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis())); // in use: kept by prune()
+        return new Hit(target, recorded[0]);
+    }
+
+    /**
+     * Keeps a copy of an archive just built for {@code key}. The cache is an optimisation: a failure to store (a full
+     * disk) leaves no entry and does not fail the build.
+     *
+     * @return whether the copy was stored
+     */
+    public boolean store(String key, Path built, String sha256) {
+        Path entry = dir.resolve(key);
+        Path temp = null;
+        try {
+            Files.createDirectories(dir);
+            temp = Files.createTempDirectory(dir, ".storing-");
+            Path archive = temp.resolve(ARCHIVE);
+            Files.copy(built, archive);
+            Files.writeString(temp.resolve(DIGEST), sha256 + " " + Files.size(archive) + " "
+                    + Files.getLastModifiedTime(archive).toMillis() + "\n", StandardCharsets.US_ASCII);
+            try {
+                Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+                return false; // another build stored the same archive meanwhile
+            } catch (IOException e) {
+                if (Files.isDirectory(entry)) {
+                    return false; // a non-empty directory there: another build stored it
+                }
+                throw e;
+            }
+            temp = null;
+            prune(entry);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            if (temp != null) {
+                try {
+                    delete(temp);
+                } catch (IOException e) {
+                    // a leftover temporary directory costs disk space only; the next prune removes it
+                }
+            }
+        }
+    }
+
+    // Least recently used first out; leftovers of interrupted stores too.
+    private void prune(Path keep) throws IOException {
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(dir)) {
+            entries = s.filter(p -> !p.equals(keep)).sorted(Comparator.comparing(BuiltArchiveCache::lastUse)
+                    .reversed()).toList();
+        }
+        long hour = 3_600_000L;
+        int kept = 1;
+        for (Path p : entries) {
+            boolean leftover = p.getFileName().toString().startsWith(".");
+            if (leftover ? System.currentTimeMillis() - lastUse(p).toMillis() > hour : ++kept > KEEP) {
+                delete(p);
+            }
+        }
+    }
+
+    private static FileTime lastUse(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.pybundle.core.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
+import io.github.pybundle.core.event.PhaseTimer;
+import io.github.pybundle.core.index.IndexConfiguration;
+import io.github.pybundle.core.index.PackageSource;
+import io.github.pybundle.core.net.NetworkSettings;
+import io.github.pybundle.core.project.ProjectPackager;
+import io.github.pybundle.core.requirements.DeclaredRequirements;
+import io.github.pybundle.core.sbom.Component;
+import io.github.pybundle.core.spec.dist.Digests;
+import io.github.pybundle.core.target.Target;
+import io.github.pybundle.testing.SourceTrees;
+import io.github.pybundle.testing.TestIndexServer;
+import io.github.pybundle.testing.TestWheels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A warm build (the cache and the lock kept, {@code target/} deleted) copies the environment archive built before
+ * from the same inputs instead of building it again; any changed input builds it.
+ */
+class EnvironmentArchiveReuseTest {
+    private static final String COPIED = "INFO Environment archive built before from the same wheels and settings:"
+            + " copied from the cache";
+
+    @TempDir
+    Path dir;
+
+    private final List<String> log = new ArrayList<>();
+
+    private BundleService.Outcome bundle(TestIndexServer server, String timestamp) throws Exception {
+        Path project = dir.resolve("project");
+        Path src = SourceTrees.sample(project);
+        DependencyRequest deps = new DependencyRequest(new DeclaredRequirements.Request(List.of("fast", "greet"),
+                List.of(), List.of(), project.resolve("pyproject.toml"), false, List.of(), List.of(), Map.of()),
+                new TargetRequest(new Target.Spec("3.11", null, null, null, List.of("manylinux2014_x86_64"), null),
+                        null, List.of(), true, null, null), false, false, project.resolve("pylock.toml"), Map.of());
+        IndexSource sources = files -> new IndexConfiguration(List.of(PackageSource.of("test", server.indexUrl(),
+                PackageSource.Kind.INDEX, "indexUrl")), List.of(), Map.of(), NetworkSettings.defaults(),
+                dir.resolve("cache"), 2);
+        log.clear();
+        return new BundleService((level, m) -> log.add(level + " " + m), new PhaseTimer()).bundle(
+                new BundleService.Request(deps, src, src.resolve("main.py"), "app", project.resolve("target"),
+                        "app-1.0", Instant.parse(timestamp), ProjectPackager.Layout.AUTO,
+                        EnvironmentArchiveBuilder.Format.TAR_GZ, List.of(), ProjectPackager.SparkSpec.defaults(),
+                        List.of(), List.of(), true, 1L << 30, 1L << 32, Component.of(Component.Type.APPLICATION,
+                        "g", "a", "1", "pkg:maven/g/a@1")), sources);
+    }
+
+    private void clean() throws Exception {
+        try (Stream<Path> s = Files.walk(dir.resolve("project/target"))) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Test
+    void aWarmBuildCopiesTheArchive_theSameBytes_andAChangedInputBuildsIt() throws Exception {
+        try (TestIndexServer server = new TestIndexServer()) {
+            server.add(TestWheels.pure("greet", "2.0"));
+            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
+                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+            BundleService.Outcome cold = bundle(server, "2024-01-01T00:00:00Z");
+            assertFalse(log.contains(COPIED), String.join("\n", log));
+            byte[] built = Files.readAllBytes(cold.environmentArchive());
+            String launcher = Files.readString(cold.launchDirectory().resolve("spark-submit.sh"));
+            assertTrue(launcher.contains(Digests.sha256Hex(cold.environmentArchive())), "keyed by its digest");
+
+            clean();
+            BundleService.Outcome warm = bundle(server, "2024-01-01T00:00:00Z");
+            assertTrue(log.contains(COPIED), String.join("\n", log));
+            assertArrayEquals(built, Files.readAllBytes(warm.environmentArchive()));
+            assertEquals(launcher, Files.readString(warm.launchDirectory().resolve("spark-submit.sh")),
+                    "the launcher names the same digest, without hashing the archive again");
+            assertArrayEquals(built, Files.readAllBytes(warm.launchDirectory().resolve(
+                    warm.environmentArchive().getFileName())), "the application directory's copy too");
+
+            clean();
+            bundle(server, "2025-06-01T00:00:00Z"); // another entry time: other bytes, built
+            assertFalse(log.contains(COPIED), String.join("\n", log));
+        }
+    }
+}
