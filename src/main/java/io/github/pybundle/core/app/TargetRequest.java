@@ -97,7 +97,10 @@ public record TargetRequest(Target.Spec spec, Path environmentFile, List<String>
             out.putAll(fromProbe(probe));
         }
         if (profile != null && !isProfileFile(profile)) {
-            out.putAll(Locker.provided(ClusterProfile.builtIn(profile).provided(), false));
+            Map<String, String> listed = new TreeMap<>(Locker.provided(ClusterProfile.builtIn(profile).provided(),
+                    false));
+            listed.keySet().removeAll(ignored());
+            out.putAll(listed);
         }
         Locker.provided(provided, sparkProvided).forEach((name, version) -> {
             if (!version.isEmpty() || !out.containsKey(name)) {
@@ -122,12 +125,20 @@ public record TargetRequest(Target.Spec spec, Path environmentFile, List<String>
      */
     public void reportProvidedFromProbe(BuildListener listener) throws IOException {
         ClusterProbe.Environment probe = probe();
-        if (probe == null) {
+        Map<String, String> installed;
+        String file;
+        if (probe != null) {
+            installed = probe.installed();
+            file = environmentFile != null ? "{@target.environmentFile} " + environmentFile.getFileName()
+                    : "{@target.profile} " + Path.of(profile).getFileName();
+        } else if (profile != null && !ClusterProfile.builtIn(profile).provided().isEmpty()) {
+            installed = Locker.provided(ClusterProfile.builtIn(profile).provided(), false);
+            file = "the cluster profile " + profile.strip();
+        } else {
             return;
         }
-        Map<String, String> taken = fromProbe(probe);
-        String file = environmentFile != null ? "{@target.environmentFile} " + environmentFile.getFileName()
-                : "{@target.profile} " + Path.of(profile).getFileName();
+        Map<String, String> taken = new TreeMap<>(installed);
+        taken.keySet().removeAll(ignored());
         List<String> listed = new ArrayList<>();
         taken.forEach((name, version) -> listed.add(name + " " + version));
         String what = "Provided by the cluster, as " + file + " lists them installed (never bundled; "
@@ -142,7 +153,7 @@ public record TargetRequest(Target.Spec spec, Path environmentFile, List<String>
         List<String> bundled = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (String name : ignored()) {
-            String version = probe.installed().get(name);
+            String version = installed.get(name);
             if (version == null) {
                 unknown.add(name);
             } else {

@@ -94,6 +94,26 @@ class ProvidedFromProbeTest {
     }
 
     @Test
+    void aProfilesPackages_areProvidedButTheIgnoredOnes_andReportedLikeAProbes() throws Exception {
+        TargetRequest databricks = new TargetRequest(null, null, List.of(), true, null, null, "databricks-15.4",
+                List.of("pandas", "polars"), List.of());
+        Map<String, String> provided = databricks.providedPackages();
+        assertEquals("1.23.5", provided.get("numpy"), "the profile's version");
+        assertEquals("14.0.1", provided.get("pyarrow"));
+        assertFalse(provided.containsKey("pandas"), "bundled instead: " + provided.keySet());
+        databricks.reportProvidedFromProbe((level, m) -> log.add(level + " " + m));
+        assertEquals(List.of(
+                "INFO Provided by the cluster, as the cluster profile databricks-15.4 lists them installed (never"
+                        + " bundled; {@target.ignoreProvidedFromProbe} bundles named ones): 128 packages (listed at"
+                        + " debug level)",
+                "INFO Bundled although the cluster profile databricks-15.4 lists them installed"
+                        + " ({@target.ignoreProvidedFromProbe}): pandas 1.5.3",
+                "WARN {@target.ignoreProvidedFromProbe} names polars, which the cluster profile databricks-15.4 does"
+                        + " not list: nothing to ignore (a misspelt name?)"),
+                log.stream().filter(l -> !l.startsWith("DEBUG")).toList());
+    }
+
+    @Test
     void anIgnoredNameMustBeAPackageName() throws Exception {
         Path probe = probe(Map.of("six", "1.16.0"));
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
