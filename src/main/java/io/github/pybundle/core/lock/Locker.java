@@ -226,6 +226,8 @@ public final class Locker {
         }
         long start = System.nanoTime();
         IndexProvider provider = new IndexProvider(repo, target, builder, hashes);
+        provider.prefetch(roots.stream().filter(root -> root.requirement().url() == null)
+                .map(root -> root.requirement().name()).toList());
         Resolution r;
         // Resolution may take a while on a real index: a line every few seconds says it is moving, and where.
         java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors

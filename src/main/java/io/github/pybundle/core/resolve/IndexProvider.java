@@ -83,7 +83,7 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
     }
 
     private static java.util.concurrent.ThreadPoolExecutor prefetchPool() {
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4, 2,
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(6, 6, 2,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "pybundle-prefetch");
                     t.setDaemon(true);
@@ -93,9 +93,75 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
         return pool;
     }
 
+    /**
+     * Asks for these projects' pages in the background (the root requirements: their pages are needed first, and
+     * fetched together instead of one after the other).
+     */
+    public void prefetch(java.util.Collection<String> names) {
+        names.forEach(this::page);
+    }
+
+    // The metadata of each project's newest usable wheel, read ahead of the resolver (which usually takes it), with
+    // the pages of its dependencies: the whole graph is fetched while the resolver works. Only PEP 658 metadata
+    // files (small), and not a pre-release or a yanked version; a failure here is left for dependencies() to meet and
+    // report.
+    private final java.util.concurrent.ConcurrentHashMap<java.net.URI, java.util.concurrent.Future<CoreMetadataFile>>
+            metadataAhead = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void readAhead(List<Candidate> usable) {
+        Candidate next = usable.stream().filter(c -> !c.yanked() && !c.version().isPrerelease()).findFirst()
+                .orElse(null);
+        if (next == null || !next.file().isWheel() || next.file().metadataUrl() == null) {
+            return;
+        }
+        metadataAhead.computeIfAbsent(next.file().url(), u -> prefetch.submit(() -> {
+            CoreMetadataFile md = repository.metadata().metadata(next.file());
+            for (Requirement r : md.requiresDist()) {
+                if (r.url() == null && (r.marker() == null || appliesSomehow(r))) {
+                    page(r.name());
+                }
+            }
+            return md;
+        }));
+    }
+
+    // The metadata read ahead for this wheel, or null when it was not (or failed: read again, to report it).
+    private CoreMetadataFile readAheadFor(DistributionFile file) {
+        java.util.concurrent.Future<CoreMetadataFile> f = metadataAhead.get(file.url());
+        if (f == null) {
+            return null;
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            return null;
+        }
+    }
+
+    // The versions computed as soon as a page arrived (not in hash-checking mode, where computing them has effects):
+    // the resolver takes them from here.
+    private final java.util.concurrent.ConcurrentHashMap<String, Versions> computed =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    // A page is fetched in the background; as soon as it is there, its newest usable wheel's metadata is read, and
+    // then its dependencies' pages: the graph is crawled ahead of the resolver.
     private java.util.concurrent.Future<ProjectPage> page(String name) {
-        return pages.computeIfAbsent(ProjectName.normalize(name),
-                n -> prefetch.submit(() -> repository.finder().find(n)));
+        return pages.computeIfAbsent(ProjectName.normalize(name), n -> prefetch.submit(() -> {
+            ProjectPage page = repository.finder().find(n);
+            if (page != null && !hashes.covers(n)) {
+                try {
+                    Versions v = compute(n, page);
+                    computed.put(n, v);
+                    readAhead(v.usable());
+                } catch (IOException | RuntimeException e) {
+                    // the resolver computes them again and reports what is wrong
+                }
+            }
+            return page;
+        }));
     }
 
     private volatile String considering = "";
@@ -136,6 +202,12 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
         if (page == null) {
             return new Versions(List.of(), List.of());
         }
+        Versions known = name.equals(ProjectName.normalize(name)) ? computed.get(name) : null;
+        return known != null ? known : compute(name, page);
+    }
+
+    // The usable and rejected versions of a project from its page, for the target.
+    private Versions compute(String name, ProjectPage page) throws IOException {
         Map<Version, List<DistributionFile>> byVersion = new TreeMap<>(Comparator.reverseOrder());
         for (DistributionFile f : page.files()) {
             Version v = versionOf(f.filename(), name);
@@ -381,7 +453,8 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
             md = CoreMetadataFile.parse(WheelSource.readMetadata(wheel),
                     wheel.getFileName() + "!METADATA");
         } else {
-            md = repository.metadata().metadata(c.file());
+            CoreMetadataFile ahead = readAheadFor(c.file());
+            md = ahead != null ? ahead : repository.metadata().metadata(c.file());
         }
         if (!ProjectName.normalize(md.name()).equals(c.name())
                 || !md.version().equals(c.version())) {
