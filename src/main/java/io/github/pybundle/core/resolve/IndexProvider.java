@@ -209,8 +209,19 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
     // The usable and rejected versions of a project from its page, for the target.
     private Versions compute(String name, ProjectPage page) throws IOException {
         Map<Version, List<DistributionFile>> byVersion = new TreeMap<>(Comparator.reverseOrder());
+        // Each wheel's name parsed once (a large project's page lists thousands of wheels)
+        Map<DistributionFile, WheelFilename> wheels = new java.util.IdentityHashMap<>();
         for (DistributionFile f : page.files()) {
-            Version v = versionOf(f.filename(), name);
+            Version v;
+            if (f.isWheel()) {
+                WheelFilename w = wheelOf(f.filename(), name);
+                if (w != null) {
+                    wheels.put(f, w);
+                }
+                v = w == null ? null : w.version();
+            } else {
+                v = versionOf(f.filename(), name);
+            }
             if (v != null) {
                 byVersion.computeIfAbsent(v, k -> new ArrayList<>()).add(f);
             }
@@ -232,7 +243,7 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
                     continue;
                 }
                 anyWheel = true;
-                Optional<Integer> rank = target.tags().bestRank(WheelFilename.parse(f.filename()).tags());
+                Optional<Integer> rank = target.tags().bestRank(wheels.get(f).tags());
                 if (rank.isEmpty()) {
                     continue;
                 }
@@ -414,6 +425,15 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
             return SpecifierSet.parse(requiresPython).contains(target.pythonVersion(), true);
         } catch (PyBundleException e) {
             return true; // as pip: an unparsable requires-python on the index is ignored
+        }
+    }
+
+    private static WheelFilename wheelOf(String filename, String name) {
+        try {
+            WheelFilename w = WheelFilename.parse(filename);
+            return w.name().equals(name) ? w : null;
+        } catch (PyBundleException e) {
+            return null; // not a wheel of this project
         }
     }
 
