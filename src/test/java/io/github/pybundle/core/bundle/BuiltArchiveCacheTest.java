@@ -37,9 +37,21 @@ class BuiltArchiveCacheTest {
         assertEquals("d".repeat(64), hit.sha256());
         assertEquals("archive bytes", Files.readString(target));
         assertEquals(List.of(), leftovers(target.getParent()), "no temporary file left beside the output");
+        Path stored = dir.resolve("cache/archives/v1/" + KEY + "/archive");
+        assertTrue(Files.isSameFile(stored, target), "a hard link, not a copy of the bytes");
+
+        // An output changed in place changes the entry it shares its bytes with: that entry is not used again.
+        Files.writeString(target, "more", java.nio.file.StandardOpenOption.APPEND);
+        Path other = dir.resolve("target2/app-pyenv.tar.gz");
+        assertNull(cache.copyTo(KEY, other));
+        assertFalse(Files.exists(other));
+        assertTrue(cache.store(KEY, built("archive bytes"), "d".repeat(64)), "stored again");
+        target = dir.resolve("target3/app-pyenv.tar.gz");
+        assertEquals("archive bytes", Files.readString(cache.copyTo(KEY, target).archive()));
 
         // Changed in the cache (another size, or the same size with another time): not used, and dropped.
-        Path stored = dir.resolve("cache/archives/v1/" + KEY + "/archive");
+        stored = dir.resolve("cache/archives/v1/" + KEY + "/archive");
+        Files.delete(stored); // a new file, not the output's bytes
         Files.writeString(stored, "tampered!!!!!");
         Files.setLastModifiedTime(stored, FileTime.fromMillis(Files.getLastModifiedTime(stored).toMillis() + 5000));
         Files.delete(target);
