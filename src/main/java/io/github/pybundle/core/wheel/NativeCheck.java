@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,6 +42,20 @@ import java.util.regex.Pattern;
 public record NativeCheck(LinuxPlatform platform, int pythonMajor, int pythonMinor, Set<String> allowMismatch,
                           String skipped) {
     private static final int MAX_FILES_SHOWN = 10;
+    /**
+     * Libraries of hardware drivers, which wheels leave to the system on purpose (auditwheel's {@code --exclude}: a
+     * wheel cannot ship the NVIDIA driver's {@code libcuda}, which must match the kernel module): not in any manylinux
+     * policy, yet no error. torch's CUDA wheels need {@code libcuda.so.1}; NVIDIA's cuFile, the RDMA libraries. The
+     * build says which packages need them, since only nodes with that hardware and its driver can load that code.
+     */
+    static final Map<String, String> DRIVER_LIBRARIES = Map.of(
+            "libcuda.so.1", "NVIDIA driver",
+            "libnvidia-ml.so.1", "NVIDIA driver",
+            "libibverbs.so.1", "RDMA, rdma-core",
+            "librdmacm.so.1", "RDMA, rdma-core",
+            "libmlx5.so.1", "RDMA, rdma-core",
+            "libmlx4.so.1", "RDMA, rdma-core",
+            "libefa.so.1", "RDMA, rdma-core");
     private static final Pattern DATA = Pattern.compile("[^/]+\\.data/(purelib|platlib|scripts|headers|data)/(.+)");
     private static final Pattern LIBPYTHON = Pattern.compile("libpython(\\d+)\\.(\\d+)[a-z]*\\.so(\\.[0-9.]+)?");
 
@@ -95,11 +110,16 @@ public record NativeCheck(LinuxPlatform platform, int pythonMajor, int pythonMin
         List<String> failures = new ArrayList<>();
         Set<String> failing = new LinkedHashSet<>();
         String neededGlibc = null;
+        Map<String, Set<String>> drivers = new TreeMap<>(); // package -> driver libraries it needs
         for (Wheel w : wheels) {
             Set<String> libs = libsDirectoryFiles(w.natives());
             List<String> lines = new ArrayList<>();
             for (NativeFiles.File f : w.natives().files()) {
                 Problems p = problems(f, installed, libs);
+                if (!p.drivers.isEmpty()) {
+                    drivers.computeIfAbsent(packageName(w.filename()), k -> new TreeSet<>())
+                            .addAll(p.drivers);
+                }
                 if (!p.parts.isEmpty()) {
                     lines.add(printable(f.path()) + " " + String.join("; ", p.parts));
                 }
@@ -129,6 +149,14 @@ public record NativeCheck(LinuxPlatform platform, int pythonMajor, int pythonMin
         if (!failures.isEmpty()) {
             throw new PyBundleException(String.join("\n", failures), hints(failing, neededGlibc));
         }
+        if (!drivers.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            drivers.forEach((pkg, libs) -> parts.add(pkg + " needs " + String.join(", ", libs.stream().map(l -> l
+                    + " (" + DRIVER_LIBRARIES.get(l) + ")").toList())));
+            listener.log(BuildListener.Level.INFO, "Left to the nodes' drivers, as the wheels intend (not bundled):"
+                    + " " + String.join("; ", parts) + ". Nodes without that hardware and driver cannot load that"
+                    + " code; the rest of each package loads as usual");
+        }
     }
 
     private List<String> hints(Set<String> packages, String neededGlibc) {
@@ -154,6 +182,7 @@ public record NativeCheck(LinuxPlatform platform, int pythonMajor, int pythonMin
     // What is wrong with one file, and the highest glibc it needs over the platform's (for the hints).
     private static final class Problems {
         final List<String> parts = new ArrayList<>();
+        final Set<String> drivers = new TreeSet<>();
         String glibc;
     }
 
@@ -181,6 +210,8 @@ public record NativeCheck(LinuxPlatform platform, int pythonMajor, int pythonMin
         for (String needed : elf.needed()) {
             if (found(needed, elf, origin, installed) || libs.contains(needed)) {
                 inBundle.add(needed);
+            } else if (DRIVER_LIBRARIES.containsKey(needed)) {
+                p.drivers.add(needed);
             } else if (!platform.providesLibrary(needed) && !isLibpython(needed)) {
                 missing.add(needed);
             }

@@ -159,6 +159,29 @@ class NativeCheckTest {
     }
 
     @Test
+    void driverLibrariesAreLeftToTheNodes_andSaid() throws Exception {
+        // torch's CUDA wheels need the NVIDIA driver's libcuda, NVIDIA's cuFile the RDMA libraries: never bundled.
+        Path torch = wheel("torch", "torch/lib/libcaffe2_nvrtc.so", extension().needed("libcuda.so.1"));
+        Path cufile = wheel("nvidia_cufile_cu12", "nvidia/cufile/lib/libcufile_rdma.so.1",
+                extension().needed("libmlx5.so.1", "librdmacm.so.1", "libibverbs.so.1"));
+        List<String> info = new ArrayList<>();
+        WheelVerifier.verifyAll(List.of(torch, cufile), new WheelChecks(WheelVerifier.Memo.none(), 1L << 30,
+                1L << 31, (level, m) -> info.add(level + " " + m), NativeCheck.of(List.of("manylinux_2_28_x86_64"),
+                3, 11, List.of())));
+        assertEquals(List.of("INFO Left to the nodes' drivers, as the wheels intend (not bundled): nvidia-cufile-cu12"
+                + " needs libibverbs.so.1 (RDMA, rdma-core), libmlx5.so.1 (RDMA, rdma-core), librdmacm.so.1 (RDMA,"
+                + " rdma-core); torch needs libcuda.so.1 (NVIDIA driver). Nodes without that hardware and driver"
+                + " cannot load that code; the rest of each package loads as usual"), info.stream()
+                .filter(m -> m.startsWith("INFO Left")).toList());
+        // Any other library outside the policy is still refused.
+        Path other = wheel("gpu", "gpu/_ext.so", extension().needed("libcuda.so.1", "libnvrtc-builtins.so.12"));
+        PyBundleException e = refused("manylinux_2_28_x86_64", other);
+        assertTrue(e.getMessage().contains("needs libnvrtc-builtins.so.12, which is neither in the bundle"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("libcuda"), e.getMessage());
+    }
+
+    @Test
     void libpythonOfTheTargetsVersionIsAllowed() throws Exception {
         Path w = wheel("emb", "emb/_ext.so", extension().needed("libpython3.11.so.1.0"));
         assertDoesNotThrow(() -> check("manylinux2014_x86_64", List.of(w)));
