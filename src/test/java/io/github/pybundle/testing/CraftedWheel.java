@@ -113,6 +113,23 @@ public final class CraftedWheel {
         }
     }
 
+    /** The wheel {@code w} with its RECORD edited: a wheel whose files do not match their RECORD. */
+    public static byte[] rewriteRecord(CraftedWheel w, java.util.function.UnaryOperator<String> edit)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(
+                w.build())); ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                zip.putNextEntry(new ZipEntry(e.getName()));
+                byte[] content = in.readAllBytes();
+                zip.write(e.getName().endsWith("/RECORD") ? edit.apply(new String(content, StandardCharsets.UTF_8))
+                        .getBytes(StandardCharsets.UTF_8) : content);
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
     /**
      * Sets a 16-bit field of every local and central header of the entry named {@code entry}: {@code local} and
      * {@code central} are the field's offsets in each header (the method is at 8 and 10, the flags at 6 and 8).

@@ -371,6 +371,9 @@ public final class ProjectPackager {
     private String environmentArchive(EnvironmentSpec e, List<Path> wheels, Path archive, Instant timestamp)
             throws IOException {
         if (e.reuse() != null) {
+            // The wheels' checks still pass before their archive is taken: those under way are awaited, and their
+            // native code is compared with the target, which also says what it always says (drivers, mismatches).
+            WheelVerifier.verifyAll(wheels, checks);
             BuiltArchiveCache.Hit hit = e.reuse().cache().copyTo(e.reuse().key(), archive);
             if (hit != null) {
                 listener.log(Level.INFO, "Environment archive built before from the same wheels and settings: copied"

@@ -3,8 +3,10 @@ package io.github.pybundle.core.app;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.event.PhaseTimer;
 import io.github.pybundle.core.index.IndexConfiguration;
@@ -15,6 +17,7 @@ import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.sbom.Component;
 import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.target.Target;
+import io.github.pybundle.testing.CraftedWheel;
 import io.github.pybundle.testing.SourceTrees;
 import io.github.pybundle.testing.TestIndexServer;
 import io.github.pybundle.testing.TestWheels;
@@ -65,6 +68,30 @@ class EnvironmentArchiveReuseTest {
         try (Stream<Path> s = Files.walk(dir.resolve("project/target"))) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
+            }
+        }
+    }
+
+    @Test
+    void aWheelThatFailsItsCheckFailsTheBundle_withNoOutput() throws Exception {
+        try (TestIndexServer server = new TestIndexServer()) {
+            server.add(TestWheels.pure("greet", "2.0"));
+            // Checked while others download: its failure stops the build before any output is written.
+            CraftedWheel fast = new CraftedWheel("fast", "1.0").wheelFile("Wheel-Version: 1.0\nGenerator: crafted\n"
+                    + "Root-Is-Purelib: false\nTag: cp311-cp311-manylinux2014_x86_64\n")
+                    .file("fast/__init__.py", "x = 1\n");
+            // Its structure is sound (the placement's quick look passes); a file does not match its RECORD hash.
+            server.addFile("fast", "fast-1.0-cp311-cp311-manylinux2014_x86_64.whl", CraftedWheel.rewriteRecord(fast,
+                    record -> record.replaceFirst("fast/__init__.py,sha256=[^,]*,", "fast/__init__.py,sha256="
+                            + "A".repeat(43) + ",")));
+            PyBundleException e = assertThrows(PyBundleException.class, () -> bundle(server,
+                    "2024-01-01T00:00:00Z"));
+            assertTrue(e.getMessage().startsWith("fast-1.0-cp311-cp311-manylinux2014_x86_64.whl: "), e.getMessage());
+            assertTrue(e.getMessage().contains("does not match its RECORD hash"), e.getMessage());
+            Files.createDirectories(dir.resolve("project/target")); // absent: nothing was written at all
+            try (Stream<Path> s = Files.list(dir.resolve("project/target"))) {
+                assertEquals(List.of(), s.filter(p -> p.getFileName().toString().endsWith(".tar.gz")
+                        || p.getFileName().toString().endsWith(".zip")).toList(), "no archive written");
             }
         }
     }

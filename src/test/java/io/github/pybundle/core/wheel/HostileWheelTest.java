@@ -245,7 +245,7 @@ class HostileWheelTest {
         CraftedWheel lying = new CraftedWheel("lying", "1.0").recordAlgorithm("sha512").file("lying/a.py", "x = 1\n");
         String otherDigest = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 java.security.MessageDigest.getInstance("SHA-512").digest("x = 2\n".getBytes(StandardCharsets.UTF_8)));
-        UnsafeWheelException e = refused(write(lying.filename(), rewriteRecord(lying, record -> record.replaceFirst(
+        UnsafeWheelException e = refused(write(lying.filename(), CraftedWheel.rewriteRecord(lying, record -> record.replaceFirst(
                 "lying/a.py,sha512=[^,]*,", "lying/a.py,sha512=" + otherDigest + ","))));
         assertTrue(e.getMessage().contains("entry 'lying/a.py' does not match its RECORD hash (sha512="
                 + otherDigest), e.getMessage());
@@ -296,25 +296,9 @@ class HostileWheelTest {
     void aBrokenRecordSizeIsAClearErrorNotANumberFormatException() throws Exception {
         CraftedWheel w = new CraftedWheel("badsize", "1.0").file("badsize/a.py", "x = 1\n");
         // RECORD is stored deflated: the wheel is rebuilt with a non-numeric size rather than patched.
-        byte[] bytes = rewriteRecord(w, record -> record.replaceFirst("(badsize/a.py,sha256=[^,]*,)6", "$1six"));
+        byte[] bytes = CraftedWheel.rewriteRecord(w, record -> record.replaceFirst("(badsize/a.py,sha256=[^,]*,)6", "$1six"));
         UnsafeWheelException e = refused(write(w.filename(), bytes));
         assertTrue(e.getMessage().contains("unreadable size in RECORD: 'six'"), e.getMessage());
-    }
-
-    private static byte[] rewriteRecord(CraftedWheel w, java.util.function.UnaryOperator<String> edit)
-            throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(
-                w.build())); java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
-            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                zip.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
-                byte[] content = in.readAllBytes();
-                zip.write(e.getName().endsWith("/RECORD") ? edit.apply(new String(content, StandardCharsets.UTF_8))
-                        .getBytes(StandardCharsets.UTF_8) : content);
-                zip.closeEntry();
-            }
-        }
-        return out.toByteArray();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
