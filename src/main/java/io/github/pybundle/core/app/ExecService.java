@@ -11,6 +11,7 @@ import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.target.Target;
 import io.github.pybundle.core.verify.BundleVerifier;
 import java.io.File;
+import io.github.pybundle.core.archive.FileTrees;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -174,7 +175,7 @@ public final class ExecService {
                     }
                 }
             } finally {
-                delete(tmp);
+                FileTrees.delete(tmp);
             }
         }
         Files.setLastModifiedTime(dir, FileTime.fromMillis(System.currentTimeMillis())); // in use: kept by prune()
@@ -194,23 +195,13 @@ public final class ExecService {
                         }
                     }).reversed()).toList();
             for (Path old : others.subList(Math.min(KEEP_ENVIRONMENTS, others.size()), others.size())) {
-                delete(old);
+                FileTrees.delete(old);
             }
         } catch (IOException e) {
             // pruning is housekeeping: an environment left behind costs disk space only
         }
     }
 
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     private static List<String> quoted(List<String> args) {
         return args.stream().map(a -> a.isEmpty() || a.matches(".*[\\s'\"\\\\$`].*")

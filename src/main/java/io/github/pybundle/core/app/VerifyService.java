@@ -11,11 +11,11 @@ import io.github.pybundle.core.target.Interpreters;
 import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.target.Target;
 import io.github.pybundle.core.verify.BundleVerifier;
+import io.github.pybundle.core.archive.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -60,7 +60,7 @@ public final class VerifyService {
                 .map(f -> out.resolve(EnvironmentArchiveBuilder.fileName(r.finalName(), f)))
                 .filter(Files::isRegularFile).findFirst().orElse(null);
         Path work = out.resolve("pybundle/verify");
-        delete(work);
+        FileTrees.delete(work);
         Files.createDirectories(work);
         Path unpacked = null;
         if (env != null) {
@@ -145,13 +145,4 @@ public final class VerifyService {
         return null;
     }
 
-    private static void delete(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.github.pybundle.core.bundle;
 
 import io.github.pybundle.core.archive.AtomicFile;
+import io.github.pybundle.core.archive.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -59,7 +60,7 @@ public final class BuiltArchiveCache {
         String[] recorded = Files.readString(digest, StandardCharsets.US_ASCII).strip().split(" ");
         if (recorded.length != 3 || !recorded[1].equals(Long.toString(Files.size(archive)))
                 || !recorded[2].equals(Long.toString(Files.getLastModifiedTime(archive).toMillis()))) {
-            delete(entry); // changed since it was stored: built again
+            FileTrees.delete(entry); // changed since it was stored: built again
             return null;
         }
         AtomicFile.write(target, temp -> linkOrCopy(archive, temp));
@@ -102,7 +103,7 @@ public final class BuiltArchiveCache {
         } finally {
             if (temp != null) {
                 try {
-                    delete(temp);
+                    FileTrees.delete(temp);
                 } catch (IOException e) {
                     // a leftover temporary directory costs disk space only; the next prune removes it
                 }
@@ -137,7 +138,7 @@ public final class BuiltArchiveCache {
         for (Path p : entries) {
             boolean leftover = p.getFileName().toString().startsWith(".");
             if (leftover ? System.currentTimeMillis() - lastUse(p).toMillis() > hour : ++kept > KEEP) {
-                delete(p);
+                FileTrees.delete(p);
             }
         }
     }
@@ -150,14 +151,4 @@ public final class BuiltArchiveCache {
         }
     }
 
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -9,11 +9,11 @@ import io.github.pybundle.core.spec.dist.WheelFilename;
 import io.github.pybundle.core.spec.tags.Tag;
 import io.github.pybundle.core.target.Interpreters;
 import io.github.pybundle.core.target.Target;
+import io.github.pybundle.core.archive.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,13 +108,7 @@ public final class SourceBuilder {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while building " + filename, e);
         } finally {
-            if (Files.exists(staging)) {
-                try (Stream<Path> s = Files.walk(staging)) {
-                    for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(x);
-                    }
-                }
-            }
+            FileTrees.delete(staging);
         }
     }
 
