@@ -563,15 +563,19 @@ def real_index(work, venv, runs):
 # Charts: SVG the script draws itself
 
 
+def svg_open(width, height, title):
+    """The first lines of a chart: the SVG element and its title."""
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif"'
+            f' font-size="12">', f'<text x="10" y="22" font-weight="bold">{title}</text>']
+
+
 def svg_bars(title, groups, unit="s"):
     """Horizontal bars, one group per set, each group on its own scale (sets differ by 100x); [(group, [(label,
     value, kind)])] where kind picks the colour."""
     colours = {"pybundle": "#2b6cb0", "other": "#a0aec0", "floor": "#68d391"}
     row_h, label_w, bar_w, pad = 18, 170, 420, 10
     height = pad * 2 + 24 + sum(22 + row_h * len(rows) + 8 for _, rows in groups)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 120}" height="{height}"'
-           f' font-family="sans-serif" font-size="12">',
-           f'<text x="{pad}" y="{pad + 12}" font-weight="bold">{title}</text>']
+    out = svg_open(label_w + bar_w + 120, height, title)
     y = pad + 24
     for group, rows in groups:
         out.append(f'<text x="{pad}" y="{y + 14}" font-weight="bold">{group}</text>')
@@ -595,9 +599,7 @@ def svg_stacked(title, rows, parts):
     row_h, label_w, bar_w, pad = 20, 150, 460, 10
     top = max(sum(v.values()) for _, v in rows) or 1
     height = pad * 2 + 24 + row_h * len(rows) + 30
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 90}" height="{height}"'
-           f' font-family="sans-serif" font-size="12">',
-           f'<text x="{pad}" y="{pad + 12}" font-weight="bold">{title}</text>']
+    out = svg_open(label_w + bar_w + 90, height, title)
     y = pad + 24
     for label, values in rows:
         out.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{label}</text>')

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Whole directories written by pybundle (an unpacked environment, a staging directory) removed at once. */
+/**
+ * Files and directories pybundle writes as a whole: a directory removed at once (an unpacked environment, a staging
+ * directory), a large file given a second name without copying its bytes.
+ */
 public final class FileTrees {
     private FileTrees() {
     }
@@ -21,6 +25,21 @@ public final class FileTrees {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    /**
+     * {@code to} as a second name of {@code from}: a hard link (no copy of hundreds of megabytes), else, where links
+     * cannot be made (another file system), a copy with the usual mode of an output. {@code to} is replaced. Only safe
+     * for files that are replaced by renaming, never written in place, as every output of pybundle is.
+     */
+    public static void linkOrCopy(Path from, Path to) throws IOException {
+        Files.deleteIfExists(to);
+        try {
+            Files.createLink(to, from);
+        } catch (UnsupportedOperationException | IOException noLinks) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.readableByAll(to);
         }
     }
 }

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * time are what was recorded when it was stored (re-hashing it would cost what the copy saves); one that differs is
  * deleted and built again. Entries are hard links to the archives built (and warm builds' outputs hard links to the
  * entries) where the file system allows, so that keeping and reusing an archive of gigabytes costs neither time nor
- * disk space. Entries are written beside their place and moved into it, so a reader sees a whole entry
+ * disk space ({@link FileTrees#linkOrCopy}: an output is replaced by renaming, never written into the shared bytes,
+ * and a change made in place anyway changes the modification time, which {@link #copyTo} checks). Entries are written beside their place and moved into it, so a reader sees a whole entry
  * or none; the {@value #KEEP} most recently used stay, older ones are deleted.
  */
 public final class BuiltArchiveCache {
@@ -63,7 +64,7 @@ public final class BuiltArchiveCache {
             FileTrees.delete(entry); // changed since it was stored: built again
             return null;
         }
-        AtomicFile.write(target, temp -> linkOrCopy(archive, temp));
+        AtomicFile.write(target, temp -> FileTrees.linkOrCopy(archive, temp));
         AtomicFile.readableByAll(target);
         Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis())); // in use: kept by prune()
         return new Hit(target, recorded[0]);
@@ -82,7 +83,7 @@ public final class BuiltArchiveCache {
             Files.createDirectories(dir);
             temp = Files.createTempDirectory(dir, ".storing-");
             Path archive = temp.resolve(ARCHIVE);
-            linkOrCopy(built, archive);
+            FileTrees.linkOrCopy(built, archive);
             Files.writeString(temp.resolve(DIGEST), sha256 + " " + Files.size(archive) + " "
                     + Files.getLastModifiedTime(archive).toMillis() + "\n", StandardCharsets.US_ASCII);
             try {
@@ -108,21 +109,6 @@ public final class BuiltArchiveCache {
                     // a leftover temporary directory costs disk space only; the next prune removes it
                 }
             }
-        }
-    }
-
-    /**
-     * {@code to} as a second name of {@code from} (a hard link: no bytes copied, however large the archive), or a
-     * copy where links cannot be made (another file system). Either way {@code to} is replaced, and only by moving a
-     * whole file: an output written later goes through a temporary file moved into place, never into the shared
-     * bytes, and a change made in place anyway changes the modification time, which {@link #copyTo} checks.
-     */
-    private static void linkOrCopy(Path from, Path to) throws IOException {
-        Files.deleteIfExists(to);
-        try {
-            Files.createLink(to, from);
-        } catch (IOException | UnsupportedOperationException e) {
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

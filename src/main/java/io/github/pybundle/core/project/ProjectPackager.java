@@ -3,6 +3,7 @@ package io.github.pybundle.core.project;
 import io.github.pybundle.core.Generator;
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.archive.AtomicFile;
+import io.github.pybundle.core.archive.FileTrees;
 import io.github.pybundle.core.bundle.BuiltArchiveCache;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
@@ -472,13 +473,7 @@ public final class ProjectPackager {
      * on the old file.
      */
     private static void placeInApp(Path output, Path inApp) throws IOException {
-        Files.deleteIfExists(inApp);
-        try {
-            Files.createLink(inApp, output);
-        } catch (UnsupportedOperationException | IOException noLinks) {
-            Files.copy(output, inApp, StandardCopyOption.REPLACE_EXISTING);
-            AtomicFile.readableByAll(inApp);
-        }
+        FileTrees.linkOrCopy(output, inApp);
     }
 
     // A descriptor: complete or absent, rw-r--r-- whatever the umask.
