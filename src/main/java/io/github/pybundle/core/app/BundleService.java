@@ -52,6 +52,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The {@code bundle} goal: from the declared requirements, the lock and the project's code to the py-files zip, the
@@ -167,6 +169,7 @@ public final class BundleService {
 
     /** Builds the bundle, or reuses it when nothing changed. */
     public Outcome bundle(Request request, IndexSource sources) throws Exception {
+        Preload.start();
         List<Path> givenModels = request.models();
         if (!request.checkModels()) { // a script that trains a model may be what creates it
             givenModels = givenModels.stream().filter(m -> {
@@ -273,13 +276,27 @@ public final class BundleService {
                 : spec.reusing(new BuiltArchiveCache(config.cacheRoot()), environmentKey(r, target, interpreter,
                         shippedSha, wheels));
         ProjectPackager packager = new ProjectPackager(listener, checks);
-        ProjectPackager.BundleResult result = timer.time("assemble", () -> packager.bundle(
-                new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
-                        r.finalName(), r.timestamp(), wheels, r.layout(), environment, r.spark(), r.pyFilesZips())));
-        List<Component> packages = timer.time("sbom", () -> WheelComponents.of(wheels));
-        SbomWriter.write(bomFile, new SbomWriter.Sbom(r.subject(), tool(), packages, r.timestamp()));
+        // The SBOM is made from the wheels on another thread while the archives are written: most of a warm build
+        // runs on one core. It is written only once the bundle is ("sbom" is the time spent waiting for it).
+        FutureTask<byte[]> sbom = new FutureTask<>(() -> SbomWriter.json(new SbomWriter.Sbom(r.subject(), tool(),
+                WheelComponents.of(wheels), r.timestamp())));
+        Thread sbomThread = new Thread(sbom, "pybundle-sbom");
+        sbomThread.setDaemon(true);
+        sbomThread.start();
+        ProjectPackager.BundleResult result;
+        try {
+            result = timer.time("assemble", () -> packager.bundle(
+                    new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
+                            r.finalName(), r.timestamp(), wheels, r.layout(), environment, r.spark(),
+                            r.pyFilesZips())));
+        } catch (Exception e) {
+            sbom.cancel(true);
+            throw e;
+        }
+        byte[] bom = timer.time("sbom", () -> result(sbom));
+        SbomWriter.write(bomFile, bom);
         listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
-                + BuildListener.count(packages.size(), "Python package") + ")");
+                + BuildListener.count(wheels.size(), "Python package") + ")");
         BundleFingerprint.record(state, fingerprint);
         timer.time("summary", () -> {
             summary(result, wheels, checked, dr.target().providedPackages(), r.excludes(), r.spark().jars());
@@ -415,6 +432,24 @@ public final class BundleService {
             sb.append(w.getFileName()).append(' ').append(sha != null ? sha : Digests.sha256Hex(w)).append('\n');
         }
         return HexFormat.of().formatHex(Digests.sha256().digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    // What a task computed, or the exception it failed with, as it was thrown.
+    private static <T> T result(FutureTask<T> task) throws IOException, InterruptedException {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private static Component tool() {

@@ -41,6 +41,14 @@ public interface ArchiveWriter extends AutoCloseable {
     /** Moves the finished archive into place. */
     void commit() throws IOException;
 
+    /**
+     * The sha256 of the committed archive's bytes when the writer computed it as it wrote them (saving a second read
+     * of a file of gigabytes), else null.
+     */
+    default String writtenSha256() {
+        return null;
+    }
+
     @Override
     void close() throws IOException;
 }

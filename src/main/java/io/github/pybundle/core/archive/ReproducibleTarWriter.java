@@ -8,9 +8,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Set;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipMethod;
@@ -34,6 +36,8 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
 
     private final AtomicFile file;
     private final OutputStream out;
+    private final MessageDigest written = ReproducibleZipWriter.sha256(); // of the file's bytes, as they are written
+    private String sha256;
     private final GzipMembers gz;
     private final long mtime;
     private final Set<String> names = new HashSet<>();
@@ -41,7 +45,8 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
 
     public ReproducibleTarWriter(Path target, Instant timestamp) throws IOException {
         this.file = new AtomicFile(target);
-        this.out = new BufferedOutputStream(Files.newOutputStream(file.temp()), 256 * 1024);
+        this.out = new BufferedOutputStream(new DigestOutputStream(Files.newOutputStream(file.temp()), written),
+                256 * 1024);
         this.gz = new GzipMembers(out, 6);
         this.mtime = timestamp.getEpochSecond();
     }
@@ -252,7 +257,14 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
         }
         gz.finish();
         out.close();
+        sha256 = HexFormat.of().formatHex(written.digest());
         file.commit();
+    }
+
+    /** The sha256 of the archive's bytes, computed as they were written: known once committed, else null. */
+    @Override
+    public String writtenSha256() {
+        return sha256;
     }
 
     @Override

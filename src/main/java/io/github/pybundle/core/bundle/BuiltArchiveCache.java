@@ -38,9 +38,22 @@ public final class BuiltArchiveCache {
 
     private final Path dir;
 
-    /** The built archives of the cache rooted at {@code cacheRoot}. */
+    /** The built environment archives of the cache rooted at {@code cacheRoot}. */
     public BuiltArchiveCache(Path cacheRoot) {
-        this.dir = cacheRoot.resolve("archives").resolve("v1");
+        this(cacheRoot.resolve("archives"), "v1");
+    }
+
+    private BuiltArchiveCache(Path archives, String kind) {
+        this.dir = archives.resolve(kind);
+    }
+
+    /**
+     * The application archives ({@code -spark-app.tar.gz}) built beside these environment archives, kept apart
+     * ({@code <cache>/archives/app-v1/}) so that neither kind pushes the other out: an application archive holds a
+     * copy of its environment archive, which a warm build would otherwise write again.
+     */
+    public BuiltArchiveCache applications() {
+        return new BuiltArchiveCache(dir.getParent(), "app-v1");
     }
 
     /** An archive found in the cache and copied into place, with its digest. */

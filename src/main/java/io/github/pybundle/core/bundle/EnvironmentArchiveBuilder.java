@@ -6,6 +6,7 @@ import io.github.pybundle.core.archive.ArchivePlan;
 import io.github.pybundle.core.archive.ArchiveWriter;
 import io.github.pybundle.core.archive.ReproducibleTarWriter;
 import io.github.pybundle.core.archive.ReproducibleZipWriter;
+import io.github.pybundle.core.spec.dist.Digests;
 import io.github.pybundle.core.target.PythonArchive;
 import io.github.pybundle.core.wheel.WheelChecks;
 import io.github.pybundle.core.wheel.WheelDestination;
@@ -147,6 +148,15 @@ public final class EnvironmentArchiveBuilder {
 
     /** Writes the archive and returns its path. */
     public static Path build(Request request) throws IOException {
+        return buildDigested(request).archive();
+    }
+
+    /** An archive written, with the sha256 of its bytes. */
+    public record Built(Path archive, String sha256) {
+    }
+
+    /** Writes the archive; returns its path and its sha256, computed as it was written where the format allows. */
+    public static Built buildDigested(Request request) throws IOException {
         WheelChecks wheelChecks = request.checks();
         String py = request.interpreter().version();
         ArchivePlan plan = new ArchivePlan(PathConflicts.refusing());
@@ -182,8 +192,9 @@ public final class EnvironmentArchiveBuilder {
                 }
                 checks.await();
                 out.commit();
+                return new Built(request.target(), out.writtenSha256() != null ? out.writtenSha256()
+                        : Digests.sha256Hex(request.target()));
             }
-            return request.target();
         } finally {
             for (WheelSource w : open) {
                 w.close();

@@ -3,11 +3,15 @@ package io.github.pybundle.core.launch;
 import io.github.pybundle.core.archive.ArchiveContent;
 import io.github.pybundle.core.archive.ArchivePlan;
 import io.github.pybundle.core.archive.ReproducibleTarWriter;
+import io.github.pybundle.core.spec.dist.Digests;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The runnable application as one file, {@code {finalName}-spark-app.tar.gz}: the application directory (the
@@ -48,9 +52,9 @@ public final class SparkAppArchive {
      * @param root the name of the root directory in the archive (the final name)
      * @param target the archive's path
      * @param timestamp the time of every entry
-     * @return {@code target}
+     * @return the archive's sha256
      */
-    public static Path write(Path appDirectory, List<String> files, String root, Path target, Instant timestamp)
+    public static String write(Path appDirectory, List<String> files, String root, Path target, Instant timestamp)
             throws IOException {
         ArchivePlan plan = new ArchivePlan(new ArchivePlan.Conflicts() {
             @Override
@@ -72,7 +76,24 @@ public final class SparkAppArchive {
         try (ReproducibleTarWriter tar = new ReproducibleTarWriter(target, timestamp)) {
             plan.write(tar);
             tar.commit();
+            return tar.writtenSha256();
         }
-        return target;
+    }
+
+    /**
+     * The digest of everything {@link #write} makes the archive from: the generator, the root, the time, and each
+     * file's name, mode and content ({@code knownSha256} gives the digests already known, by file, such as the
+     * environment archive's; the others are hashed). The same key means the same archive bytes.
+     */
+    public static String key(String generator, Path appDirectory, List<String> files, String root, Instant timestamp,
+                             Map<String, String> knownSha256) throws IOException {
+        StringBuilder sb = new StringBuilder("pybundle application archive\ngenerator=").append(generator)
+                .append("\nroot=").append(root).append("\ntimestamp=").append(timestamp.getEpochSecond()).append('\n');
+        for (String f : files.stream().sorted().toList()) {
+            String sha = knownSha256.get(f);
+            sb.append(f).append(' ').append(f.equals(SparkSubmitScript.FILE_NAME) ? "755" : "644").append(' ')
+                    .append(sha != null ? sha : Digests.sha256Hex(appDirectory.resolve(f))).append('\n');
+        }
+        return HexFormat.of().formatHex(Digests.sha256().digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
 }

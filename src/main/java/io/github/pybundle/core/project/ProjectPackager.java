@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -382,14 +383,35 @@ public final class ProjectPackager {
                 return hit.sha256();
             }
         }
-        EnvironmentArchiveBuilder.build(new EnvironmentArchiveBuilder.Request(wheels,
+        String sha = EnvironmentArchiveBuilder.buildDigested(new EnvironmentArchiveBuilder.Request(wheels,
                 new EnvironmentArchiveBuilder.Interpreter(e.major(), e.minor(), e.interpreter()), e.format(),
-                archive, timestamp, checks, e.shipped()));
-        String sha = Digests.sha256Hex(archive);
+                archive, timestamp, checks, e.shipped())).sha256();
         if (e.reuse() != null) {
             e.reuse().cache().store(e.reuse().key(), archive, sha);
         }
         return sha;
+    }
+
+    /**
+     * Writes the application archive, or copies the one built before from the same files when the environment archive
+     * is reused from the cache (the application archive holds a copy of it, as large).
+     */
+    private void writeSparkApp(EnvironmentSpec environment, Path launchDir, List<String> appFiles,
+                               BundleRequest request, Path sparkApp, Path envInApp, String envSha) throws IOException {
+        BuiltArchiveCache apps = environment == null || environment.reuse() == null ? null
+                : environment.reuse().cache().applications();
+        String key = null;
+        if (apps != null) {
+            key = SparkAppArchive.key(Generator.BUILD, launchDir, appFiles, request.finalName(), request.timestamp(),
+                    envInApp == null || envSha == null ? Map.of() : Map.of(inApp(launchDir, envInApp), envSha));
+            if (apps.copyTo(key, sparkApp) != null) {
+                return;
+            }
+        }
+        String sha = SparkAppArchive.write(launchDir, appFiles, request.finalName(), sparkApp, request.timestamp());
+        if (apps != null) {
+            apps.store(key, sparkApp, sha);
+        }
     }
 
     // spark-submit.sh always; launch.json always; the Livy, spark-operator, EMR Serverless and Dataproc descriptors
@@ -610,7 +632,7 @@ public final class ProjectPackager {
             // so that the archive does not depend on whether the probe goal ran before.
             ClusterProbe.write(launchDir.resolve(ClusterProbe.SCRIPT));
             appFiles.add(ClusterProbe.SCRIPT);
-            SparkAppArchive.write(launchDir, appFiles, request.finalName(), sparkApp, request.timestamp());
+            writeSparkApp(environment, launchDir, appFiles, request, sparkApp, envInApp, envSha);
         } catch (IOException | RuntimeException e) {
             List<Path> written = new java.util.ArrayList<>(List.of(zip, zipInApp, launcher, mainCopy, sparkApp,
                     launchDir.resolve("launch.json")));

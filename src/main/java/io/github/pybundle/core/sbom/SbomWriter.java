@@ -46,12 +46,15 @@ public final class SbomWriter {
     public static final String SPEC_VERSION = "1.6";
     // RFC 9562 name space for URLs; the name is the document without its serial number.
     private static final UUID NAMESPACE = UUID.fromString("6ba7b811-9dad-11d1-80b4-00c04fd430c8");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-            .withSeparators(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+    // Built on first use (Jackson takes a while to load), not when the class is: fileName() needs none of it.
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+        static final ObjectWriter PRETTY = MAPPER.writer(new DefaultPrettyPrinter()
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(new DefaultIndenter("  ", "\n"))
+                .withSeparators(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+    }
 
     private SbomWriter() {
     }
@@ -79,7 +82,11 @@ public final class SbomWriter {
 
     /** Writes {@code sbom} to {@code target} atomically, readable by all ({@code rw-r--r--}). */
     public static Path write(Path target, Sbom sbom) throws IOException {
-        byte[] bytes = json(sbom);
+        return write(target, json(sbom));
+    }
+
+    /** Writes a document {@link #json} made to {@code target} atomically, readable by all ({@code rw-r--r--}). */
+    public static Path write(Path target, byte[] bytes) throws IOException {
         AtomicFile.write(target, temp -> {
             Files.write(temp, bytes);
             try {
@@ -94,7 +101,7 @@ public final class SbomWriter {
     /** The document as UTF-8 JSON, two-space indented, ending in a newline. */
     public static byte[] json(Sbom sbom) throws IOException {
         Set<String> refs = new HashSet<>();
-        ObjectNode metadata = JSON.createObjectNode();
+        ObjectNode metadata = Json.MAPPER.createObjectNode();
         metadata.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(sbom.timestamp().truncatedTo(
                 ChronoUnit.SECONDS)));
         if (sbom.tool() != null) {
@@ -107,13 +114,13 @@ public final class SbomWriter {
                 .thenComparing(c -> c.version() == null ? "" : c.version())
                 .thenComparing(c -> c.purl() == null ? "" : c.purl())
                 .thenComparing(c -> c.sha256() == null ? "" : c.sha256()));
-        ArrayNode components = JSON.createArrayNode();
+        ArrayNode components = Json.MAPPER.createArrayNode();
         for (Component c : sorted) {
             components.add(component(c, refs));
         }
         ObjectNode unsigned = document(null, metadata, components);
-        String serial = "urn:uuid:" + nameBased(PRETTY.writeValueAsBytes(unsigned));
-        byte[] body = PRETTY.writeValueAsBytes(document(serial, metadata, components));
+        String serial = "urn:uuid:" + nameBased(Json.PRETTY.writeValueAsBytes(unsigned));
+        byte[] body = Json.PRETTY.writeValueAsBytes(document(serial, metadata, components));
         byte[] out = new byte[body.length + 1];
         System.arraycopy(body, 0, out, 0, body.length);
         out[body.length] = '\n';
@@ -121,7 +128,7 @@ public final class SbomWriter {
     }
 
     private static ObjectNode document(String serial, ObjectNode metadata, ArrayNode components) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("$schema", "http://cyclonedx.org/schema/bom-" + SPEC_VERSION + ".schema.json");
         root.put("bomFormat", "CycloneDX");
         root.put("specVersion", SPEC_VERSION);
@@ -135,7 +142,7 @@ public final class SbomWriter {
     }
 
     private static ObjectNode component(Component c, Set<String> refs) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("type", c.type().json());
         String ref = c.purl() != null ? c.purl() : c.type().json() + ":" + c.name()
                 + (c.version() == null ? "" : "@" + c.version());
@@ -186,7 +193,7 @@ public final class SbomWriter {
     }
 
     private static ArrayNode sha256(String hex) {
-        ArrayNode hashes = JSON.createArrayNode();
+        ArrayNode hashes = Json.MAPPER.createArrayNode();
         hashes.addObject().put("alg", "SHA-256").put("content", hex);
         return hashes;
     }

@@ -47,7 +47,8 @@ class EnvironmentArchiveReuseTest {
 
     private BundleService.Outcome bundle(TestIndexServer server, String timestamp) throws Exception {
         Path project = dir.resolve("project");
-        Path src = SourceTrees.sample(project);
+        Path src = Files.isDirectory(project.resolve("src/main/python")) ? project.resolve("src/main/python")
+                : SourceTrees.sample(project);
         DependencyRequest deps = new DependencyRequest(new DeclaredRequirements.Request(List.of("fast", "greet"),
                 List.of(), List.of(), project.resolve("pyproject.toml"), false, List.of(), List.of(), Map.of()),
                 new TargetRequest(new Target.Spec("3.11", null, null, null, List.of("manylinux2014_x86_64"), null),
@@ -120,6 +121,39 @@ class EnvironmentArchiveReuseTest {
             clean();
             bundle(server, "2025-06-01T00:00:00Z"); // another entry time: other bytes, built
             assertFalse(log.contains(COPIED), String.join("\n", log));
+        }
+    }
+
+    @Test
+    void aWarmBuildCopiesTheApplicationArchive_andAChangedFileOfItBuildsIt() throws Exception {
+        try (TestIndexServer server = new TestIndexServer()) {
+            server.add(TestWheels.pure("greet", "2.0"));
+            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
+                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+            BundleService.Outcome cold = bundle(server, "2024-01-01T00:00:00Z");
+            byte[] app = Files.readAllBytes(cold.sparkApp());
+            Path apps = dir.resolve("cache/archives/app-v1");
+            try (Stream<Path> s = Files.list(apps)) {
+                assertEquals(1, s.count(), "one application archive kept");
+            }
+
+            clean();
+            BundleService.Outcome warm = bundle(server, "2024-01-01T00:00:00Z");
+            assertArrayEquals(app, Files.readAllBytes(warm.sparkApp()), "the same bytes");
+            assertEquals(2, (int) Files.getAttribute(warm.sparkApp(), "unix:nlink"),
+                    "linked from the cache's copy, not written again");
+
+            // The main script is one of its files: changed, the application archive is built again, with it.
+            clean();
+            Path main = dir.resolve("project/src/main/python/main.py");
+            Files.writeString(main, Files.readString(main) + "# changed\n");
+            BundleService.Outcome changed = bundle(server, "2024-01-01T00:00:00Z");
+            assertEquals(2, (int) Files.getAttribute(changed.sparkApp(), "unix:nlink"),
+                    "a new cache entry, linked to the new archive");
+            assertFalse(java.util.Arrays.equals(app, Files.readAllBytes(changed.sparkApp())));
+            try (Stream<Path> s = Files.list(apps)) {
+                assertEquals(2, s.count(), "both kept");
+            }
         }
     }
 }

@@ -134,6 +134,23 @@ class ReproducibleTarWriterTest {
     }
 
     @Test
+    void theDigestComputedWhileWriting_isTheFilesSha256_andNoneBeforeTheCommit() throws Exception {
+        Path src = zip(text(), "stored\n");
+        Path out = dir.resolve("digest.tar.gz");
+        try (ZipFile z = ZipFile.builder().setPath(src).get();
+             ReproducibleTarWriter tar = new ReproducibleTarWriter(out, T)) {
+            ZipArchiveEntry big = z.getEntry("big.txt");
+            try (InputStream raw = z.getRawInputStream(big)) {
+                tar.addRaw("data/big.txt", big, raw, 0100644);
+            }
+            tar.addBytes("x.py", "x = 1\n".getBytes(StandardCharsets.UTF_8), 0100644);
+            assertEquals(null, tar.writtenSha256(), "not known before the archive is whole");
+            tar.commit();
+            assertEquals(io.github.pybundle.core.spec.dist.Digests.sha256Hex(out), tar.writtenSha256());
+        }
+    }
+
+    @Test
     void output_isByteIdenticalForTheSameInput() throws Exception {
         Path src = zip(text(), "stored\n");
         assertArrayEquals(Files.readAllBytes(write(src, "a.tar.gz")), Files.readAllBytes(write(src, "b.tar.gz")));
