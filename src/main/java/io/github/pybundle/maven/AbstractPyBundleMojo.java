@@ -67,6 +67,15 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
     @Parameter(property = "pybundle.attach", defaultValue = "true")
     protected boolean attach;
 
+    /**
+     * Whether to report, besides the goal's time and its phases, the work behind them summed over all threads (page
+     * requests, page parsing, waiting for pages and metadata, downloads, wheel checks), at INFO rather than DEBUG.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = "pybundle.timings", defaultValue = "false")
+    protected boolean timings;
+
     /** Times this execution and its phases; reported when the goal ends. */
     protected PhaseTimer timer = new PhaseTimer();
 
@@ -87,6 +96,15 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
                 getLog().info(line);
             } else {
                 getLog().debug(line);
+            }
+            String work = timer.work();
+            if (!work.isEmpty()) {
+                String detail = "Work behind the phases, summed over threads (times run): " + work;
+                if (timings) {
+                    getLog().info(detail);
+                } else {
+                    getLog().debug(detail);
+                }
             }
         } catch (MojoExecutionException | MojoFailureException e) {
             throw e;

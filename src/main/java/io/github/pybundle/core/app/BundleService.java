@@ -64,7 +64,7 @@ public final class BundleService {
     private final PhaseTimer timer;
 
     public BundleService(BuildListener listener, PhaseTimer timer) {
-        this.listener = listener;
+        this.listener = timer.listening(listener); // the work behind the phases is summed by the timer
         this.timer = timer;
     }
 
@@ -380,7 +380,7 @@ public final class BundleService {
     private List<Path> download(LockedWheels locked, Pylock lock, Path lockFile, IndexConfiguration config,
                                 WheelChecks checks) throws Exception {
         return timer.time("download", () -> locked.fetch(lock, lockFile, config,
-                w -> WheelVerifier.verify(w, checks)));
+                w -> listener.timing("wheel checks", () -> WheelVerifier.verify(w, checks))));
     }
 
     private PythonArchive.Shipped shippedInterpreter(PythonArchive.Source source, Target target,

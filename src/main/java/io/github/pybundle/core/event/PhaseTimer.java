@@ -8,10 +8,16 @@ import java.util.concurrent.Callable;
 /**
  * Wall time of a goal and of its phases (resolve, download, assemble), for the one-line timing a goal reports and the
  * benchmark reads. Phases timed more than once add up.
+ *
+ * <p>Within the phases, work reported through a listener made by {@link #listening} ({@link BuildListener#timed}) is
+ * summed by kind, over all threads, with how often it happened: {@link #work()} says where the time of a phase went
+ * (index requests, page parsing, waiting for pages, wheel checks...). Work on several threads at once can add up to
+ * more than the phase's wall time.
  */
 public final class PhaseTimer {
     private final long start = System.nanoTime();
     private final Map<String, Long> phases = new LinkedHashMap<>();
+    private final Map<String, long[]> work = new LinkedHashMap<>(); // kind -> {nanos, count}; guarded by itself
 
     /** Runs {@code work} as (part of) {@code phase}. */
     public <T> T time(String phase, Callable<T> work) throws Exception {
@@ -21,6 +27,45 @@ public final class PhaseTimer {
         } finally {
             phases.merge(phase, System.nanoTime() - t0, Long::sum);
         }
+    }
+
+    /** A listener that passes messages to {@code listener} and sums the work reported to it here. */
+    public BuildListener listening(BuildListener listener) {
+        PhaseTimer timer = this;
+        return new BuildListener() {
+            @Override
+            public void log(Level level, String message) {
+                listener.log(level, message);
+            }
+
+            @Override
+            public void timed(String kind, long nanos) {
+                timer.add(kind, nanos);
+                listener.timed(kind, nanos);
+            }
+        };
+    }
+
+    /** Adds {@code nanos} of work of {@code kind}. */
+    public void add(String kind, long nanos) {
+        synchronized (work) {
+            long[] w = work.computeIfAbsent(kind, k -> new long[2]);
+            w[0] += nanos;
+            w[1]++;
+        }
+    }
+
+    /**
+     * The work reported, by kind in the order first seen, e.g. {@code index requests 1.204 s (23), resolver waiting for pages
+     * 0.310 s (11)}; empty when none was.
+     */
+    public String work() {
+        StringBuilder sb = new StringBuilder();
+        synchronized (work) {
+            work.forEach((kind, w) -> sb.append(sb.length() == 0 ? "" : ", ").append(kind).append(' ')
+                    .append(seconds(w[0])).append(" (").append(w[1]).append(')'));
+        }
+        return sb.toString();
     }
 
     /** Whether any phase was timed. */

@@ -185,6 +185,7 @@ public final class Downloader {
     }
 
     private void report(DistributionFile f, long size, long startNanos) {
+        listener.timed("file downloads", System.nanoTime() - startNanos);
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         listener.log(Level.INFO, String.format(Locale.ROOT, "Downloaded from %s: %s (%s in %.1f s)", f.sourceId(),
                 Secrets.mask(f.url()), humanSize(size), seconds));

@@ -57,8 +57,8 @@ public final class IndexClient {
             return null;
         }
         List<String> ignored = new ArrayList<>();
-        List<DistributionFile> files = SimplePageParser.parse(page.body(), page.contentType(), url, source.id(),
-                ignored);
+        List<DistributionFile> files = listener.timing("page parsing", () -> SimplePageParser.parse(page.body(),
+                page.contentType(), url, source.id(), ignored));
         reportIgnored(url, ignored);
         return new ProjectPage(name, source.id(), files);
     }
@@ -75,7 +75,7 @@ public final class IndexClient {
 
     private Fetched fetchPage(URI url, PackageSource source) throws IOException {
         String key = url.toString();
-        PageCache.Entry cached = pages.get(key);
+        PageCache.Entry cached = listener.timing("index cache reads", () -> pages.get(key));
         if (settings.offline()) {
             if (cached == null) {
                 throw new OfflineMissException("the index page " + Secrets.mask(url) + " of '" + source.id() + "'");
@@ -92,7 +92,8 @@ public final class IndexClient {
                 headers.put("If-Modified-Since", cached.lastModified());
             }
         }
-        HttpFetcher.Response r = http.get(url, source.credentialsFor(url), headers);
+        HttpFetcher.Response r = listener.timing("index requests", () -> http.get(url, source.credentialsFor(url),
+                headers));
         if (r.status() == 304 && cached != null) {
             listener.log(Level.DEBUG, "Index page unchanged: " + Secrets.mask(url));
             return new Fetched(cached.body(), cached.contentType());
@@ -101,8 +102,11 @@ public final class IndexClient {
             pages.put(key, new PageCache.Entry(404, null, null, null, new byte[0]));
             return null;
         }
-        pages.put(key, new PageCache.Entry(200, r.header("content-type"), r.header("etag"), r.header("last-modified"),
-                r.body()));
+        listener.timing("index cache writes", () -> {
+            pages.put(key, new PageCache.Entry(200, r.header("content-type"), r.header("etag"),
+                    r.header("last-modified"), r.body()));
+            return null;
+        });
         return new Fetched(r.body(), r.header("content-type"));
     }
 

@@ -36,8 +36,10 @@ public record IndexConfiguration(List<PackageSource> indexes, List<PackageSource
         private final PackageFinder finder;
         private final Downloader downloader;
         private final MetadataFetcher metadata;
+        private final BuildListener listener;
 
         Repository(IndexConfiguration c, BuildListener listener) {
+            this.listener = listener;
             HttpFetcher http = new HttpFetcher(c.network(), listener);
             IndexClient client = new IndexClient(http, c.cacheRoot(), c.network(), listener);
             this.finder = new PackageFinder(c.indexes(), c.findLinks(), c.pins(), client);
@@ -56,6 +58,11 @@ public record IndexConfiguration(List<PackageSource> indexes, List<PackageSource
 
         public MetadataFetcher metadata() {
             return metadata;
+        }
+
+        /** Where what this repository does is reported (and the work it does timed). */
+        public BuildListener listener() {
+            return listener;
         }
     }
 }

@@ -115,7 +115,8 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
             return;
         }
         metadataAhead.computeIfAbsent(next.file().url(), u -> prefetch.submit(() -> {
-            CoreMetadataFile md = repository.metadata().metadata(next.file());
+            CoreMetadataFile md = repository.listener().timing("metadata reads", () -> repository.metadata()
+                    .metadata(next.file()));
             for (Requirement r : md.requiresDist()) {
                 if (r.url() == null && (r.marker() == null || appliesSomehow(r))) {
                     page(r.name());
@@ -198,7 +199,7 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
 
     @Override
     public Versions versions(String name) throws IOException {
-        ProjectPage page = await(page(name));
+        ProjectPage page = repository.listener().timing("resolver waiting for pages", () -> await(page(name)));
         if (page == null) {
             return new Versions(List.of(), List.of());
         }
@@ -473,8 +474,10 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
             md = CoreMetadataFile.parse(WheelSource.readMetadata(wheel),
                     wheel.getFileName() + "!METADATA");
         } else {
-            CoreMetadataFile ahead = readAheadFor(c.file());
-            md = ahead != null ? ahead : repository.metadata().metadata(c.file());
+            md = repository.listener().timing("resolver waiting for metadata", () -> {
+                CoreMetadataFile ahead = readAheadFor(c.file());
+                return ahead != null ? ahead : repository.metadata().metadata(c.file());
+            });
         }
         if (!ProjectName.normalize(md.name()).equals(c.name())
                 || !md.version().equals(c.version())) {

@@ -45,6 +45,8 @@ class EnvironmentArchiveReuseTest {
 
     private final List<String> log = new ArrayList<>();
 
+    private PhaseTimer timer;
+
     private BundleService.Outcome bundle(TestIndexServer server, String timestamp) throws Exception {
         Path project = dir.resolve("project");
         Path src = Files.isDirectory(project.resolve("src/main/python")) ? project.resolve("src/main/python")
@@ -57,7 +59,8 @@ class EnvironmentArchiveReuseTest {
                 PackageSource.Kind.INDEX, "indexUrl")), List.of(), Map.of(), NetworkSettings.defaults(),
                 dir.resolve("cache"), 2);
         log.clear();
-        return new BundleService((level, m) -> log.add(level + " " + m), new PhaseTimer()).bundle(
+        timer = new PhaseTimer();
+        return new BundleService((level, m) -> log.add(level + " " + m), timer).bundle(
                 new BundleService.Request(deps, src, src.resolve("main.py"), "app", project.resolve("target"),
                         "app-1.0", Instant.parse(timestamp), ProjectPackager.Layout.AUTO,
                         EnvironmentArchiveBuilder.Format.TAR_GZ, List.of(), ProjectPackager.SparkSpec.defaults(),
@@ -154,6 +157,28 @@ class EnvironmentArchiveReuseTest {
             try (Stream<Path> s = Files.list(apps)) {
                 assertEquals(2, s.count(), "both kept");
             }
+        }
+    }
+
+    @Test
+    void theTimerSaysWhatTheBuildsTimeWentTo_andAWarmBuildDownloadsNothing() throws Exception {
+        try (TestIndexServer server = new TestIndexServer()) {
+            server.add(TestWheels.pure("greet", "2.0"));
+            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
+                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+            bundle(server, "2024-01-01T00:00:00Z");
+            String cold = timer.work();
+            // Two pages and two PEP 658 metadata files requested; two pages parsed; two wheels downloaded and checked.
+            Map<String, Integer> expected = Map.of("index requests", 4, "page parsing", 2,
+                    "resolver waiting for pages", 2, "resolver waiting for metadata", 2, "file downloads", 2,
+                    "wheel checks", 2);
+            expected.forEach((kind, times) -> assertTrue(cold.matches("(.*, )?" + kind + " [0-9.]+ s \\(" + times
+                    + "\\)(, .*)?"), kind + " " + times + " times in: " + cold));
+            clean();
+            bundle(server, "2024-01-01T00:00:00Z");
+            String warm = timer.work();
+            assertFalse(warm.contains("file downloads"), "the wheels come from the cache: " + warm);
+            assertTrue(warm.contains("wheel checks"), "checked again (from their markers): " + warm);
         }
     }
 }
