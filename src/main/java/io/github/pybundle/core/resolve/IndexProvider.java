@@ -102,16 +102,17 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
     }
 
     // The metadata of each project's newest usable wheel, read ahead of the resolver (which usually takes it), with
-    // the pages of its dependencies: the whole graph is fetched while the resolver works. Only PEP 658 metadata
-    // files (small), and not a pre-release or a yanked version; a failure here is left for dependencies() to meet and
-    // report.
+    // the pages of its dependencies: the whole graph is fetched while the resolver works. Not a pre-release or a
+    // yanked version. The PEP 658 metadata file where the index has one, else METADATA read with HTTP range requests
+    // (a few kilobytes), else the whole wheel, through the cache (what the resolver would read first anyway, and the
+    // download if it is chosen); a failure here is left for dependencies() to meet and report.
     private final java.util.concurrent.ConcurrentHashMap<java.net.URI, java.util.concurrent.Future<CoreMetadataFile>>
             metadataAhead = new java.util.concurrent.ConcurrentHashMap<>();
 
     private void readAhead(List<Candidate> usable) {
         Candidate next = usable.stream().filter(c -> !c.yanked() && !c.version().isPrerelease()).findFirst()
                 .orElse(null);
-        if (next == null || !next.file().isWheel() || next.file().metadataUrl() == null) {
+        if (next == null || !next.file().isWheel()) {
             return;
         }
         metadataAhead.computeIfAbsent(next.file().url(), u -> prefetch.submit(() -> {

@@ -5,7 +5,10 @@ import io.github.pybundle.core.spec.pep440.InvalidVersionException;
 import io.github.pybundle.core.spec.pep440.Version;
 import io.github.pybundle.core.spec.tags.Tag;
 import java.math.BigInteger;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +29,12 @@ public record WheelFilename(String filename, String name, Version version, BigIn
     // The escaped name: word characters and dots, as the reference implementation checks (Unicode letters included).
     private static final Pattern NAME = Pattern.compile("[\\w.]*", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern BUILD = Pattern.compile("(\\d+)(.*)", Pattern.DOTALL);
+    // A large project's page lists thousands of wheels with a few dozen distinct versions and tag sets, and one
+    // name: each distinct part is parsed (and checked) once per JVM. Bounded, since the names come from outside.
+    private static final int REMEMBERED = 4096;
+    private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+    private static final Map<String, Version> VERSIONS = new ConcurrentHashMap<>();
+    private static final Map<String, Set<Tag>> TAGS = new ConcurrentHashMap<>();
 
     /**
      * Parses a wheel file name.
@@ -43,12 +52,17 @@ public record WheelFilename(String filename, String name, Version version, BigIn
         }
         String[] parts = stem.split("-", (int) dashes - 1);
         String namePart = parts[0];
-        if (namePart.contains("__") || !NAME.matcher(namePart).matches()) {
-            throw new InvalidFilenameException(filename, "'" + namePart + "' is not an escaped project name");
+        String name = NAMES.get(namePart);
+        if (name == null) {
+            if (namePart.contains("__") || !NAME.matcher(namePart).matches()) {
+                throw new InvalidFilenameException(filename, "'" + namePart + "' is not an escaped project name");
+            }
+            name = remember(NAMES, namePart, ProjectName.normalize(namePart));
         }
         Version version;
         try {
-            version = Version.parse(parts[1]);
+            Version known = VERSIONS.get(parts[1]);
+            version = known != null ? known : remember(VERSIONS, parts[1], Version.parse(parts[1]));
         } catch (InvalidVersionException e) {
             throw new InvalidFilenameException(filename, "'" + parts[1] + "' is not a PEP 440 version");
         }
@@ -62,13 +76,24 @@ public record WheelFilename(String filename, String name, Version version, BigIn
             buildNumber = new BigInteger(m.group(1));
             buildSuffix = m.group(2);
         }
-        Set<Tag> tags;
-        try {
-            tags = Tag.parseSet(parts[parts.length - 1]);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidFilenameException(filename, e.getMessage());
+        Set<Tag> tags = TAGS.get(parts[parts.length - 1]);
+        if (tags == null) {
+            try {
+                tags = remember(TAGS, parts[parts.length - 1], Collections.unmodifiableSet(Tag.parseSet(
+                        parts[parts.length - 1])));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidFilenameException(filename, e.getMessage());
+            }
         }
-        return new WheelFilename(filename, ProjectName.normalize(namePart), version, buildNumber, buildSuffix, tags);
+        return new WheelFilename(filename, name, version, buildNumber, buildSuffix, tags);
+    }
+
+    private static <V> V remember(Map<String, V> parsed, String text, V value) {
+        if (parsed.size() >= REMEMBERED) {
+            parsed.clear();
+        }
+        parsed.put(text, value);
+        return value;
     }
 
     /** Whether the file name has a build tag. */
