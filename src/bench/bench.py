@@ -293,6 +293,30 @@ POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
 """
 
 PHASES = re.compile(r"Time in pybundle:bundle: ([\d.]+) s(?: \(([^)]*)\))?")
+WORK = re.compile(r"Work behind the phases, summed over threads \(times run\): (.*)")
+
+
+def read_timing(m):
+    """The goal's time, its phases and (-Dpybundle.timings) the work behind them, from a build's output."""
+    found = PHASES.search(m.output)
+    if not found:
+        raise Failed("pybundle did not report its time:\n" + m.output[-3000:])
+    m.goal = float(found.group(1))
+    m.phases = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", found.group(2) or "")}
+    work = WORK.search(m.output)
+    m.work = {k.strip(): float(v) for k, v in re.findall(r"([a-z ]+?) ([\d.]+) s \(\d+\)", work.group(1))} \
+        if work else {}
+    return m
+
+
+def work_line(ms, label):
+    """The median of each kind of work behind the phases, over the runs, as one line of the report."""
+    kinds = [k for k in ms[0].work] if ms and getattr(ms[0], "work", None) else []
+    if not kinds:
+        return []
+    parts = ", ".join(f"{k} {statistics.median(m.work.get(k, 0.0) for m in ms):.2f} s" for k in kinds)
+    return ["", f"{label}, the work behind the phases (`-Dpybundle.timings`; median seconds, summed over the threads"
+            f" that did it, so more than the wall time where threads ran at once): {parts}."]
 
 
 def pybundle_project(work, name, index):
@@ -315,13 +339,12 @@ def pybundle(d, state):
         shutil.rmtree(d / "target", ignore_errors=True)
     gc_log = d / f"gc-{state}.log"
     m = Measured()
-    run(["mvn", "-B", "-nsu", "package"], cwd=d, measured=m, env=clean_env(
+    run(["mvn", "-B", "-nsu", "package", "-Dpybundle.timings"], cwd=d, measured=m, env=clean_env(
         MAVEN_OPTS=f"-Xmx{HEAP_LIMIT_MB}m -Xlog:gc:file={gc_log}"))
-    found = PHASES.search(m.output)
-    if not found:
-        sys.exit("bench: pybundle did not report its time:\n" + m.output[-3000:])
-    m.goal = float(found.group(1))
-    m.phases = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", found.group(2) or "")}
+    try:
+        read_timing(m)
+    except Failed as e:
+        sys.exit(f"bench: {e}")
     m.heap_mb = peak_heap_mb(gc_log)
     archive = d / "target" / f"bench-{d.name.split('-', 1)[1]}-1.0.0-pyenv.tar.gz"
     m.produced(archive)
@@ -480,12 +503,9 @@ def real_pybundle(d):
     for p in ("cache", "target", "pylock.toml"):
         shutil.rmtree(d / p, ignore_errors=True) if (d / p).is_dir() else (d / p).unlink(missing_ok=True)
     m = Measured()
-    run(["mvn", "-B", "-nsu", "package"], cwd=d, measured=m, env={**real_env(), "MAVEN_OPTS": f"-Xmx{HEAP_LIMIT_MB}m"})
-    found = PHASES.search(m.output)
-    if not found:
-        raise Failed("pybundle did not report its time:\n" + m.output[-3000:])
-    m.goal = float(found.group(1))
-    m.phases = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", found.group(2) or "")}
+    run(["mvn", "-B", "-nsu", "package", "-Dpybundle.timings"], cwd=d, measured=m,
+        env={**real_env(), "MAVEN_OPTS": f"-Xmx{HEAP_LIMIT_MB}m"})
+    read_timing(m)
     m.fetch = m.phases.get("resolve", 0.0) + m.phases.get("download", 0.0)
     return m
 
@@ -748,6 +768,7 @@ def report(results, info, args, real=None, chart_files=()):
             lines.append(f"| {key.split('-')[1]} | {statistics.median(m.goal for m in ms):.3f} |"
                          f" {phase('resolve'):.3f} | {phase('download'):.3f} | {phase('assemble'):.3f} |"
                          f" {max(m.heap_mb for m in ms):.0f} MB |")
+        lines += work_line(r["pybundle-cold"], "Cold")
         lines.append("")
     if real:
         lines += real_section(real)
@@ -771,6 +792,7 @@ def real_section(real):
         ratio = f"{f['median'] / uv:.2f}× (resolve + download)" if uv else "–"
         lines.append(f"| pybundle `mvn package` | {fmt(summary(real['pybundle']))} | {fmt(f)} | {ratio} |"
                      f" {load_range(real['pybundle'])} |")
+        work = work_line(real["pybundle"], "pybundle")
     for key, label in (("uv", "`uv pip install --target` (resolves, downloads, unpacks)"),
                        ("pip", "`pip download --only-binary=:all: --platform ...`")):
         if real.get(key):
@@ -779,6 +801,8 @@ def real_section(real):
                          else f"| {label} | {fmt(s)} | – | – | {load_range(real[key])} |")
     for key, why in real.get("failed", {}).items():
         lines.append(f"| {key} | failed: {why.replace('|', '/')} | | | |")
+    if real.get("pybundle"):
+        lines += work
     if real.get("resolve-pybundle") and real.get("resolve-uv"):
         p = real["resolve-pybundle"]
         u = real["resolve-uv"]
