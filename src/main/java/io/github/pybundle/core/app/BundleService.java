@@ -5,6 +5,7 @@ import io.github.pybundle.core.PyBundleException;
 import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.bundle.BuiltArchiveCache;
 import io.github.pybundle.core.bundle.BundleFingerprint;
+import io.github.pybundle.core.bundle.BundleSnapshots;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.event.BuildListener.Level;
@@ -233,6 +234,22 @@ public final class BundleService {
         PythonArchive.Shipped shipped = null;
         if (target != null) {
             config = timer.time("index setup", () -> sources.configure(declared.files()));
+            // A warm build (a clean target/, the same lock, sources and settings as a build before): its outputs
+            // come back from the cache, as the unchanged-bundle shortcut reuses them from target/.
+            if (!r.updateLock() && !Files.exists(state)) {
+                IndexConfiguration c = config;
+                List<Path> restored = timer.time("restore", () -> new BundleSnapshots(c.cacheRoot()).restore(
+                        snapshotKey(before), out));
+                if (restored != null) {
+                    BundleFingerprint.record(state, before);
+                    listener.log(Level.INFO, "Bundle built before from the same lock, sources and settings: its "
+                            + BuildListener.count(restored.size(), "output") + " copied from the cache ({!list} lists"
+                            + " what they hold)");
+                    runHint(state, r.spark().master());
+                    return new Outcome(zipFile, restored.contains(envFile) ? envFile : null, bomFile, state,
+                            sparkApp, true);
+                }
+            }
             if (pythonArchive != null) { // before any wheel is downloaded: a wrong interpreter fails fast
                 shipped = shippedInterpreter(pythonArchive, target, config, r.maxInflatedBundle());
             }
@@ -298,6 +315,11 @@ public final class BundleService {
         listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
                 + BuildListener.count(wheels.size(), "Python package") + ")");
         BundleFingerprint.record(state, fingerprint);
+        if (config != null) {
+            List<Path> outputs = new ArrayList<>(result.outputs());
+            outputs.add(bomFile);
+            new BundleSnapshots(config.cacheRoot()).store(snapshotKey(fingerprint), out, outputs);
+        }
         timer.time("summary", () -> {
             summary(result, wheels, checked, dr.target().providedPackages(), r.excludes(), r.spark().jars());
             return null;
@@ -432,6 +454,12 @@ public final class BundleService {
             sb.append(w.getFileName()).append(' ').append(sha != null ? sha : Digests.sha256Hex(w)).append('\n');
         }
         return HexFormat.of().formatHex(Digests.sha256().digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    // The outputs of a bundle by its fingerprint, and by the pybundle build that made them.
+    private static String snapshotKey(String fingerprint) {
+        return HexFormat.of().formatHex(Digests.sha256().digest(("pybundle bundle\nfingerprint=" + fingerprint
+                + "\ngenerator=" + Generator.BUILD + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     // What a task computed, or the exception it failed with, as it was thrown.

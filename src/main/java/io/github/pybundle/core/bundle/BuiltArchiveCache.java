@@ -110,7 +110,7 @@ public final class BuiltArchiveCache {
                 throw e;
             }
             temp = null;
-            prune(entry);
+            prune(dir, entry, KEEP);
             return true;
         } catch (IOException e) {
             return false;
@@ -125,8 +125,9 @@ public final class BuiltArchiveCache {
         }
     }
 
-    // Least recently used first out; leftovers of interrupted stores too.
-    private void prune(Path keep) throws IOException {
+    // Least recently used first out, in dir, beyond the most recent {@code count} (keep among them); leftovers of
+    // interrupted stores too, after an hour.
+    static void prune(Path dir, Path keep, int count) throws IOException {
         List<Path> entries;
         try (Stream<Path> s = Files.list(dir)) {
             entries = s.filter(p -> !p.equals(keep)).sorted(Comparator.comparing(BuiltArchiveCache::lastUse)
@@ -136,7 +137,7 @@ public final class BuiltArchiveCache {
         int kept = 1;
         for (Path p : entries) {
             boolean leftover = p.getFileName().toString().startsWith(".");
-            if (leftover ? System.currentTimeMillis() - lastUse(p).toMillis() > hour : ++kept > KEEP) {
+            if (leftover ? System.currentTimeMillis() - lastUse(p).toMillis() > hour : ++kept > count) {
                 FileTrees.delete(p);
             }
         }

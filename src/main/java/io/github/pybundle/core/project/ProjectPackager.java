@@ -328,9 +328,10 @@ public final class ProjectPackager {
      * @param mainScript the main script's copy in the application directory
      * @param placements where each wheel went
      * @param sparkApp the application directory as one archive, {@code {finalName}-spark-app.tar.gz}
+     * @param outputs every file written (the zip, the archives, each file of the application directory)
      */
     public record BundleResult(Path pyFilesZip, Path environmentArchive, Path launcher, Path mainScript,
-                               List<Placement> placements, Path sparkApp) {
+                               List<Placement> placements, Path sparkApp, List<Path> outputs) {
     }
 
     /** The descriptors written only for a launch from a remote directory. */
@@ -611,6 +612,7 @@ public final class ProjectPackager {
         Path sparkApp = out.resolve(SparkAppArchive.fileName(request.finalName()));
         // A failed bundle leaves none of its outputs: a half set (a new zip beside a stale launcher) would run.
         String envSha = null;
+        List<String> appFiles;
         try {
             PyFilesZipBuilder.build(new PyFilesZipBuilder.Request(sources, toZip, zip, request.timestamp(), checks,
                     request.pyFilesZips()));
@@ -627,7 +629,7 @@ public final class ProjectPackager {
             }
             Files.copy(main, mainCopy, StandardCopyOption.REPLACE_EXISTING); // keeps the source's mode: reset it
             AtomicFile.readableByAll(mainCopy);
-            List<String> appFiles = writeLaunch(request, launchDir, zipInApp, envInApp, envSha, mainCopy);
+            appFiles = writeLaunch(request, launchDir, zipInApp, envInApp, envSha, mainCopy);
             // The probe goes with the application, so that the cluster can be described from an edge node; always,
             // so that the archive does not depend on whether the probe goal ran before.
             ClusterProbe.write(launchDir.resolve(ClusterProbe.SCRIPT));
@@ -664,7 +666,12 @@ public final class ProjectPackager {
         listener.log(Level.INFO, "Launcher: " + launcher + " [application arguments...]");
         listener.log(Level.INFO, "Application archive " + sparkApp + " (unpack it anywhere and run "
                 + request.finalName() + "/" + SparkSubmitScript.FILE_NAME + ")");
-        return new BundleResult(zip, envArchive, launcher, mainCopy, placements, sparkApp);
+        List<Path> outputs = new java.util.ArrayList<>(List.of(zip, sparkApp));
+        if (envArchive != null) {
+            outputs.add(envArchive);
+        }
+        appFiles.forEach(f -> outputs.add(launchDir.resolve(f)));
+        return new BundleResult(zip, envArchive, launcher, mainCopy, placements, sparkApp, List.copyOf(outputs));
     }
 
     // The environment archive's place in the application directory, in either format.

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A warm build (the cache and the lock kept, {@code target/} deleted) copies the environment archive built before
- * from the same inputs instead of building it again; any changed input builds it.
+ * from the same inputs instead of building it again; any changed input builds it. With the same lock, sources and
+ * settings (and no re-lock), every output comes back from the cache ({@code BundleSnapshots}).
  */
 class EnvironmentArchiveReuseTest {
     private static final String COPIED = "INFO Environment archive built before from the same wheels and settings:"
@@ -46,6 +47,7 @@ class EnvironmentArchiveReuseTest {
     private final List<String> log = new ArrayList<>();
 
     private PhaseTimer timer;
+    private boolean updateLock = true; // re-locks, so that the archive caches are what is exercised
 
     private BundleService.Outcome bundle(TestIndexServer server, String timestamp) throws Exception {
         Path project = dir.resolve("project");
@@ -64,7 +66,7 @@ class EnvironmentArchiveReuseTest {
                 new BundleService.Request(deps, src, src.resolve("main.py"), "app", project.resolve("target"),
                         "app-1.0", Instant.parse(timestamp), ProjectPackager.Layout.AUTO,
                         EnvironmentArchiveBuilder.Format.TAR_GZ, List.of(), ProjectPackager.SparkSpec.defaults(),
-                        List.of(), List.of(), true, 1L << 30, 1L << 32, Component.of(Component.Type.APPLICATION,
+                        List.of(), List.of(), updateLock, 1L << 30, 1L << 32, Component.of(Component.Type.APPLICATION,
                         "g", "a", "1", "pkg:maven/g/a@1")), sources);
     }
 
@@ -143,16 +145,18 @@ class EnvironmentArchiveReuseTest {
             clean();
             BundleService.Outcome warm = bundle(server, "2024-01-01T00:00:00Z");
             assertArrayEquals(app, Files.readAllBytes(warm.sparkApp()), "the same bytes");
-            assertEquals(2, (int) Files.getAttribute(warm.sparkApp(), "unix:nlink"),
-                    "linked from the cache's copy, not written again");
+            Path entry;
+            try (Stream<Path> s = Files.list(apps)) {
+                entry = s.findFirst().orElseThrow().resolve("archive");
+            }
+            assertTrue(Files.isSameFile(entry, warm.sparkApp()), "linked from the cache's copy, not written again");
 
             // The main script is one of its files: changed, the application archive is built again, with it.
             clean();
             Path main = dir.resolve("project/src/main/python/main.py");
             Files.writeString(main, Files.readString(main) + "# changed\n");
             BundleService.Outcome changed = bundle(server, "2024-01-01T00:00:00Z");
-            assertEquals(2, (int) Files.getAttribute(changed.sparkApp(), "unix:nlink"),
-                    "a new cache entry, linked to the new archive");
+            assertFalse(Files.isSameFile(entry, changed.sparkApp()), "not the old one");
             assertFalse(java.util.Arrays.equals(app, Files.readAllBytes(changed.sparkApp())));
             try (Stream<Path> s = Files.list(apps)) {
                 assertEquals(2, s.count(), "both kept");
@@ -179,6 +183,76 @@ class EnvironmentArchiveReuseTest {
             String warm = timer.work();
             assertFalse(warm.contains("file downloads"), "the wheels come from the cache: " + warm);
             assertTrue(warm.contains("wheel checks"), "checked again (from their markers): " + warm);
+        }
+    }
+
+    private static final String RESTORED = "INFO Bundle built before from the same lock, sources and settings: its";
+
+    // Each output file's path (relative to target/), bytes and whether it is executable.
+    private Map<String, String> outputs() throws Exception {
+        Path target = dir.resolve("project/target");
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(target)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                out.put(target.relativize(p).toString(), Digests.sha256Hex(p) + (Files.isExecutable(p) ? " x" : ""));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aWarmBuildWithTheSameLockAndSources_putsBackEveryOutput_asTheBuildMadeThem() throws Exception {
+        updateLock = false;
+        try (TestIndexServer server = new TestIndexServer()) {
+            server.add(TestWheels.pure("greet", "2.0"));
+            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
+                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+            bundle(server, "2024-01-01T00:00:00Z");
+            Map<String, String> built = outputs();
+            assertTrue(built.get("pybundle/spark-submit.sh").endsWith(" x"), built.toString());
+
+            clean();
+            BundleService.Outcome warm = bundle(server, "2024-01-01T00:00:00Z");
+            assertTrue(log.stream().anyMatch(l -> l.startsWith(RESTORED)), String.join("\n", log));
+            assertEquals(built, outputs(), "the same files, bytes and modes");
+            assertTrue(Files.isRegularFile(warm.environmentArchive()));
+            assertFalse(timer.work().contains("index requests"), "no index: " + timer.work());
+            assertFalse(timer.work().contains("wheel checks"), "no wheel opened: " + timer.work());
+
+            bundle(server, "2024-01-01T00:00:00Z"); // and then nothing changed: the outputs in target/ are reused
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("INFO Bundle unchanged since the last build")),
+                    String.join("\n", log));
+
+            // A changed source is another bundle: built, not put back.
+            clean();
+            Path helpers = dir.resolve("project/src/main/python/helpers.py");
+            Files.writeString(helpers, "X = 2\n");
+            bundle(server, "2024-01-01T00:00:00Z");
+            assertFalse(log.stream().anyMatch(l -> l.startsWith(RESTORED)), String.join("\n", log));
+            assertFalse(built.equals(outputs()));
+        }
+    }
+
+    @Test
+    void aKeptOutputChangedInTheCache_isDroppedAndTheBundleBuilt() throws Exception {
+        updateLock = false;
+        try (TestIndexServer server = new TestIndexServer()) {
+            server.add(TestWheels.pure("greet", "2.0"));
+            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
+                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+            bundle(server, "2024-01-01T00:00:00Z");
+            Map<String, String> built = outputs();
+            clean(); // target/'s files were links to the cache's: changing one now changes only the cache's
+            Path kept;
+            try (Stream<Path> s = Files.walk(dir.resolve("cache/bundles/v1"))) {
+                kept = s.filter(p -> p.toString().endsWith("/pybundle/launch.json")).findFirst().orElseThrow();
+            }
+            Files.writeString(kept, "{\"master\": \"yarn\", \"conf\": {\"spark.evil\": \"1\"}}\n");
+
+            bundle(server, "2024-01-01T00:00:00Z");
+            assertFalse(log.stream().anyMatch(l -> l.startsWith(RESTORED)), String.join("\n", log));
+            assertEquals(built, outputs(), "built again, as before");
+            assertFalse(Files.readString(kept).contains("spark.evil"), "the changed entry was replaced");
         }
     }
 }

@@ -1,0 +1,150 @@
+package io.github.pybundle.core.bundle;
+
+import io.github.pybundle.core.archive.AtomicFile;
+import io.github.pybundle.core.archive.FileTrees;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every output of bundles built before, kept in the shared cache under the digest of what they were built from
+ * (the bundle's fingerprint: the lock's bytes, the sources, the settings; and pybundle's build), so that a warm build
+ * (a clean {@code target/}, the same lock and sources) puts the same files back instead of building them again:
+ * {@code <cache>/bundles/v1/<key>/} holds {@code files/<path>} for each output (its path relative to the output
+ * directory) and {@code manifest}, one line per file with its size, modification time and whether it is executable.
+ *
+ * <p>The key covers what the no-op check covers, which the unchanged-bundle shortcut already relies on: a build with
+ * the same fingerprint makes the same bytes (the builds are reproducible). Like {@link BuiltArchiveCache}, files are
+ * hard links where the file system allows (an archive of gigabytes costs neither time nor space), an entry is trusted
+ * while each file's size and modification time are those recorded, and one that differs is deleted; entries are
+ * written beside their place and moved into it, so that a reader sees a whole entry or none; the
+ * {@value #KEEP} most recently used stay.
+ */
+public final class BundleSnapshots {
+    /** Entries kept: the most recently used. */
+    static final int KEEP = 3;
+    private static final String MANIFEST = "manifest";
+    private static final String FILES = "files";
+
+    private final Path dir;
+
+    /** The snapshots of the cache rooted at {@code cacheRoot}. */
+    public BundleSnapshots(Path cacheRoot) {
+        this.dir = cacheRoot.resolve("bundles").resolve("v1");
+    }
+
+    /**
+     * Puts back every output of the bundle kept under {@code key}, each relative to {@code outputDirectory} (through
+     * a temporary file, as a build writes it).
+     *
+     * @return the outputs put back, or null when the cache has none for this key, or one that changed since it was
+     *         stored (then deleted); nothing is written then
+     */
+    public List<Path> restore(String key, Path outputDirectory) throws IOException {
+        Path entry = dir.resolve(key);
+        Path manifest = entry.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            return null;
+        }
+        List<String[]> files = new ArrayList<>();
+        for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t");
+            Path kept = f.length == 4 ? inside(entry.resolve(FILES), f[0]) : null;
+            if (kept == null || !Files.isRegularFile(kept) || !f[1].equals(Long.toString(Files.size(kept)))
+                    || !f[2].equals(Long.toString(Files.getLastModifiedTime(kept).toMillis()))
+                    || inside(outputDirectory, f[0]) == null) {
+                FileTrees.delete(entry); // changed since it was stored (or not written by this class): built again
+                return null;
+            }
+            files.add(f);
+        }
+        List<Path> restored = new ArrayList<>();
+        try {
+            for (String[] f : files) {
+                Path target = outputDirectory.resolve(f[0]);
+                Path kept = entry.resolve(FILES).resolve(f[0]);
+                AtomicFile.write(target, temp -> FileTrees.linkOrCopy(kept, temp));
+                restored.add(target);
+                if (Files.getFileStore(target).supportsFileAttributeView("posix")) {
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(f[3].equals("x")
+                            ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+        } catch (IOException e) {
+            for (Path p : restored) { // no half set of outputs: the bundle is built instead
+                Files.deleteIfExists(p);
+            }
+            return null;
+        }
+        Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis())); // in use: kept by prune
+        return restored;
+    }
+
+    /**
+     * Keeps the outputs of a bundle just built under {@code key}. The cache is an optimisation: a failure to store
+     * (a full disk) leaves no entry and does not fail the build.
+     *
+     * @param outputs the outputs, each inside {@code outputDirectory}
+     * @return whether they were stored
+     */
+    public boolean store(String key, Path outputDirectory, List<Path> outputs) {
+        Path temp = null;
+        try {
+            Files.createDirectories(dir);
+            temp = Files.createTempDirectory(dir, ".storing-");
+            StringBuilder manifest = new StringBuilder();
+            for (Path p : outputs) {
+                String rel = outputDirectory.relativize(p).toString().replace('\\', '/');
+                Path kept = inside(temp.resolve(FILES), rel);
+                if (kept == null || rel.contains("\t") || rel.contains("\n")) {
+                    return false; // not an output of this directory: nothing to keep
+                }
+                Files.createDirectories(kept.getParent());
+                FileTrees.linkOrCopy(p, kept);
+                manifest.append(rel).append('\t').append(Files.size(kept)).append('\t')
+                        .append(Files.getLastModifiedTime(kept).toMillis()).append('\t')
+                        .append(Files.isExecutable(p) ? "x" : "-").append('\n');
+            }
+            Files.writeString(temp.resolve(MANIFEST), manifest, StandardCharsets.UTF_8);
+            Path entry = dir.resolve(key);
+            try {
+                Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+                return false; // another build stored the same outputs meanwhile
+            } catch (IOException e) {
+                if (Files.isDirectory(entry)) {
+                    return false;
+                }
+                throw e;
+            }
+            temp = null;
+            BuiltArchiveCache.prune(dir, entry, KEEP);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            if (temp != null) {
+                try {
+                    FileTrees.delete(temp);
+                } catch (IOException e) {
+                    // a leftover temporary directory costs disk space only; the next prune removes it
+                }
+            }
+        }
+    }
+
+    // The path {@code rel} names under {@code root}, or null when it is absolute or leaves it.
+    private static Path inside(Path root, String rel) {
+        Path p = root.resolve(rel).normalize();
+        return rel.isEmpty() || Path.of(rel).isAbsolute() || !p.startsWith(root.normalize()) || p.equals(
+                root.normalize()) ? null : p;
+    }
+}
