@@ -2,6 +2,7 @@ package io.github.pybundle.core.app;
 
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.PyBundleException;
+import io.github.pybundle.core.cache.CacheBucket;
 import io.github.pybundle.core.event.BuildListener;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.event.PhaseTimer;
@@ -156,7 +157,7 @@ public final class ExecService {
      */
     static Path unpacked(Path archive, Path cacheRoot) throws IOException {
         String sha = Digests.sha256Hex(archive);
-        Path root = cacheRoot.resolve("environments/sha256");
+        Path root = CacheBucket.ENVIRONMENTS.in(cacheRoot).resolve("sha256");
         Path dir = root.resolve(sha);
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(root);

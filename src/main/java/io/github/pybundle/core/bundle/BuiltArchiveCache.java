@@ -2,6 +2,7 @@ package io.github.pybundle.core.bundle;
 
 import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.archive.FileTrees;
+import io.github.pybundle.core.cache.CacheBucket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -40,7 +41,7 @@ public final class BuiltArchiveCache {
 
     /** The built environment archives of the cache rooted at {@code cacheRoot}. */
     public BuiltArchiveCache(Path cacheRoot) {
-        this(cacheRoot.resolve("archives"), "v1");
+        this(CacheBucket.ARCHIVES.in(cacheRoot), "v1");
     }
 
     private BuiltArchiveCache(Path archives, String kind) {

@@ -2,6 +2,7 @@ package io.github.pybundle.core.bundle;
 
 import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.archive.FileTrees;
+import io.github.pybundle.core.cache.CacheBucket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -38,7 +39,7 @@ public final class BundleSnapshots {
 
     /** The snapshots of the cache rooted at {@code cacheRoot}. */
     public BundleSnapshots(Path cacheRoot) {
-        this.dir = cacheRoot.resolve("bundles").resolve("v1");
+        this.dir = CacheBucket.BUNDLES.in(cacheRoot).resolve("v1");
     }
 
     /**

@@ -10,8 +10,20 @@ import java.nio.file.Path;
 public enum CacheBucket {
     /** Distribution files by sha256: {@code files/sha256/<2 hex>/<64 hex>/<file name>}. */
     FILES("files"),
-    /** Index pages with their validators (ETag, Last-Modified). */
-    PAGES("pages"),
+    /**
+     * Index pages with their validators (ETag, Last-Modified): {@code <sha256 of the URL>.page}, a JSON header line
+     * then the body as it came (v2; {@code pages/} held base64 bodies in JSON, costly for pages of megabytes).
+     */
+    PAGES("pages-v2"),
+    /**
+     * Archives built before ({@code BuiltArchiveCache}): {@code archives/v1/<key>/} environment archives,
+     * {@code archives/app-v1/<key>/} application archives.
+     */
+    ARCHIVES("archives"),
+    /** Every output of bundles built before ({@code BundleSnapshots}): {@code bundles/v1/<key>/}. */
+    BUNDLES("bundles"),
+    /** Environment archives unpacked for {@code pybundle:exec}: {@code environments/sha256/<archive digest>/}. */
+    ENVIRONMENTS("environments"),
     /** Wheels built from sdists, by the sdist's sha256. */
     SDIST_BUILDS("sdist-builds"),
     /** Interpreter archives downloaded by URL ({@code <target><pythonArchive>}): {@code sha256/<hex>/<file name>}. */
