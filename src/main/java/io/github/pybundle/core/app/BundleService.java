@@ -236,11 +236,19 @@ public final class BundleService {
             config = timer.time("index setup", () -> sources.configure(declared.files()));
             // A warm build (a clean target/, the same lock, sources and settings as a build before): its outputs
             // come back from the cache, as the unchanged-bundle shortcut reuses them from target/.
-            if (!r.updateLock() && !Files.exists(state)) {
+            if (!r.updateLock() && !BundleFingerprint.recorded(state)) {
                 IndexConfiguration c = config;
+                List<String> required = java.util.stream.Stream.of(zipFile, bomFile, sparkApp,
+                        state.resolve("spark-submit.sh"), state.resolve("launch.json")).map(p -> out.relativize(p)
+                        .toString().replace('\\', '/')).toList();
                 List<Path> restored = timer.time("restore", () -> new BundleSnapshots(c.cacheRoot()).restore(
-                        snapshotKey(before), out));
+                        snapshotKey(before), out, required));
                 if (restored != null) {
+                    for (Path stale : List.of(envFile, state.resolve(envFile.getFileName()))) {
+                        if (!restored.contains(stale)) { // left by a build that had one, as a build deletes it
+                            Files.deleteIfExists(stale);
+                        }
+                    }
                     BundleFingerprint.record(state, before);
                     listener.log(Level.INFO, "Bundle built before from the same lock, sources and settings: its "
                             + BuildListener.count(restored.size(), "output") + " copied from the cache ({!list} lists"
@@ -419,19 +427,25 @@ public final class BundleService {
 
     private String fingerprint(Request r, DeclaredRequirements declared, Target t, String interpreter,
                                List<Path> mavenWheels, String shippedSha) throws IOException {
-        return BundleFingerprint.of(PythonSourceTree.scan(r.sourceDirectory(), r.mainScript()), r.mainScript(),
-                declared.requirements().isEmpty() ? null : r.dependencies().lockFile(), List.of("layout=" + r.layout(),
-                "format=" + r.format(),
-                "finalName=" + r.finalName(), "interpreter=" + interpreter, "timestamp="
-                + r.timestamp().getEpochSecond(), "excludes=" + r.excludes(), "app=" + r.appName(), "generator="
-                + Generator.NAME, "maven-wheels=" + digests(mavenWheels), "pyfiles-zips=" + digests(r.pyFilesZips()
-                .stream().map(PyFilesZipBuilder.ZipDependency::file).toList()), "spark=" + r.spark(), "files=" + digests(r.spark().files().stream().map(Path::of)
-                .filter(Files::isRegularFile).toList()), "jars="
-                + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()), "lock-inputs="
-                + (t == null ? "-" : Locker.inputs(declared, t, r.dependencies().target().providedPackages())),
+        List<String> settings = List.of("layout=" + r.layout(), "format=" + r.format(), "finalName=" + r.finalName(),
+                "interpreter=" + interpreter, "timestamp=" + r.timestamp().getEpochSecond(), "excludes="
+                + r.excludes(), "app=" + r.appName(), "generator=" + Generator.NAME,
+                "maven-wheels=" + digests(mavenWheels),
+                "pyfiles-zips=" + digests(r.pyFilesZips().stream().map(PyFilesZipBuilder.ZipDependency::file)
+                        .toList()),
+                "spark=" + r.spark(),
+                "files=" + digests(r.spark().files().stream().map(Path::of).filter(Files::isRegularFile).toList()),
+                "jars=" + digests(r.spark().jars().stream().map(Path::of).filter(Files::isRegularFile).toList()),
+                "lock-inputs=" + (t == null ? "-" : Locker.inputs(declared, t,
+                        r.dependencies().target().providedPackages())),
                 "target=" + (t == null ? "-" : t.describe()), "prereleases=" + r.dependencies().allowPrereleases(),
                 "allow-native-mismatch=" + r.dependencies().target().nativeMismatchAllowed(),
-                "sbom=" + r.subject().purl(), "python-archive=" + shippedSha, "models-checked=" + r.checkModels()));
+                "sbom=" + r.subject().purl(), "python-archive=" + shippedSha, "models-checked=" + r.checkModels(),
+                // the launchers name the main script's copy; the limits decide whether the bundle may be built
+                "main=" + r.mainScript().getFileName(),
+                "limits=" + r.maxInflatedWheel() + "," + r.maxInflatedBundle());
+        return BundleFingerprint.of(PythonSourceTree.scan(r.sourceDirectory(), r.mainScript()), r.mainScript(),
+                declared.requirements().isEmpty() ? null : r.dependencies().lockFile(), settings);
     }
 
     /**

@@ -257,8 +257,9 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
         }
         gz.finish();
         out.close();
-        sha256 = HexFormat.of().formatHex(written.digest());
+        String digest = HexFormat.of().formatHex(written.digest());
         file.commit();
+        sha256 = digest;
     }
 
     /** The sha256 of the archive's bytes, computed as they were written: known once committed, else null. */

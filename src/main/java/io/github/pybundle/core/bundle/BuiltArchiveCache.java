@@ -4,10 +4,12 @@ import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.archive.FileTrees;
 import io.github.pybundle.core.cache.CacheBucket;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -28,8 +30,9 @@ import java.util.stream.Stream;
  * deleted and built again. Entries are hard links to the archives built (and warm builds' outputs hard links to the
  * entries) where the file system allows, so that keeping and reusing an archive of gigabytes costs neither time nor
  * disk space ({@link FileTrees#linkOrCopy}: an output is replaced by renaming, never written into the shared bytes,
- * and a change made in place anyway changes the modification time, which {@link #copyTo} checks). Entries are written beside their place and moved into it, so a reader sees a whole entry
- * or none; the {@value #KEEP} most recently used stay, older ones are deleted.
+ * and a change made in place anyway changes the modification time, which {@link #copyTo} checks). Entries are
+ * written beside their place and moved into it, so a reader sees a whole entry or none; the {@value #KEEP} most
+ * recently used stay, older ones are deleted.
  */
 public final class BuiltArchiveCache {
     /** Entries kept: the most recently used. */
@@ -69,18 +72,27 @@ public final class BuiltArchiveCache {
         Path entry = dir.resolve(key);
         Path archive = entry.resolve(ARCHIVE);
         Path digest = entry.resolve(DIGEST);
-        if (!Files.isRegularFile(archive) || !Files.isRegularFile(digest)) {
-            return null;
+        String[] recorded;
+        try {
+            if (!Files.isRegularFile(archive) || !Files.isRegularFile(digest)) {
+                return null;
+            }
+            recorded = Files.readString(digest, StandardCharsets.US_ASCII).strip().split(" ");
+            if (recorded.length != 3 || !recorded[1].equals(Long.toString(Files.size(archive)))
+                    || !recorded[2].equals(Long.toString(Files.getLastModifiedTime(archive).toMillis()))) {
+                FileTrees.delete(entry); // changed since it was stored: built again
+                return null;
+            }
+            AtomicFile.write(target, temp -> FileTrees.linkOrCopy(archive, temp));
+        } catch (NoSuchFileException | UncheckedIOException e) {
+            return null; // another build pruned it meanwhile: a miss, and nothing was written
         }
-        String[] recorded = Files.readString(digest, StandardCharsets.US_ASCII).strip().split(" ");
-        if (recorded.length != 3 || !recorded[1].equals(Long.toString(Files.size(archive)))
-                || !recorded[2].equals(Long.toString(Files.getLastModifiedTime(archive).toMillis()))) {
-            FileTrees.delete(entry); // changed since it was stored: built again
-            return null;
-        }
-        AtomicFile.write(target, temp -> FileTrees.linkOrCopy(archive, temp));
         AtomicFile.readableByAll(target);
-        Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis())); // in use: kept by prune()
+        try {
+            Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis())); // in use: kept
+        } catch (NoSuchFileException e) {
+            // pruned meanwhile: the copy is in place all the same
+        }
         return new Hit(target, recorded[0]);
     }
 
@@ -113,13 +125,13 @@ public final class BuiltArchiveCache {
             temp = null;
             prune(dir, entry, KEEP);
             return true;
-        } catch (IOException e) {
-            return false;
+        } catch (IOException | UncheckedIOException e) {
+            return false; // also another build pruning at the same time
         } finally {
             if (temp != null) {
                 try {
                     FileTrees.delete(temp);
-                } catch (IOException e) {
+                } catch (IOException | UncheckedIOException e) {
                     // a leftover temporary directory costs disk space only; the next prune removes it
                 }
             }

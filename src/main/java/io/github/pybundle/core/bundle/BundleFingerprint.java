@@ -47,6 +47,11 @@ public final class BundleFingerprint {
         return outputs.stream().allMatch(Files::isRegularFile);
     }
 
+    /** Whether {@code stateDir} records a build at all (an application directory some build finished in). */
+    public static boolean recorded(Path stateDir) {
+        return Files.isRegularFile(stateDir.resolve(FILE));
+    }
+
     /** Records the digest after a successful build. */
     public static void record(Path stateDir, String digest) throws IOException {
         AtomicFile.write(stateDir.resolve(FILE), temp -> Files.writeString(temp, digest + "\n",

@@ -4,12 +4,15 @@ import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.archive.FileTrees;
 import io.github.pybundle.core.cache.CacheBucket;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -19,7 +22,8 @@ import java.util.List;
  * Every output of bundles built before, kept in the shared cache under the digest of what they were built from
  * (the bundle's fingerprint: the lock's bytes, the sources, the settings; and pybundle's build), so that a warm build
  * (a clean {@code target/}, the same lock and sources) puts the same files back instead of building them again:
- * {@code <cache>/bundles/v1/<key>/} holds {@code files/<path>} for each output (its path relative to the output
+ * {@code <cache>/bundles/v1/<key>/} holds {@code files/<path>} (a hard link; nothing is kept where the cache cannot
+ * link to the output directory) for each output (its path relative to the output
  * directory) and {@code manifest}, one line per file with its size, modification time and whether it is executable.
  *
  * <p>The key covers what the no-op check covers, which the unchanged-bundle shortcut already relies on: a build with
@@ -46,29 +50,38 @@ public final class BundleSnapshots {
      * Puts back every output of the bundle kept under {@code key}, each relative to {@code outputDirectory} (through
      * a temporary file, as a build writes it).
      *
+     * @param required outputs (relative to {@code outputDirectory}) without which a kept bundle is incomplete
      * @return the outputs put back, or null when the cache has none for this key, or one that changed since it was
-     *         stored (then deleted); nothing is written then
+     *         stored (then deleted), or lacks a required output, or could not be put back whole (another build
+     *         pruning it meanwhile); nothing is left written then
      */
-    public List<Path> restore(String key, Path outputDirectory) throws IOException {
+    public List<Path> restore(String key, Path outputDirectory, List<String> required) {
         Path entry = dir.resolve(key);
-        Path manifest = entry.resolve(MANIFEST);
-        if (!Files.isRegularFile(manifest)) {
-            return null;
-        }
-        List<String[]> files = new ArrayList<>();
-        for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
-            String[] f = line.split("\t");
-            Path kept = f.length == 4 ? inside(entry.resolve(FILES), f[0]) : null;
-            if (kept == null || !Files.isRegularFile(kept) || !f[1].equals(Long.toString(Files.size(kept)))
-                    || !f[2].equals(Long.toString(Files.getLastModifiedTime(kept).toMillis()))
-                    || inside(outputDirectory, f[0]) == null) {
-                FileTrees.delete(entry); // changed since it was stored (or not written by this class): built again
-                return null;
-            }
-            files.add(f);
-        }
         List<Path> restored = new ArrayList<>();
         try {
+            Path manifest = entry.resolve(MANIFEST);
+            if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            List<String[]> files = new ArrayList<>();
+            for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+                String[] f = line.split("\t");
+                Path kept = f.length == 4 ? inside(entry.resolve(FILES), f[0]) : null;
+                // Not followed: a link planted in the cache must not become an output, nor have its target's mode
+                // changed.
+                BasicFileAttributes a = kept == null ? null : Files.readAttributes(kept, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (a == null || !a.isRegularFile() || !f[1].equals(Long.toString(a.size()))
+                        || !f[2].equals(Long.toString(a.lastModifiedTime().toMillis()))
+                        || inside(outputDirectory, f[0]) == null) {
+                    FileTrees.delete(entry); // changed since it was stored (or not written here): built again
+                    return null;
+                }
+                files.add(f);
+            }
+            if (!files.stream().map(f -> f[0]).toList().containsAll(required)) {
+                return null;
+            }
             for (String[] f : files) {
                 Path target = outputDirectory.resolve(f[0]);
                 Path kept = entry.resolve(FILES).resolve(f[0]);
@@ -79,13 +92,23 @@ public final class BundleSnapshots {
                             ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
-        } catch (IOException e) {
-            for (Path p : restored) { // no half set of outputs: the bundle is built instead
-                Files.deleteIfExists(p);
+        } catch (IOException | UncheckedIOException e) {
+            // A miss, not a failure (another build pruning the entry meanwhile): no half set of outputs is left,
+            // and the bundle is built instead.
+            for (Path p : restored) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // the build that follows replaces it
+                }
             }
             return null;
         }
-        Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis())); // in use: kept by prune
+        try {
+            Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis())); // in use: kept
+        } catch (IOException e) {
+            // pruned meanwhile: the outputs are in place all the same
+        }
         return restored;
     }
 
@@ -109,7 +132,9 @@ public final class BundleSnapshots {
                     return false; // not an output of this directory: nothing to keep
                 }
                 Files.createDirectories(kept.getParent());
-                FileTrees.linkOrCopy(p, kept);
+                // Linked, never copied: where the cache is on another file system than target/, keeping a copy of
+                // every output (archives of gigabytes, which archives/ keeps already) would cost more than it saves.
+                Files.createLink(kept, p);
                 manifest.append(rel).append('\t').append(Files.size(kept)).append('\t')
                         .append(Files.getLastModifiedTime(kept).toMillis()).append('\t')
                         .append(Files.isExecutable(p) ? "x" : "-").append('\n');
@@ -129,13 +154,13 @@ public final class BundleSnapshots {
             temp = null;
             BuiltArchiveCache.prune(dir, entry, KEEP);
             return true;
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException | UnsupportedOperationException e) {
             return false;
         } finally {
             if (temp != null) {
                 try {
                     FileTrees.delete(temp);
-                } catch (IOException e) {
+                } catch (IOException | UncheckedIOException e) {
                     // a leftover temporary directory costs disk space only; the next prune removes it
                 }
             }

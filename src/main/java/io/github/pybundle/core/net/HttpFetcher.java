@@ -452,12 +452,27 @@ public final class HttpFetcher {
         if (f == null) {
             synchronized (this) {
                 if (sslFactory == null) {
-                    sslFactory = sslFactory(settings.caCertificates());
+                    sslFactory = trusting(settings.caCertificates());
                 }
                 f = sslFactory;
             }
         }
         return f;
+    }
+
+    // The factories of the CA bundles read in this JVM, by file and its size and modification time: a bundle of a
+    // hundred and fifty certificates takes a fifth of a second to parse in a JVM that has just started, and a build
+    // opens the index more than once (to resolve, then to download).
+    private static final Map<String, SSLSocketFactory> FACTORIES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static SSLSocketFactory trusting(Path pem) {
+        String key;
+        try {
+            key = pem.toAbsolutePath() + "\0" + Files.size(pem) + "\0" + Files.getLastModifiedTime(pem).toMillis();
+        } catch (IOException e) {
+            return sslFactory(pem); // reports what is wrong with the file
+        }
+        return FACTORIES.computeIfAbsent(key, k -> sslFactory(pem));
     }
 
     private static SSLSocketFactory sslFactory(Path pem) {

@@ -129,11 +129,20 @@ public final class WheelComponents {
         return out;
     }
 
+    // Read on a thread of its own while the bundle is assembled, possibly before a Maven dependency's wheel was
+    // checked: bounded by the entry's declared size (which the checks then hold it to), and stopped when the build is.
     private static String sha256(ZipFile zip, ZipEntry e) throws IOException {
         MessageDigest sha = Digests.sha256();
+        long read = 0;
         try (InputStream in = zip.getInputStream(e)) {
             byte[] buf = new byte[64 * 1024];
             for (int n; (n = in.read(buf)) > 0; ) {
+                read += n;
+                if (read > Math.max(e.getSize(), 0) || Thread.currentThread().isInterrupted()) {
+                    throw new IOException(zip.getName() + "!" + e.getName() + ": "
+                            + (Thread.currentThread().isInterrupted() ? "interrupted" : "more bytes than its zip"
+                            + " header declares"));
+                }
                 sha.update(buf, 0, n);
             }
         }

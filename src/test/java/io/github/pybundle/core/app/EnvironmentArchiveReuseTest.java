@@ -48,6 +48,8 @@ class EnvironmentArchiveReuseTest {
 
     private PhaseTimer timer;
     private boolean updateLock = true; // re-locks, so that the archive caches are what is exercised
+    private String main = "main.py";
+    private long maxInflatedWheel = 1L << 30;
 
     private BundleService.Outcome bundle(TestIndexServer server, String timestamp) throws Exception {
         Path project = dir.resolve("project");
@@ -63,10 +65,10 @@ class EnvironmentArchiveReuseTest {
         log.clear();
         timer = new PhaseTimer();
         return new BundleService((level, m) -> log.add(level + " " + m), timer).bundle(
-                new BundleService.Request(deps, src, src.resolve("main.py"), "app", project.resolve("target"),
+                new BundleService.Request(deps, src, src.resolve(main), "app", project.resolve("target"),
                         "app-1.0", Instant.parse(timestamp), ProjectPackager.Layout.AUTO,
                         EnvironmentArchiveBuilder.Format.TAR_GZ, List.of(), ProjectPackager.SparkSpec.defaults(),
-                        List.of(), List.of(), updateLock, 1L << 30, 1L << 32, Component.of(Component.Type.APPLICATION,
+                        List.of(), List.of(), updateLock, maxInflatedWheel, 1L << 32, Component.of(Component.Type.APPLICATION,
                         "g", "a", "1", "pkg:maven/g/a@1")), sources);
     }
 
@@ -253,6 +255,35 @@ class EnvironmentArchiveReuseTest {
             assertFalse(log.stream().anyMatch(l -> l.startsWith(RESTORED)), String.join("\n", log));
             assertEquals(built, outputs(), "built again, as before");
             assertFalse(Files.readString(kept).contains("spark.evil"), "the changed entry was replaced");
+        }
+    }
+
+    @Test
+    void aRenamedMainScriptOrAStricterLimit_isAnotherBundle_notTheOneBuiltBefore() throws Exception {
+        updateLock = false;
+        try (TestIndexServer server = new TestIndexServer()) {
+            server.add(TestWheels.pure("greet", "2.0"));
+            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
+                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+            bundle(server, "2024-01-01T00:00:00Z");
+
+            // The same content under another name: the launchers must name the new copy.
+            Path src = dir.resolve("project/src/main/python");
+            Files.copy(src.resolve("main.py"), src.resolve("run.py"));
+            main = "run.py";
+            BundleService.Outcome renamed = bundle(server, "2024-01-01T00:00:00Z");
+            assertFalse(log.stream().anyMatch(l -> l.contains("Bundle unchanged")), String.join("\n", log));
+            assertTrue(Files.readString(renamed.launchDirectory().resolve("spark-submit.sh")).contains("run.py"));
+            clean();
+            bundle(server, "2024-01-01T00:00:00Z");
+            assertTrue(log.stream().anyMatch(l -> l.startsWith(RESTORED)), String.join("\n", log));
+            assertTrue(Files.readString(dir.resolve("project/target/pybundle/spark-submit.sh")).contains("run.py"));
+
+            // A limit the wheels exceed fails the build, whether outputs exist in target/ or in the cache.
+            maxInflatedWheel = 10;
+            assertThrows(PyBundleException.class, () -> bundle(server, "2024-01-01T00:00:00Z"));
+            clean();
+            assertThrows(PyBundleException.class, () -> bundle(server, "2024-01-01T00:00:00Z"));
         }
     }
 }

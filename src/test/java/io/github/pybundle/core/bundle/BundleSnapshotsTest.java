@@ -31,11 +31,11 @@ class BundleSnapshotsTest {
     void storedOutputsComeBackWhole_withTheirModes() throws Exception {
         BundleSnapshots snapshots = new BundleSnapshots(dir.resolve("cache"));
         Path out = dir.resolve("target");
-        assertNull(snapshots.restore(KEY, out), "nothing stored yet");
+        assertNull(snapshots.restore(KEY, out, List.of()), "nothing stored yet");
         assertTrue(snapshots.store(KEY, out, outputs(out)));
         deleteTree(out);
 
-        List<Path> back = snapshots.restore(KEY, out);
+        List<Path> back = snapshots.restore(KEY, out, List.of());
         assertEquals(List.of(out.resolve("app-pyfiles.zip"), out.resolve("pybundle/spark-submit.sh")), back);
         assertEquals("zip", Files.readString(out.resolve("app-pyfiles.zip")));
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(
@@ -56,7 +56,7 @@ class BundleSnapshotsTest {
         for (String name : List.of("../evil.sh", "/tmp/evil.sh", "pybundle/../../evil.sh")) {
             Files.writeString(entry.resolve("manifest"), name + "\t9\t" + Files.getLastModifiedTime(entry.resolve(
                     "files/evil.sh")).toMillis() + "\tx\n");
-            assertNull(snapshots.restore(KEY, out), name);
+            assertNull(snapshots.restore(KEY, out, List.of()), name);
             assertFalse(Files.exists(dir.resolve("project/evil.sh")), name);
             assertFalse(Files.exists(entry), "the entry is dropped: " + name);
             Files.createDirectories(entry.resolve("files"));
@@ -72,7 +72,7 @@ class BundleSnapshotsTest {
         assertTrue(snapshots.store(KEY, out, outputs(out)));
         deleteTree(out);
         Files.writeString(dir.resolve("cache/bundles/v1/" + KEY + "/files/app-pyfiles.zip"), "other bytes");
-        assertNull(snapshots.restore(KEY, out));
+        assertNull(snapshots.restore(KEY, out, List.of()));
         assertFalse(Files.exists(out.resolve("app-pyfiles.zip")), "nothing put back");
         assertFalse(Files.exists(dir.resolve("cache/bundles/v1/" + KEY)));
     }
@@ -93,5 +93,37 @@ class BundleSnapshotsTest {
 
     private static void deleteTree(Path p) throws Exception {
         io.github.pybundle.core.archive.FileTrees.delete(p);
+    }
+
+    @Test
+    void aKeptBundleWithoutARequiredOutput_isNotPutBack() throws Exception {
+        BundleSnapshots snapshots = new BundleSnapshots(dir.resolve("cache"));
+        Path out = dir.resolve("target");
+        assertTrue(snapshots.store(KEY, out, outputs(out)));
+        deleteTree(out);
+        assertNull(snapshots.restore(KEY, out, List.of("app-pyfiles.zip", "app-bom.json")));
+        assertFalse(Files.exists(out.resolve("app-pyfiles.zip")), "nothing put back");
+        assertEquals(2, snapshots.restore(KEY, out, List.of("app-pyfiles.zip")).size());
+    }
+
+    @Test
+    void aSymbolicLinkPlantedInAnEntry_isNotFollowed_theEntryIsDropped() throws Exception {
+        BundleSnapshots snapshots = new BundleSnapshots(dir.resolve("cache"));
+        Path out = dir.resolve("target");
+        assertTrue(snapshots.store(KEY, out, outputs(out)));
+        deleteTree(out);
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "private");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path kept = dir.resolve("cache/bundles/v1/" + KEY + "/files/app-pyfiles.zip");
+        Files.delete(kept);
+        Files.createSymbolicLink(kept, secret);
+        // The attacker also rewrites the manifest to match the target's size and time.
+        Path manifest = dir.resolve("cache/bundles/v1/" + KEY + "/manifest");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("app-pyfiles.zip\t\\d+\t\\d+",
+                "app-pyfiles.zip\t" + Files.size(secret) + "\t" + Files.getLastModifiedTime(secret).toMillis()));
+        assertNull(snapshots.restore(KEY, out, List.of()));
+        assertFalse(Files.exists(out.resolve("app-pyfiles.zip")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)),
+                "the link's target keeps its mode");
     }
 }
