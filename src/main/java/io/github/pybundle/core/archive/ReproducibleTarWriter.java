@@ -36,7 +36,7 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
 
     private final AtomicFile file;
     private final OutputStream out;
-    private final MessageDigest written = ReproducibleZipWriter.sha256(); // of the file's bytes, as they are written
+    private final MessageDigest written; // of the file's bytes, as they are written; null when not wanted
     private String sha256;
     private final GzipMembers gz;
     private final long mtime;
@@ -44,9 +44,18 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
     private long tarBytes;
 
     public ReproducibleTarWriter(Path target, Instant timestamp) throws IOException {
+        this(target, timestamp, true);
+    }
+
+    /**
+     * A writer that computes the archive's sha256 as it writes it ({@link #writtenSha256()}) or not: hashing a file
+     * of gigabytes costs a second of CPU that is wasted where nobody asks for its digest.
+     */
+    public ReproducibleTarWriter(Path target, Instant timestamp, boolean digest) throws IOException {
         this.file = new AtomicFile(target);
-        this.out = new BufferedOutputStream(new DigestOutputStream(Files.newOutputStream(file.temp()), written),
-                256 * 1024);
+        this.written = digest ? ReproducibleZipWriter.sha256() : null;
+        OutputStream raw = Files.newOutputStream(file.temp());
+        this.out = new BufferedOutputStream(digest ? new DigestOutputStream(raw, written) : raw, 256 * 1024);
         this.gz = new GzipMembers(out, 6);
         this.mtime = timestamp.getEpochSecond();
     }
@@ -257,7 +266,7 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
         }
         gz.finish();
         out.close();
-        String digest = HexFormat.of().formatHex(written.digest());
+        String digest = written == null ? null : HexFormat.of().formatHex(written.digest());
         file.commit();
         sha256 = digest;
     }

@@ -60,7 +60,7 @@ public final class BuiltArchiveCache {
         return new BuiltArchiveCache(dir.getParent(), "app-v1");
     }
 
-    /** An archive found in the cache and copied into place, with its digest. */
+    /** An archive found in the cache and copied into place, with its digest ({@code -} when it was not stored). */
     public record Hit(Path archive, String sha256) {
     }
 
@@ -97,7 +97,7 @@ public final class BuiltArchiveCache {
     }
 
     /**
-     * Keeps a copy of an archive just built for {@code key}. The cache is an optimisation: a failure to store (a full
+     * Keeps a copy of an archive just built for {@code key}, with its sha256 ({@code -} where nothing needs it). The cache is an optimisation: a failure to store (a full
      * disk) leaves no entry and does not fail the build.
      *
      * @return whether the copy was stored

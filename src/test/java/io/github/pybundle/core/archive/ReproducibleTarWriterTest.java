@@ -148,6 +148,12 @@ class ReproducibleTarWriterTest {
             tar.commit();
             assertEquals(io.github.pybundle.core.spec.dist.Digests.sha256Hex(out), tar.writtenSha256());
         }
+        Path plain = dir.resolve("plain.tar.gz");
+        try (ReproducibleTarWriter tar = new ReproducibleTarWriter(plain, T, false)) {
+            tar.addBytes("x.py", "x = 1\n".getBytes(StandardCharsets.UTF_8), 0100644);
+            tar.commit();
+            assertEquals(null, tar.writtenSha256(), "not asked for: not computed");
+        }
     }
 
     @Test
