@@ -72,6 +72,15 @@ class EnvironmentArchiveReuseTest {
                         "g", "a", "1", "pkg:maven/g/a@1")), sources);
     }
 
+    // An index with a pure wheel and a native one: the bundle has an environment archive.
+    private static TestIndexServer twoWheels() throws Exception {
+        TestIndexServer server = new TestIndexServer();
+        server.add(TestWheels.pure("greet", "2.0"));
+        server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
+                Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+        return server;
+    }
+
     private void clean() throws Exception {
         try (Stream<Path> s = Files.walk(dir.resolve("project/target"))) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -106,10 +115,7 @@ class EnvironmentArchiveReuseTest {
 
     @Test
     void aWarmBuildCopiesTheArchive_theSameBytes_andAChangedInputBuildsIt() throws Exception {
-        try (TestIndexServer server = new TestIndexServer()) {
-            server.add(TestWheels.pure("greet", "2.0"));
-            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
-                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+        try (TestIndexServer server = twoWheels()) {
             BundleService.Outcome cold = bundle(server, "2024-01-01T00:00:00Z");
             assertFalse(log.contains(COPIED), String.join("\n", log));
             byte[] built = Files.readAllBytes(cold.environmentArchive());
@@ -133,10 +139,7 @@ class EnvironmentArchiveReuseTest {
 
     @Test
     void aWarmBuildCopiesTheApplicationArchive_andAChangedFileOfItBuildsIt() throws Exception {
-        try (TestIndexServer server = new TestIndexServer()) {
-            server.add(TestWheels.pure("greet", "2.0"));
-            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
-                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+        try (TestIndexServer server = twoWheels()) {
             BundleService.Outcome cold = bundle(server, "2024-01-01T00:00:00Z");
             byte[] app = Files.readAllBytes(cold.sparkApp());
             Path apps = dir.resolve("cache/archives/app-v1");
@@ -168,10 +171,7 @@ class EnvironmentArchiveReuseTest {
 
     @Test
     void theTimerSaysWhatTheBuildsTimeWentTo_andAWarmBuildDownloadsNothing() throws Exception {
-        try (TestIndexServer server = new TestIndexServer()) {
-            server.add(TestWheels.pure("greet", "2.0"));
-            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
-                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+        try (TestIndexServer server = twoWheels()) {
             bundle(server, "2024-01-01T00:00:00Z");
             String cold = timer.work();
             // Two pages and two PEP 658 metadata files requested; two pages parsed; two wheels downloaded and checked.
@@ -205,10 +205,7 @@ class EnvironmentArchiveReuseTest {
     @Test
     void aWarmBuildWithTheSameLockAndSources_putsBackEveryOutput_asTheBuildMadeThem() throws Exception {
         updateLock = false;
-        try (TestIndexServer server = new TestIndexServer()) {
-            server.add(TestWheels.pure("greet", "2.0"));
-            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
-                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+        try (TestIndexServer server = twoWheels()) {
             bundle(server, "2024-01-01T00:00:00Z");
             Map<String, String> built = outputs();
             assertTrue(built.get("pybundle/spark-submit.sh").endsWith(" x"), built.toString());
@@ -238,10 +235,7 @@ class EnvironmentArchiveReuseTest {
     @Test
     void aKeptOutputChangedInTheCache_isDroppedAndTheBundleBuilt() throws Exception {
         updateLock = false;
-        try (TestIndexServer server = new TestIndexServer()) {
-            server.add(TestWheels.pure("greet", "2.0"));
-            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
-                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+        try (TestIndexServer server = twoWheels()) {
             bundle(server, "2024-01-01T00:00:00Z");
             Map<String, String> built = outputs();
             clean(); // target/'s files were links to the cache's: changing one now changes only the cache's
@@ -261,10 +255,7 @@ class EnvironmentArchiveReuseTest {
     @Test
     void aRenamedMainScriptOrAStricterLimit_isAnotherBundle_notTheOneBuiltBefore() throws Exception {
         updateLock = false;
-        try (TestIndexServer server = new TestIndexServer()) {
-            server.add(TestWheels.pure("greet", "2.0"));
-            server.add(new TestWheels.Spec("fast", "1.0", "cp311-cp311-manylinux2014_x86_64", List.of(), null,
-                    Map.of("fast/__init__.py", "VERSION = '1.0'\n")));
+        try (TestIndexServer server = twoWheels()) {
             bundle(server, "2024-01-01T00:00:00Z");
 
             // The same content under another name: the launchers must name the new copy.

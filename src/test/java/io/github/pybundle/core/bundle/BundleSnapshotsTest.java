@@ -27,6 +27,14 @@ class BundleSnapshotsTest {
         return List.of(Files.writeString(out.resolve("app-pyfiles.zip"), "zip"), script);
     }
 
+    // Snapshots holding the outputs of a build into out, which is then cleaned.
+    private BundleSnapshots stored(Path out) throws Exception {
+        BundleSnapshots snapshots = new BundleSnapshots(dir.resolve("cache"));
+        assertTrue(snapshots.store(KEY, out, outputs(out)));
+        deleteTree(out);
+        return snapshots;
+    }
+
     @Test
     void storedOutputsComeBackWhole_withTheirModes() throws Exception {
         BundleSnapshots snapshots = new BundleSnapshots(dir.resolve("cache"));
@@ -67,10 +75,8 @@ class BundleSnapshotsTest {
 
     @Test
     void anOutputChangedInTheCache_dropsTheEntry() throws Exception {
-        BundleSnapshots snapshots = new BundleSnapshots(dir.resolve("cache"));
+        BundleSnapshots snapshots = stored(dir.resolve("target"));
         Path out = dir.resolve("target");
-        assertTrue(snapshots.store(KEY, out, outputs(out)));
-        deleteTree(out);
         Files.writeString(dir.resolve("cache/bundles/v1/" + KEY + "/files/app-pyfiles.zip"), "other bytes");
         assertNull(snapshots.restore(KEY, out, List.of()));
         assertFalse(Files.exists(out.resolve("app-pyfiles.zip")), "nothing put back");
@@ -97,10 +103,8 @@ class BundleSnapshotsTest {
 
     @Test
     void aKeptBundleWithoutARequiredOutput_isNotPutBack() throws Exception {
-        BundleSnapshots snapshots = new BundleSnapshots(dir.resolve("cache"));
+        BundleSnapshots snapshots = stored(dir.resolve("target"));
         Path out = dir.resolve("target");
-        assertTrue(snapshots.store(KEY, out, outputs(out)));
-        deleteTree(out);
         assertNull(snapshots.restore(KEY, out, List.of("app-pyfiles.zip", "app-bom.json")));
         assertFalse(Files.exists(out.resolve("app-pyfiles.zip")), "nothing put back");
         assertEquals(2, snapshots.restore(KEY, out, List.of("app-pyfiles.zip")).size());
@@ -108,10 +112,8 @@ class BundleSnapshotsTest {
 
     @Test
     void aSymbolicLinkPlantedInAnEntry_isNotFollowed_theEntryIsDropped() throws Exception {
-        BundleSnapshots snapshots = new BundleSnapshots(dir.resolve("cache"));
+        BundleSnapshots snapshots = stored(dir.resolve("target"));
         Path out = dir.resolve("target");
-        assertTrue(snapshots.store(KEY, out, outputs(out)));
-        deleteTree(out);
         Path secret = Files.writeString(dir.resolve("secret.txt"), "private");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         Path kept = dir.resolve("cache/bundles/v1/" + KEY + "/files/app-pyfiles.zip");
