@@ -97,25 +97,48 @@ public final class BuiltArchiveCache {
     }
 
     /**
-     * Keeps a copy of an archive just built for {@code key}, with its sha256 ({@code -} where nothing needs it). The cache is an optimisation: a failure to store (a full
-     * disk) leaves no entry and does not fail the build.
+     * Keeps a copy of an archive just built for {@code key}, with its sha256 ({@code -} where nothing needs it). The
+     * cache is an optimisation: a failure to store (a full disk) leaves no entry and does not fail the build.
      *
      * @return whether the copy was stored
      */
     public boolean store(String key, Path built, String sha256) {
+        return storeEntry(dir, key, KEEP, temp -> {
+            Path archive = temp.resolve(ARCHIVE);
+            FileTrees.linkOrCopy(built, archive);
+            Files.writeString(temp.resolve(DIGEST), sha256 + " " + Files.size(archive) + " "
+                    + Files.getLastModifiedTime(archive).toMillis() + "\n", StandardCharsets.US_ASCII);
+            return true;
+        });
+    }
+
+    /** Fills a new entry's directory; false abandons the entry. */
+    @FunctionalInterface
+    interface Filler {
+        boolean fill(Path temp) throws IOException;
+    }
+
+    /**
+     * Stores an entry of {@code dir} under {@code key}, filled in a temporary directory beside it and moved into place
+     * (a reader sees a whole entry or none), then keeps the {@code keep} most recently used. A failure (a full disk,
+     * another build storing or pruning at the same time) leaves no entry and is not an error: the cache is an
+     * optimisation.
+     *
+     * @return whether the entry was stored
+     */
+    static boolean storeEntry(Path dir, String key, int keep, Filler filler) {
         Path entry = dir.resolve(key);
         Path temp = null;
         try {
             Files.createDirectories(dir);
             temp = Files.createTempDirectory(dir, ".storing-");
-            Path archive = temp.resolve(ARCHIVE);
-            FileTrees.linkOrCopy(built, archive);
-            Files.writeString(temp.resolve(DIGEST), sha256 + " " + Files.size(archive) + " "
-                    + Files.getLastModifiedTime(archive).toMillis() + "\n", StandardCharsets.US_ASCII);
+            if (!filler.fill(temp)) {
+                return false;
+            }
             try {
                 Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-                return false; // another build stored the same archive meanwhile
+                return false; // another build stored the same entry meanwhile
             } catch (IOException e) {
                 if (Files.isDirectory(entry)) {
                     return false; // a non-empty directory there: another build stored it
@@ -123,10 +146,10 @@ public final class BuiltArchiveCache {
                 throw e;
             }
             temp = null;
-            prune(dir, entry, KEEP);
+            prune(dir, entry, keep);
             return true;
-        } catch (IOException | UncheckedIOException e) {
-            return false; // also another build pruning at the same time
+        } catch (IOException | UncheckedIOException | UnsupportedOperationException e) {
+            return false;
         } finally {
             if (temp != null) {
                 try {

@@ -6,12 +6,9 @@ import io.github.pybundle.core.cache.CacheBucket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -120,10 +117,7 @@ public final class BundleSnapshots {
      * @return whether they were stored
      */
     public boolean store(String key, Path outputDirectory, List<Path> outputs) {
-        Path temp = null;
-        try {
-            Files.createDirectories(dir);
-            temp = Files.createTempDirectory(dir, ".storing-");
+        return BuiltArchiveCache.storeEntry(dir, key, KEEP, temp -> {
             StringBuilder manifest = new StringBuilder();
             for (Path p : outputs) {
                 String rel = outputDirectory.relativize(p).toString().replace('\\', '/');
@@ -140,31 +134,8 @@ public final class BundleSnapshots {
                         .append(Files.isExecutable(p) ? "x" : "-").append('\n');
             }
             Files.writeString(temp.resolve(MANIFEST), manifest, StandardCharsets.UTF_8);
-            Path entry = dir.resolve(key);
-            try {
-                Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-                return false; // another build stored the same outputs meanwhile
-            } catch (IOException e) {
-                if (Files.isDirectory(entry)) {
-                    return false;
-                }
-                throw e;
-            }
-            temp = null;
-            BuiltArchiveCache.prune(dir, entry, KEEP);
             return true;
-        } catch (IOException | UncheckedIOException | UnsupportedOperationException e) {
-            return false;
-        } finally {
-            if (temp != null) {
-                try {
-                    FileTrees.delete(temp);
-                } catch (IOException | UncheckedIOException e) {
-                    // a leftover temporary directory costs disk space only; the next prune removes it
-                }
-            }
-        }
+        });
     }
 
     // The path {@code rel} names under {@code root}, or null when it is absolute or leaves it.
