@@ -170,7 +170,6 @@ public final class BundleService {
 
     /** Builds the bundle, or reuses it when nothing changed. */
     public Outcome bundle(Request request, IndexSource sources) throws Exception {
-        Preload.start();
         List<Path> givenModels = request.models();
         if (!request.checkModels()) { // a script that trains a model may be what creates it
             givenModels = givenModels.stream().filter(m -> {
@@ -258,6 +257,11 @@ public final class BundleService {
                             sparkApp, true);
                 }
             }
+        }
+        // The build goes on (no shortcut applied): the JSON and TOML libraries load on the other core meanwhile. Not
+        // earlier: an unchanged build would spend that core on loading what it never uses.
+        Preload.start();
+        if (target != null) {
             if (pythonArchive != null) { // before any wheel is downloaded: a wrong interpreter fails fast
                 shipped = shippedInterpreter(pythonArchive, target, config, r.maxInflatedBundle());
             }
