@@ -294,6 +294,7 @@ POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
 
 PHASES = re.compile(r"Time in pybundle:bundle: ([\d.]+) s(?: \(([^)]*)\))?")
 WORK = re.compile(r"Work behind the phases, summed over threads \(times run\): (.*)")
+JVM = re.compile(r"The JVM during pybundle:bundle: (.*)")
 
 
 def read_timing(m):
@@ -306,7 +307,15 @@ def read_timing(m):
     work = WORK.search(m.output)
     m.work = {k.strip(): float(v) for k, v in re.findall(r"([a-z ]+?) ([\d.]+) s \(\d+\)", work.group(1))} \
         if work else {}
+    jvm = JVM.search(m.output)  # every thread of the JVM during the goal: CPU, JIT compiler busy, GC
+    m.jvm = {k.strip(): float(v) for k, v in re.findall(r"([A-Za-z ]+?) ([\d.]+) s", jvm.group(1))} if jvm else {}
     return m
+
+
+def jvm_median(ms, kind):
+    """The median of what the JVM spent during the goal (all its threads), or a dash where it was not reported."""
+    values = [m.jvm[kind] for m in ms if kind in getattr(m, "jvm", {})]
+    return f"{statistics.median(values):.2f} s" if values else "–"
 
 
 def work_line(ms, label):
@@ -315,8 +324,11 @@ def work_line(ms, label):
     if not kinds:
         return []
     parts = ", ".join(f"{k} {statistics.median(m.work.get(k, 0.0) for m in ms):.2f} s" for k in kinds)
+    jvm = (f" Meanwhile the whole JVM (the JIT compiler's and the garbage collector's threads too) used"
+           f" {jvm_median(ms, 'CPU')} of CPU, and its JIT compiler threads were busy for"
+           f" {jvm_median(ms, 'JIT compiler busy')}." if any(getattr(m, "jvm", None) for m in ms) else "")
     return ["", f"{label}, the work behind the phases (`-Dpybundle.timings`; median seconds, summed over the threads"
-            f" that did it, so more than the wall time where threads ran at once): {parts}."]
+            f" that did it, so more than the wall time where threads ran at once): {parts}.{jvm}"]
 
 
 def pybundle_project(work, name, index):
@@ -761,13 +773,16 @@ def report(results, info, args, real=None, chart_files=()):
         lines += ["", f"Load (1-minute average) when the builds started: {load_range(all_runs)}"
                   + (f"; {repeated} build(s) repeated after a busy start." if repeated else ".")]
         lines += ["", "pybundle's goal, by phase (median seconds):", "",
-                  "| Build | Goal | Resolve | Download | Assemble | Peak heap |", "| --- | --- | --- | --- | --- | --- |"]
+                  "| Build | Goal | Resolve | Download | Assemble | Peak heap | JVM CPU in the goal"
+                  " | JIT compiler busy |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for key in ("pybundle-cold", "pybundle-warm", "pybundle-noop"):
             ms = r[key]
             phase = lambda p: statistics.median(m.phases.get(p, 0.0) for m in ms)  # noqa: E731
             lines.append(f"| {key.split('-')[1]} | {statistics.median(m.goal for m in ms):.3f} |"
                          f" {phase('resolve'):.3f} | {phase('download'):.3f} | {phase('assemble'):.3f} |"
-                         f" {max(m.heap_mb for m in ms):.0f} MB |")
+                         f" {max(m.heap_mb for m in ms):.0f} MB | {jvm_median(ms, 'CPU')} |"
+                         f" {jvm_median(ms, 'JIT compiler busy')} |")
         lines += work_line(r["pybundle-cold"], "Cold")
         lines.append("")
     if real:
@@ -834,6 +849,12 @@ def analysis():
         "- A warm build with the same lock, sources and settings puts the outputs of the build that made them back"
         " from the cache (hard links), opening no wheel; with other sources or settings it links the environment"
         " and application archives kept for the same wheels and settings.",
+        "- A cold build keeps both cores of a 2-core machine busy (*JVM CPU in the goal* is close to twice the goal's"
+        " time), and a large part of that CPU is not pybundle's work but the JVM warming up: its JIT compiler threads"
+        " compile the code paths a cold build takes for the first time (reading pages, TLS, inflating, hashing,"
+        " writing archives) while the build runs (*JIT compiler busy*: the time its compiler threads spent"
+        " compiling, CPU they took from the build's own threads). On a machine with more cores the compiler runs"
+        " beside the build instead. A warm or unchanged build runs little code and compiles little.",
         "- The wall time of every pybundle row includes Maven's own start (JVM, project model, plugin loading), about"
         " a second, which no goal can remove; *goal* is the part pybundle controls.",
         "",

@@ -1,6 +1,7 @@
 package io.github.pybundle.maven;
 
 import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.event.JvmUsage;
 import io.github.pybundle.core.event.PhaseTimer;
 import io.github.pybundle.core.project.BuildTimestamp;
 import java.io.File;
@@ -69,7 +70,8 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
 
     /**
      * Whether to report, besides the goal's time and its phases, the work behind them summed over all threads (page
-     * requests, page parsing, waiting for pages and metadata, downloads, wheel checks), at INFO rather than DEBUG.
+     * requests, page parsing, waiting for pages and metadata, downloads, wheel checks), at INFO rather than DEBUG,
+     * and what the whole JVM spent meanwhile (CPU of all its threads, JIT compiling, garbage collection).
      *
      * @since 0.2.0
      */
@@ -89,6 +91,7 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
             return;
         }
         timer = new PhaseTimer();
+        JvmUsage before = JvmUsage.now();
         try {
             doExecute();
             String line = "Time in " + goal() + ": " + timer.summary();
@@ -105,6 +108,9 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
                 } else {
                     getLog().debug(detail);
                 }
+            }
+            if (timings) { // every thread of the JVM, the JIT compiler's and the garbage collector's too
+                getLog().info("The JVM during " + goal() + ": " + JvmUsage.now().since(before));
             }
         } catch (MojoExecutionException | MojoFailureException e) {
             throw e;
