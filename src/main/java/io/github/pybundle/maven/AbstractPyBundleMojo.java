@@ -91,7 +91,7 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
             return;
         }
         timer = new PhaseTimer();
-        JvmUsage before = JvmUsage.now();
+        JvmUsage before = timings ? JvmUsage.now() : null; // the JVM's management beans load only when asked for
         try {
             doExecute();
             String line = "Time in " + goal() + ": " + timer.summary();
@@ -109,7 +109,7 @@ public abstract class AbstractPyBundleMojo extends AbstractMojo {
                     getLog().debug(detail);
                 }
             }
-            if (timings) { // every thread of the JVM, the JIT compiler's and the garbage collector's too
+            if (before != null) { // every thread of the JVM, the JIT compiler's and the garbage collector's too
                 getLog().info("The JVM during " + goal() + ": " + JvmUsage.now().since(before));
             }
         } catch (MojoExecutionException | MojoFailureException e) {
