@@ -2,6 +2,7 @@ package io.github.pybundle.core.app;
 
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.event.BuildListener;
+import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.lock.InvalidLockException;
 import io.github.pybundle.core.lock.LockedPackage;
 import io.github.pybundle.core.lock.Pylock;
@@ -11,13 +12,38 @@ import java.nio.file.Files;
 /** The {@code lock} goal: resolves for the target and writes the PEP 751 lock. */
 public final class LockService {
     private final BuildListener listener;
+    private boolean jitFocus;
 
     public LockService(BuildListener listener) {
         this.listener = listener;
     }
 
+    /** As {@link BundleService#withJitFocus}: while the index is read and the requirements resolved. */
+    public LockService withJitFocus(boolean focus) {
+        this.jitFocus = focus;
+        return this;
+    }
+
     /** Resolves and writes the lock (untouched when its content would not change); returns it. */
     public Pylock lock(DependencyRequest request, IndexSource sources) throws IOException {
+        JitFocus[] focus = new JitFocus[1];
+        IndexSource focused = !jitFocus || !JitFocus.worthwhile() ? sources : files -> {
+            IndexConfiguration config = sources.configure(files);
+            if (focus[0] == null) {
+                focus[0] = JitFocus.start(config.cacheRoot(), listener);
+            }
+            return config;
+        };
+        try {
+            return resolveAndWrite(request, focused);
+        } finally {
+            if (focus[0] != null) {
+                focus[0].close();
+            }
+        }
+    }
+
+    private Pylock resolveAndWrite(DependencyRequest request, IndexSource sources) throws IOException {
         Dependencies.Resolved r = new Dependencies(listener).resolve(request, sources);
         Pylock lock = r.result().lock();
         if (Files.isRegularFile(request.lockFile())) {

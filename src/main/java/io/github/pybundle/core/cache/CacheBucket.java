@@ -27,7 +27,9 @@ public enum CacheBucket {
     /** Wheels built from sdists, by the sdist's sha256. */
     SDIST_BUILDS("sdist-builds"),
     /** Interpreter archives downloaded by URL ({@code <target><pythonArchive>}): {@code sha256/<hex>/<file name>}. */
-    INTERPRETERS("interpreters");
+    INTERPRETERS("interpreters"),
+    /** The compiler directives a cold build gives HotSpot ({@code JitFocus}), a file named after what they do. */
+    JIT("jit");
 
     /**
      * The marker beside a cached wheel that the wheel checks passed, holding what its native files need; a new set of
