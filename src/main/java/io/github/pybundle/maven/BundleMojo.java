@@ -2,6 +2,7 @@ package io.github.pybundle.maven;
 
 import io.github.pybundle.core.InvalidConfigurationException;
 import io.github.pybundle.core.app.BundleService;
+import io.github.pybundle.core.app.JitFocus;
 import io.github.pybundle.core.bundle.EnvironmentArchiveBuilder;
 import io.github.pybundle.core.bundle.PyFilesZipBuilder;
 import io.github.pybundle.core.lock.BuildWheels;
@@ -114,8 +115,9 @@ public class BundleMojo extends AbstractProjectMojo {
      * works only for the JDK's cryptography, and its quick compiler alone for the rest (about half a second less for
      * a cold build of pandas, scikit-learn and pyarrow on 2 cores, where the optimising compiler otherwise takes a
      * core from the build). Undone when the goal ends; done only when this project is the last one of a build that
-     * runs one project at a time, from the {@code mvn} command (not in the Maven daemon or an IDE), since the methods
-     * compiled meanwhile stay compiled that way in this JVM. {@code false} never does it.
+     * runs one project at a time, from the {@code mvn} command (not in the Maven daemon, Maven's shell or an IDE),
+     * naming only lifecycle phases and pybundle goals, since the methods compiled meanwhile stay compiled that way in
+     * this JVM. {@code false} never does it.
      *
      * @since 0.2.0
      */
@@ -124,9 +126,15 @@ public class BundleMojo extends AbstractProjectMojo {
 
     @Override
     protected void doExecute() throws Exception {
-        BundleService.Outcome o = new BundleService(listener(), timer).withJitFocus(jitFocus && OnlyBuildInJvm.test(session, project))
+        BundleService.Outcome o = new BundleService(listener(), timer).withJitFocus(jitFocusApplies())
                 .bundle(bundleRequest(), indexSource());
         attachOutputs(o, EnvironmentArchiveBuilder.Format.parse(archiveFormat));
+    }
+
+    /** Whether {@code <jitFocus>} is on, this machine one it helps on, and nothing else built in this JVM. */
+    boolean jitFocusApplies() {
+        return jitFocus && JitFocus.worthwhile(Runtime.getRuntime().availableProcessors())
+                && OnlyBuildInJvm.test(session, project);
     }
 
     /** The bundle this project's configuration describes. */

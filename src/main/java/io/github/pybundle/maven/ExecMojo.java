@@ -56,7 +56,7 @@ public class ExecMojo extends BundleMojo {
         Path base = project.getBasedir() == null ? Path.of("").toAbsolutePath() : project.getBasedir().toPath();
         Path cache = cacheDirectory != null ? cacheDirectory.toPath()
                 : FileCache.defaultRoot(System.getenv(), System.getProperty("user.home"));
-        new ExecService(listener(), timer).exec(new ExecService.Request(bundleRequest(), argv, base, cache,
+        new ExecService(listener(), timer).withJitFocus(jitFocusApplies()).exec(new ExecService.Request(bundleRequest(), argv, base, cache,
                 execInterpreter == null ? null : execInterpreter.toPath(), System.getenv()), indexSource());
     }
 

@@ -1,5 +1,6 @@
 package io.github.pybundle.maven;
 
+import io.github.pybundle.core.app.JitFocus;
 import io.github.pybundle.core.app.LockService;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -24,7 +25,8 @@ public class LockMojo extends AbstractDependencyMojo {
 
     @Override
     protected void doExecute() throws Exception {
-        new LockService(listener()).withJitFocus(jitFocus && OnlyBuildInJvm.test(session, project))
+        new LockService(listener()).withJitFocus(jitFocus && JitFocus.worthwhile(Runtime.getRuntime()
+                        .availableProcessors()) && OnlyBuildInJvm.test(session, project))
                 .lock(dependencyRequest(), indexSource());
     }
 

@@ -64,7 +64,6 @@ public final class BundleService {
     private final BuildListener listener;
     private final PhaseTimer timer;
     private boolean jitFocus;
-    private JitFocus focus;
 
     public BundleService(BuildListener listener, PhaseTimer timer) {
         this.listener = timer.listening(listener); // the work behind the phases is summed by the timer
@@ -172,8 +171,8 @@ public final class BundleService {
 
     /**
      * Asks HotSpot, while a bundle is built from scratch (not when a build is reused), to keep its optimising compiler
-     * for the JDK's cryptography ({@link JitFocus}); only when no other project's build runs in this JVM later or
-     * meanwhile, which the caller knows.
+     * for the JDK's cryptography ({@link JitFocus}): for a caller that knows no other project's build runs in this JVM
+     * later or meanwhile, on a machine where it is {@linkplain JitFocus#worthwhile worthwhile}.
      */
     public BundleService withJitFocus(boolean focus) {
         this.jitFocus = focus;
@@ -182,17 +181,12 @@ public final class BundleService {
 
     /** Builds the bundle, or reuses it when nothing changed. */
     public Outcome bundle(Request request, IndexSource sources) throws Exception {
-        try {
-            return build(request, sources);
-        } finally {
-            if (focus != null) {
-                focus.close();
-                focus = null;
-            }
+        try (JitFocus focus = JitFocus.of(jitFocus, listener)) {
+            return build(request, sources, focus);
         }
     }
 
-    private Outcome build(Request request, IndexSource sources) throws Exception {
+    private Outcome build(Request request, IndexSource sources, JitFocus focus) throws Exception {
         List<Path> givenModels = request.models();
         if (!request.checkModels()) { // a script that trains a model may be what creates it
             givenModels = givenModels.stream().filter(m -> {
@@ -284,8 +278,8 @@ public final class BundleService {
         // The build goes on (no shortcut applied): the JSON and TOML libraries load on the other core meanwhile. Not
         // earlier: an unchanged build would spend that core on loading what it never uses.
         Preload.start();
-        if (jitFocus && config != null && JitFocus.worthwhile()) {
-            focus = JitFocus.start(config.cacheRoot(), listener);
+        if (config != null) {
+            focus.start(config.cacheRoot());
         }
         if (target != null) {
             if (pythonArchive != null) { // before any wheel is downloaded: a wrong interpreter fails fast

@@ -39,10 +39,17 @@ public final class ExecService {
 
     private final BuildListener listener;
     private final PhaseTimer timer;
+    private boolean jitFocus;
 
     public ExecService(BuildListener listener, PhaseTimer timer) {
         this.listener = listener;
         this.timer = timer;
+    }
+
+    /** As {@link BundleService#withJitFocus}, for the bundle this builds. */
+    public ExecService withJitFocus(boolean focus) {
+        this.jitFocus = focus;
+        return this;
     }
 
     /**
@@ -76,7 +83,7 @@ public final class ExecService {
                     + " run", "give the script and its arguments, e.g. -Dpybundle.exec.args=\"train.py --out"
                     + " src/main/models/clf.pkl\", or -Dpybundle.exec.args=\"-m pytest src/test/python\"");
         }
-        BundleService.Outcome bundle = new BundleService(listener, timer).bundle(r.bundle().withoutModelCheck(),
+        BundleService.Outcome bundle = new BundleService(listener, timer).withJitFocus(jitFocus).bundle(r.bundle().withoutModelCheck(),
                 sources);
         Path environment = bundle.environmentArchive() == null ? null
                 : timer.time("unpack", () -> unpacked(bundle.environmentArchive(), r.cacheRoot()));

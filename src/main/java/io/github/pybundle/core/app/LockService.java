@@ -26,20 +26,12 @@ public final class LockService {
 
     /** Resolves and writes the lock (untouched when its content would not change); returns it. */
     public Pylock lock(DependencyRequest request, IndexSource sources) throws IOException {
-        JitFocus[] focus = new JitFocus[1];
-        IndexSource focused = !jitFocus || !JitFocus.worthwhile() ? sources : files -> {
-            IndexConfiguration config = sources.configure(files);
-            if (focus[0] == null) {
-                focus[0] = JitFocus.start(config.cacheRoot(), listener);
-            }
-            return config;
-        };
-        try {
-            return resolveAndWrite(request, focused);
-        } finally {
-            if (focus[0] != null) {
-                focus[0].close();
-            }
+        try (JitFocus focus = JitFocus.of(jitFocus, listener)) {
+            return resolveAndWrite(request, files -> { // the focus starts once the cache is known
+                IndexConfiguration config = sources.configure(files);
+                focus.start(config.cacheRoot());
+                return config;
+            });
         }
     }
 

@@ -54,7 +54,7 @@ public final class ReproducibleTarWriter implements ArchiveWriter {
     public ReproducibleTarWriter(Path target, Instant timestamp, boolean digest) throws IOException {
         this.file = new AtomicFile(target);
         this.written = digest ? ReproducibleZipWriter.sha256() : null;
-        OutputStream raw = Files.newOutputStream(file.temp());
+        OutputStream raw = AtomicFile.output(file.temp());
         this.out = new BufferedOutputStream(digest ? new DigestOutputStream(raw, written) : raw, 256 * 1024);
         this.gz = new GzipMembers(out, 6);
         this.mtime = timestamp.getEpochSecond();

@@ -45,7 +45,7 @@ public final class ReproducibleZipWriter implements ArchiveWriter {
      */
     public ReproducibleZipWriter(Path target, Instant timestamp) throws IOException {
         this.file = new AtomicFile(target);
-        this.zip = new ZipArchiveOutputStream(file.temp());
+        this.zip = new ZipArchiveOutputStream(AtomicFile.channel(file.temp()));
         zip.setEncoding("UTF-8");
         zip.setUseLanguageEncodingFlag(true);
         zip.setCreateUnicodeExtraFields(ZipArchiveOutputStream.UnicodeExtraFieldPolicy.NEVER);

@@ -74,7 +74,7 @@ public final class PageCache {
                 .put("length", e.body().length);
         byte[] header = JSON.writeValueAsBytes(n); // one line: JSON escapes every newline inside strings
         AtomicFile.write(file(url), temp -> {
-            try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+            try (java.io.OutputStream out = AtomicFile.output(temp)) {
                 out.write(header);
                 out.write('\n');
                 out.write(e.body());

@@ -1,6 +1,7 @@
 package io.github.pybundle.core.net;
 
 import io.github.pybundle.core.Generator;
+import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.event.BuildListener.Level;
 import io.github.pybundle.core.event.BuildListener;
 import java.io.ByteArrayOutputStream;
@@ -121,7 +122,7 @@ public final class HttpFetcher {
                 }
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 long n;
-                try (OutputStream out = Files.newOutputStream(temp)) {
+                try (OutputStream out = AtomicFile.output(temp)) {
                     n = copy(ex, out, sha, deadline);
                 }
                 checkLength(ex, n);

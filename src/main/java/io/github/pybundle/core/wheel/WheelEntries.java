@@ -15,7 +15,7 @@ public final class WheelEntries {
         if (name.isEmpty()) {
             return "an empty entry name";
         }
-        if (name.startsWith("/") || name.contains("\\") || name.matches("^[A-Za-z]:.*")) {
+        if (name.startsWith("/") || name.contains("\\") || isDrive(name)) {
             return "an absolute, drive or backslash path";
         }
         String[] parts = name.split("/", -1);
@@ -26,6 +26,12 @@ public final class WheelEntries {
             }
         }
         return null;
+    }
+
+    // "C:..." (a drive letter and a colon), without a regular expression: this runs for every entry of every wheel
+    private static boolean isDrive(String name) {
+        char c = name.length() >= 2 && name.charAt(1) == ':' ? name.charAt(0) : 0;
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
     }
 
     /**
