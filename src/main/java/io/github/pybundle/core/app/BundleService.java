@@ -310,55 +310,64 @@ public final class BundleService {
         // others in this one. Their native code is checked against the target's platform on every build.
         WheelVerifier.Memo checked = config == null ? WheelVerifier.Memo.inMemory()
                 : WheelVerifier.Memo.inCache(config.cacheRoot());
-        WheelChecks checks = new WheelChecks(checked, r.maxInflatedWheel(), r.maxInflatedBundle(), listener,
-                target == null ? NativeCheck.none() : NativeCheck.of(target.platforms(), target.major(),
-                        target.minor(), dr.target().nativeMismatchAllowed()));
-        List<Path> wheels = new ArrayList<>(mavenWheels);
-        if (lock != null) {
-            wheels.addAll(download(locked, lock, dr.lockFile(), config, checks));
-        }
-        ProjectPackager.EnvironmentSpec spec = target == null ? null
-                : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format(),
-                        shipped, target.platforms());
-        // A warm build (a clean target/, the same lock) copies the archive built from the same inputs.
-        ProjectPackager.EnvironmentSpec environment = spec == null || config == null ? spec
-                : spec.reusing(new BuiltArchiveCache(config.cacheRoot()), environmentKey(r, target, interpreter,
-                        shippedSha, wheels));
-        ProjectPackager packager = new ProjectPackager(listener, checks);
-        // The SBOM is made from the wheels on another thread while the archives are written: most of a warm build
-        // runs on one core. It is written only once the bundle is ("sbom" is the time spent waiting for it).
-        FutureTask<byte[]> sbom = new FutureTask<>(() -> SbomWriter.json(new SbomWriter.Sbom(r.subject(), tool(),
-                WheelComponents.of(wheels), r.timestamp())));
-        Thread sbomThread = new Thread(sbom, "pybundle-sbom");
-        sbomThread.setDaemon(true);
-        sbomThread.start();
-        ProjectPackager.BundleResult result;
+        // Checked as they arrive, on one thread per processor, while the others download and then while the archives
+        // are written: whatever needs a wheel checked (before it commits an archive) awaits its check through the memo
+        // of the checks under way.
+        WheelVerifier.Ahead ahead = new WheelVerifier.Ahead(checked);
         try {
-            result = timer.time("assemble", () -> packager.bundle(
-                    new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
-                            r.finalName(), r.timestamp(), wheels, r.layout(), environment, r.spark(),
-                            r.pyFilesZips())));
-        } catch (Exception e) {
-            sbom.cancel(true);
-            throw e;
+            WheelChecks checks = new WheelChecks(ahead.memo(), r.maxInflatedWheel(), r.maxInflatedBundle(), listener,
+                    target == null ? NativeCheck.none() : NativeCheck.of(target.platforms(), target.major(),
+                            target.minor(), dr.target().nativeMismatchAllowed()));
+            List<Path> wheels = new ArrayList<>(mavenWheels);
+            if (lock != null) {
+                wheels.addAll(download(locked, lock, dr.lockFile(), config, checks.withMemo(checked), ahead));
+            }
+            ProjectPackager.EnvironmentSpec spec = target == null ? null
+                    : new ProjectPackager.EnvironmentSpec(target.major(), target.minor(), interpreter, r.format(),
+                            shipped, target.platforms());
+            // A warm build (a clean target/, the same lock) copies the archive built from the same inputs.
+            ProjectPackager.EnvironmentSpec environment = spec == null || config == null ? spec
+                    : spec.reusing(new BuiltArchiveCache(config.cacheRoot()), environmentKey(r, target, interpreter,
+                            shippedSha, wheels));
+            ProjectPackager packager = new ProjectPackager(listener, checks);
+            // The SBOM is made from the wheels on another thread while the archives are written: most of a warm build
+            // runs on one core. It is written only once the bundle is ("sbom" is the time spent waiting for it).
+            FutureTask<byte[]> sbom = new FutureTask<>(() -> SbomWriter.json(new SbomWriter.Sbom(r.subject(), tool(),
+                    WheelComponents.of(wheels), r.timestamp())));
+            Thread sbomThread = new Thread(sbom, "pybundle-sbom");
+            sbomThread.setDaemon(true);
+            sbomThread.start();
+            ProjectPackager.BundleResult result;
+            try {
+                result = timer.time("assemble", () -> packager.bundle(
+                        new ProjectPackager.BundleRequest(r.sourceDirectory(), r.mainScript(), r.appName(), out,
+                                r.finalName(), r.timestamp(), wheels, r.layout(), environment, r.spark(),
+                                r.pyFilesZips())));
+            } catch (Exception e) {
+                sbom.cancel(true);
+                throw e;
+            }
+            byte[] bom = timer.time("sbom", () -> result(sbom));
+            SbomWriter.write(bomFile, bom);
+            listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
+                    + BuildListener.count(wheels.size(), "Python package") + ")");
+            BundleFingerprint.record(state, fingerprint);
+            if (config != null) {
+                List<Path> outputs = new ArrayList<>(result.outputs());
+                outputs.add(bomFile);
+                new BundleSnapshots(config.cacheRoot()).store(snapshotKey(fingerprint), out, outputs);
+            }
+            timer.time("summary", () -> {
+                summary(result, wheels, checked, dr.target().providedPackages(), r.excludes(), r.spark().jars());
+                return null;
+            });
+            runHint(state, r.spark().master());
+            return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, result.sparkApp(),
+                    false);
+    
+        } finally {
+            ahead.close();
         }
-        byte[] bom = timer.time("sbom", () -> result(sbom));
-        SbomWriter.write(bomFile, bom);
-        listener.log(Level.INFO, "SBOM " + bomFile + " (CycloneDX " + SbomWriter.SPEC_VERSION + ", "
-                + BuildListener.count(wheels.size(), "Python package") + ")");
-        BundleFingerprint.record(state, fingerprint);
-        if (config != null) {
-            List<Path> outputs = new ArrayList<>(result.outputs());
-            outputs.add(bomFile);
-            new BundleSnapshots(config.cacheRoot()).store(snapshotKey(fingerprint), out, outputs);
-        }
-        timer.time("summary", () -> {
-            summary(result, wheels, checked, dr.target().providedPackages(), r.excludes(), r.spark().jars());
-            return null;
-        });
-        runHint(state, r.spark().master());
-        return new Outcome(result.pyFilesZip(), result.environmentArchive(), bomFile, state, result.sparkApp(),
-                false);
     }
 
     /**
@@ -430,11 +439,12 @@ public final class BundleService {
                 dr.allowPrereleases(), config, dr.lockFile(), update));
     }
 
-    // Each wheel is checked as soon as it arrives, while others download; the archive then only copies it.
+    // Each wheel's check starts as soon as it arrives, while others download and the archives are written.
+    // checks: with the memo the checks remember wheels in (not that of the checks under way, which would await itself)
     private List<Path> download(LockedWheels locked, Pylock lock, Path lockFile, IndexConfiguration config,
-                                WheelChecks checks) throws Exception {
-        return timer.time("download", () -> locked.fetch(lock, lockFile, config,
-                w -> listener.timing("wheel checks", () -> WheelVerifier.verify(w, checks))));
+                                WheelChecks checks, WheelVerifier.Ahead ahead) throws Exception {
+        return timer.time("download", () -> locked.fetch(lock, lockFile, config, w -> ahead.submit(w,
+                () -> listener.timing("wheel checks", () -> WheelVerifier.verify(w, checks)))));
     }
 
     private PythonArchive.Shipped shippedInterpreter(PythonArchive.Source source, Target target,

@@ -64,6 +64,12 @@ public final class BuiltArchiveCache {
     public record Hit(Path archive, String sha256) {
     }
 
+    /** Whether the cache seems to hold an archive for {@code key} ({@link #copyTo} still checks it). */
+    public boolean has(String key) {
+        Path entry = dir.resolve(key);
+        return Files.isRegularFile(entry.resolve(ARCHIVE)) && Files.isRegularFile(entry.resolve(DIGEST));
+    }
+
     /**
      * Copies the archive built for {@code key} to {@code target} (through a temporary file), or returns null when the
      * cache has none, or one that changed since it was stored.

@@ -76,7 +76,10 @@ public final class Downloader {
 
     /**
      * Fetches every file and runs {@code whenReady} on each as soon as it is in place, several at a time (checking a
-     * wheel while others still arrive); returns file name → verified local path, in request order.
+     * wheel while others still arrive); returns file name → verified local path, in request order. The largest files
+     * start first (where the sizes are known): the work on the largest wheel, inflating every file it holds, is what
+     * ends last when it starts last. Large set (torch with the CUDA wheels, 3.1 GB), where torch's is the longest,
+     * in request order (alphabetical) it started when most others were done and ran alone on one core.
      */
     public Map<String, Path> download(List<Request> requests, WhenReady whenReady) throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
@@ -86,9 +89,10 @@ public final class Downloader {
             return t;
         });
         try {
-            List<Future<Path>> futures = new ArrayList<>();
-            for (Request r : requests) {
-                futures.add(pool.submit(() -> {
+            List<Future<Path>> futures = new ArrayList<>(java.util.Collections.nCopies(requests.size(), null));
+            for (int i : largestFirst(requests)) {
+                Request r = requests.get(i);
+                futures.set(i, pool.submit(() -> {
                     Path p = fetch(r);
                     whenReady.accept(p);
                     return p;
@@ -101,6 +105,16 @@ public final class Downloader {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The requests' indexes, largest file first; unknown sizes last, ties in request order. */
+    static List<Integer> largestFirst(List<Request> requests) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            order.add(i);
+        }
+        order.sort(java.util.Comparator.comparingLong((Integer i) -> -Math.max(0, requests.get(i).file().size())));
+        return order;
     }
 
     private static Path await(Future<Path> f) throws IOException {

@@ -373,9 +373,10 @@ public final class ProjectPackager {
      */
     private String environmentArchive(EnvironmentSpec e, List<Path> wheels, Path archive, Instant timestamp)
             throws IOException {
-        if (e.reuse() != null) {
+        if (e.reuse() != null && e.reuse().cache().has(e.reuse().key())) {
             // The wheels' checks still pass before their archive is taken: those under way are awaited, and their
             // native code is compared with the target, which also says what it always says (drivers, mismatches).
+            // Only when there is an archive to take: else the archive is written while the checks run.
             WheelVerifier.verifyAll(wheels, checks);
             BuiltArchiveCache.Hit hit = e.reuse().cache().copyTo(e.reuse().key(), archive);
             if (hit != null) {

@@ -170,6 +170,95 @@ public final class WheelVerifier {
         return new Pending(pool, futures, List.copyOf(wheels), checks);
     }
 
+    /**
+     * Checks started one by one as the wheels arrive (the downloads hand each wheel over and go on with the next), on
+     * one thread per processor, so that the archives can be written while the last ones are still being checked.
+     * Whoever needs a wheel checked sees it through {@link #memo()}: a wheel whose check is under way counts as
+     * checked for {@link Memo#checked} (nobody starts it again), and {@link Memo#recall} waits for its result. A
+     * check that failed is recalled as none, so that the wheel is checked again where its result is needed and the
+     * failure is thrown there, with its message. Closing cancels what is still running.
+     */
+    public static final class Ahead implements AutoCloseable {
+        private final ExecutorService pool;
+        private final Memo base;
+        private final Map<Path, Future<NativeFiles>> futures = new ConcurrentHashMap<>();
+
+        public Ahead(Memo base) {
+            this.base = base;
+            int threads = Runtime.getRuntime().availableProcessors();
+            // The largest waiting wheel is checked first: the check of the largest one is what ends last when it
+            // starts last (large set: torch's took 8 s, alone on one core, after all the others).
+            this.pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0L,
+                    java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.PriorityBlockingQueue<>(),
+                    r -> {
+                        Thread t = new Thread(r, "pybundle-verify");
+                        t.setDaemon(true);
+                        return t;
+                    });
+        }
+
+        /** Starts {@code check} of {@code wheel}, unless one was started already; the largest waiting goes first. */
+        public void submit(Path wheel, java.util.concurrent.Callable<NativeFiles> check) {
+            futures.computeIfAbsent(wheel.toAbsolutePath().normalize(), w -> {
+                BySize task = new BySize(check, size(w));
+                pool.execute(task);
+                return task;
+            });
+        }
+
+        private static final class BySize extends java.util.concurrent.FutureTask<NativeFiles>
+                implements Comparable<BySize> {
+            private final long size;
+
+            BySize(java.util.concurrent.Callable<NativeFiles> check, long size) {
+                super(check);
+                this.size = size;
+            }
+
+            @Override
+            public int compareTo(BySize o) {
+                return Long.compare(o.size, size);
+            }
+        }
+
+        /** The memo of the checks under way and of {@code base}, the memo the checks remember wheels in. */
+        public Memo memo() {
+            return new Memo() {
+                @Override
+                public NativeFiles recall(Path wheel) {
+                    Future<NativeFiles> f = futures.get(wheel.toAbsolutePath().normalize());
+                    if (f == null) {
+                        return base.recall(wheel);
+                    }
+                    try {
+                        return f.get();
+                    } catch (ExecutionException | java.util.concurrent.CancellationException failed) {
+                        return null;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return null;
+                    }
+                }
+
+                @Override
+                public boolean checked(Path wheel) {
+                    return futures.containsKey(wheel.toAbsolutePath().normalize()) || base.checked(wheel);
+                }
+
+                @Override
+                public void remember(Path wheel, NativeFiles natives) throws IOException {
+                    base.remember(wheel, natives);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            futures.values().forEach(f -> f.cancel(true)); // queued ones too: nobody waits for them forever
+            pool.shutdownNow();
+        }
+    }
+
     /** Checks under way; closing without awaiting cancels them. */
     public static final class Pending implements AutoCloseable {
         private final ExecutorService pool;

@@ -122,4 +122,83 @@ class WheelVerifierTest {
         assertDoesNotThrow(() -> WheelVerifier.verifyAll(List.of(inside), nextBuild));
         assertFalse(WheelVerifier.Memo.none().checked(inside));
     }
+
+    // Checks under way, as the bundle starts them while wheels download: nobody starts one again, whoever needs the
+    // result waits for it, and a failure is thrown where the result is needed, with its message.
+    @Test
+    void checksUnderWayAreAwaited_andTheirFailureIsThrownWhereTheResultIsNeeded() throws Exception {
+        Path good = wheel(dir.resolve("w"), "goodpkg");
+        Path bad = wheel(dir.resolve("w"), "crcpkg");
+        byte[] z = Files.readAllBytes(bad);
+        z[central(z, "crcpkg/__init__.py") + 16] ^= 0x01;
+        Files.write(bad, z);
+        WheelVerifier.Memo base = WheelVerifier.Memo.inMemory();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        try (WheelVerifier.Ahead ahead = new WheelVerifier.Ahead(base)) {
+            ahead.submit(good, () -> {
+                release.await();
+                runs.incrementAndGet();
+                return WheelVerifier.verify(good, base);
+            });
+            ahead.submit(good, () -> {
+                throw new AssertionError("a wheel under way is not checked twice");
+            });
+            WheelVerifier.Memo memo = ahead.memo();
+            assertTrue(memo.checked(good), "under way counts as checked: no second check starts");
+            assertFalse(base.checked(good));
+            new Thread(() -> {
+                sleep(200);
+                release.countDown();
+            }).start();
+            assertTrue(memo.recall(good) != null, "recall waits for the check");
+            assertTrue(base.checked(good), "and the check remembered it");
+            assertTrue(runs.get() == 1);
+
+            ahead.submit(bad, () -> WheelVerifier.verify(bad, base));
+            UnsafeWheelException e = assertThrows(UnsafeWheelException.class, () -> WheelVerifier.verifyAll(
+                    List.of(good, bad), memo));
+            assertTrue(e.getMessage().contains("crcpkg-1.0-py3-none-any.whl: entry 'crcpkg/__init__.py'"),
+                    e.getMessage());
+        }
+    }
+
+    // The largest waiting wheel is checked first: one big wheel must not be checked last, alone.
+    @Test
+    void theLargestWaitingWheelIsCheckedFirst() throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(threads);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (WheelVerifier.Ahead ahead = new WheelVerifier.Ahead(WheelVerifier.Memo.inMemory())) {
+            for (int i = 0; i < threads; i++) { // every thread busy, so that the next ones wait in the queue
+                ahead.submit(Files.writeString(dir.resolve("busy" + i), "x"), () -> {
+                    busy.countDown();
+                    release.await();
+                    return null;
+                });
+            }
+            busy.await();
+            for (int size : new int[] {10, 3000, 200}) {
+                Path f = Files.write(dir.resolve("w" + size), new byte[size]);
+                ahead.submit(f, () -> {
+                    order.add(f.getFileName().toString());
+                    return null;
+                });
+            }
+            release.countDown();
+            for (int size : new int[] {10, 3000, 200}) {
+                ahead.memo().recall(dir.resolve("w" + size));
+            }
+        }
+        assertTrue(order.equals(List.of("w3000", "w200", "w10")), order.toString());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -222,4 +222,33 @@ class DownloadTest {
             throw new RuntimeException(e);
         }
     }
+
+    private static DistributionFile sized(DistributionFile f, long size) { // as the lock gives it
+        return new DistributionFile(f.filename(), f.url(), f.hashes(), f.requiresPython(), f.yanked(),
+                f.metadataHashes(), size, f.sourceId());
+    }
+
+    // The largest file starts first (its wheel check is the longest), the others follow by size; files whose size
+    // nobody gave come last; what the caller gets back is still in the order it asked.
+    @Test
+    void largestFilesStartFirst_resultsInRequestOrder() throws Exception {
+        java.util.function.BiFunction<String, Long, Downloader.Request> req = (name, size) -> new Downloader.Request(
+                new DistributionFile(name, java.net.URI.create("http://127.0.0.1/" + name), java.util.Map.of(), null,
+                        null, null, size, "test"), null);
+        List<Downloader.Request> requests = List.of(req.apply("a.whl", 10L), req.apply("b.whl", -1L),
+                req.apply("c.whl", 3000L), req.apply("d.whl", 10L), req.apply("e.whl", 200L));
+        assertEquals(List.of(2, 4, 0, 3, 1), Downloader.largestFirst(requests));
+
+        TestIndexServer.File bigFile = server.add(new TestWheels.Spec("big", "1.0", "py3-none-any", List.of(), null,
+                java.util.Map.of("big/data.py", "x = '" + "y".repeat(50_000) + "'\n")));
+        TestIndexServer.File smallFile = server.add(TestWheels.pure("small", "1.0"));
+        DistributionFile small = sized(t.client.project(index, "small").files().get(0), smallFile.content.length);
+        DistributionFile big = sized(t.client.project(index, "big").files().get(0), bigFile.content.length);
+        java.util.Map<String, Path> got = t.downloader(List.of(index), 1).download(List.of(
+                new Downloader.Request(small, null), new Downloader.Request(big, null)));
+        assertEquals(List.of(small.filename(), big.filename()), List.copyOf(got.keySet()));
+        List<String> fetched = server.requests().stream().map(TestIndexServer.Request::path)
+                .filter(p -> p.startsWith("/files/")).toList();
+        assertEquals(List.of("/files/" + big.filename(), "/files/" + small.filename()), fetched);
+    }
 }

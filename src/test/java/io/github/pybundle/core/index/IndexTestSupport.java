@@ -38,7 +38,11 @@ final class IndexTestSupport {
     }
 
     Downloader downloader(List<PackageSource> sources) {
-        return new Downloader(http, cache, settings, listener, 4, id -> sources.stream()
+        return downloader(sources, 4);
+    }
+
+    Downloader downloader(List<PackageSource> sources, int threads) {
+        return new Downloader(http, cache, settings, listener, threads, id -> sources.stream()
                 .filter(s -> s.id().equals(id)).findFirst().orElse(null));
     }
 
