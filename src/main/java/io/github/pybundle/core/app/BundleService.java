@@ -16,6 +16,7 @@ import io.github.pybundle.core.index.Downloader;
 import io.github.pybundle.core.index.IndexConfiguration;
 import io.github.pybundle.core.launch.SparkAppArchive;
 import io.github.pybundle.core.lock.BuildWheels;
+import io.github.pybundle.core.lock.DownloadsAhead;
 import io.github.pybundle.core.lock.LockedPackage;
 import io.github.pybundle.core.lock.LockedWheels;
 import io.github.pybundle.core.lock.Locker;
@@ -281,40 +282,48 @@ public final class BundleService {
         if (config != null) {
             focus.start(config.cacheRoot());
         }
-        if (target != null) {
-            if (pythonArchive != null) { // before any wheel is downloaded: a wrong interpreter fails fast
-                shipped = shippedInterpreter(pythonArchive, target, config, r.maxInflatedBundle());
-            }
-            if (!declared.requirements().isEmpty()) {
-                locked = new LockedWheels(listener, deps.sourceBuilder(dr, target, config));
-                Pylock ensured = recordBuildWheels(resolveLock(locked, declared, target, dr, config,
-                        r.updateLock()), buildWheels, dr.lockFile());
-                lock = withoutExcluded(ensured.resolvedOnly(), r.excludes());
-            }
-        }
-        if (r.checkModels()) {
-            checkModels(modelFiles, lock, dr.target().providedPackages(), r);
-        } else if (!modelFiles.isEmpty()) {
-            listener.log(Level.INFO, "Models not checked against the lock (" + BuildListener.count(modelFiles.size(),
-                    "model") + "): this build is for running a script; the bundle goal checks them");
-        }
-        // Again: the lock may have been written or re-written just now.
-        Target resolvedFor = target;
-        String fingerprint = timer.time("fingerprint", () -> fingerprint(r, declared, resolvedFor, interpreter,
-                mavenWheels, shippedSha));
-        Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
-        if (target == null && !mavenWheels.isEmpty()) {
-            target = dr.target().target(); // the environment archive needs the target when a Maven wheel is native
-        }
         // Which wheels were checked (RECORD, CRC-32, deflate streams, ELF files read): cache entries across builds,
         // others in this one. Their native code is checked against the target's platform on every build.
         WheelVerifier.Memo checked = config == null ? WheelVerifier.Memo.inMemory()
                 : WheelVerifier.Memo.inCache(config.cacheRoot());
-        // Checked as they arrive, on one thread per processor, while the others download and then while the archives
-        // are written: whatever needs a wheel checked (before it commits an archive) awaits its check through the memo
-        // of the checks under way.
+        // Checked as they arrive (fetched while the resolution goes on, or downloaded after it), on one thread per
+        // processor, and then while the archives are written: whatever needs a wheel checked (before it commits an
+        // archive) awaits its check through the memo of the checks under way.
         WheelVerifier.Ahead ahead = new WheelVerifier.Ahead(checked);
+        DownloadsAhead fetching = null;
         try {
+            if (target != null) {
+                if (pythonArchive != null) { // before any wheel is downloaded: a wrong interpreter fails fast
+                    shipped = shippedInterpreter(pythonArchive, target, config, r.maxInflatedBundle());
+                }
+                if (!declared.requirements().isEmpty()) {
+                    // The wheels the resolver takes are fetched, and their checks started, while it goes on.
+                    List<String> skipped = new ArrayList<>(r.excludes());
+                    skipped.addAll(dr.target().providedPackages().keySet());
+                    fetching = new DownloadsAhead(config.open(listener).downloader(), new WheelChecks(checked,
+                            r.maxInflatedWheel(), r.maxInflatedBundle(), listener), ahead, listener, skipped);
+                    locked = new LockedWheels(listener, deps.sourceBuilder(dr, target, config), fetching);
+                    Pylock ensured = recordBuildWheels(resolveLock(locked, declared, target, dr, config,
+                            r.updateLock()), buildWheels, dr.lockFile());
+                    lock = withoutExcluded(ensured.resolvedOnly(), r.excludes());
+                }
+            }
+            if (r.checkModels()) {
+                checkModels(modelFiles, lock, dr.target().providedPackages(), r);
+            } else if (!modelFiles.isEmpty()) {
+                listener.log(Level.INFO, "Models not checked against the lock (" + BuildListener.count(
+                        modelFiles.size(), "model") + "): this build is for running a script; the bundle goal checks"
+                        + " them");
+            }
+            // Again: the lock may have been written or re-written just now.
+            Target resolvedFor = target;
+            String fingerprint = timer.time("fingerprint", () -> fingerprint(r, declared, resolvedFor, interpreter,
+                    mavenWheels, shippedSha));
+            Files.deleteIfExists(envFile); // a rebuild without native packages must not leave a stale one
+            if (target == null && !mavenWheels.isEmpty()) {
+                // the environment archive needs the target when a Maven wheel is native
+                target = dr.target().target();
+            }
             WheelChecks checks = new WheelChecks(ahead.memo(), r.maxInflatedWheel(), r.maxInflatedBundle(), listener,
                     target == null ? NativeCheck.none() : NativeCheck.of(target.platforms(), target.major(),
                             target.minor(), dr.target().nativeMismatchAllowed()));
@@ -366,6 +375,9 @@ public final class BundleService {
                     false);
     
         } finally {
+            if (fetching != null) {
+                fetching.close(); // nothing fetched ahead writes the cache after the build
+            }
             ahead.close();
         }
     }

@@ -127,19 +127,21 @@ public final class PyFilesZipBuilder {
                     plan.add(PyFilesZipSource.path(e), zip.content(e), ReproducibleZipWriter.FILE_MODE, zip.name());
                 }
             }
-            if (native_.isEmpty()) {
-                WheelVerifier.verifyAll(request.wheels(), checks);
-                for (PyFilesZipSource zip : zips) {
-                    zip.verify();
-                }
-            } else {
+            if (!native_.isEmpty()) {
                 throw new PyBundleException("these packages contain compiled code, which Python cannot import from the"
                         + " py-files zip: " + String.join("; ", native_), List.of("use {@layout=auto} (the"
                         + " default) or {@layout=environment} to put them in the environment archive, or add"
                         + " them to {@target.provided} if the cluster has them"));
             }
-            try (ReproducibleZipWriter zip = new ReproducibleZipWriter(request.target(), request.timestamp())) {
-                plan.write(zip); // the wheels' compressed bytes are copied as they are, checked above
+            // The wheels' compressed bytes are copied as they are, while their checks (started as they arrived) run;
+            // the zip is committed only once all have passed.
+            try (WheelVerifier.Pending pending = WheelVerifier.start(request.wheels(), checks);
+                 ReproducibleZipWriter zip = new ReproducibleZipWriter(request.target(), request.timestamp())) {
+                plan.write(zip);
+                pending.await();
+                for (PyFilesZipSource z : zips) {
+                    z.verify();
+                }
                 zip.commit();
             }
             return request.target();

@@ -10,6 +10,7 @@ import io.github.pybundle.core.index.PackageSource;
 import io.github.pybundle.core.requirements.DeclaredRequirements;
 import io.github.pybundle.core.requirements.HashPolicy;
 import io.github.pybundle.core.requirements.HashesRequiredException;
+import io.github.pybundle.core.resolve.Lookahead;
 import io.github.pybundle.core.resolve.SourceBuilder;
 import io.github.pybundle.core.spec.dist.WheelFilename;
 import io.github.pybundle.core.target.Target;
@@ -29,10 +30,17 @@ import java.util.Map;
 public final class LockedWheels {
     private final BuildListener listener;
     private final SourceBuilder builder; // null: locked sdists are an error
+    private final Lookahead lookahead;
 
     public LockedWheels(BuildListener listener, SourceBuilder builder) {
+        this(listener, builder, Lookahead.none());
+    }
+
+    /** Wheels whose resolution, when it runs, tells {@code lookahead} of each wheel it takes. */
+    public LockedWheels(BuildListener listener, SourceBuilder builder, Lookahead lookahead) {
         this.listener = listener;
         this.builder = builder;
+        this.lookahead = lookahead;
     }
 
     /** The lock to bundle from. */
@@ -71,7 +79,7 @@ public final class LockedWheels {
             return lock;
         }
         Pylock before = update ? readIfValid(lockFile) : null;
-        Locker.Result r = new Locker(listener).lock(declared, target, provided, allowPrereleases, config, lockFile,
+        Locker.Result r = new Locker(listener, lookahead).lock(declared, target, provided, allowPrereleases, config, lockFile,
                 builder);
         r.lock().write(lockFile);
         listener.log(Level.INFO, (update ? "Re-locked " : "Locked ") + lockFile + " ("

@@ -14,6 +14,7 @@ import io.github.pybundle.core.requirements.HashPolicy;
 import io.github.pybundle.core.requirements.HashesRequiredException;
 import io.github.pybundle.core.net.Secrets;
 import io.github.pybundle.core.resolve.IndexProvider;
+import io.github.pybundle.core.resolve.Lookahead;
 import io.github.pybundle.core.resolve.ResolutionException;
 import io.github.pybundle.core.resolve.ResolutionFailure;
 import io.github.pybundle.core.resolve.ResolutionReporter;
@@ -44,9 +45,16 @@ public final class Locker {
     public static final List<String> SPARK_PROVIDED = List.of("pyspark", "py4j");
 
     private final BuildListener listener;
+    private final Lookahead lookahead;
 
     public Locker(BuildListener listener) {
+        this(listener, Lookahead.none());
+    }
+
+    /** A locker whose resolver tells {@code lookahead} of each wheel it takes (to fetch it meanwhile). */
+    public Locker(BuildListener listener, Lookahead lookahead) {
         this.listener = listener;
+        this.lookahead = lookahead;
     }
 
     /**
@@ -225,7 +233,7 @@ public final class Locker {
             constraints.add(new Resolver.Root(d.requirement(), d.source()));
         }
         long start = System.nanoTime();
-        IndexProvider provider = new IndexProvider(repo, target, builder, hashes);
+        IndexProvider provider = new IndexProvider(repo, target, builder, hashes, lookahead);
         provider.prefetch(roots.stream().filter(root -> root.requirement().url() == null)
                 .map(root -> root.requirement().name()).toList());
         Resolution r;

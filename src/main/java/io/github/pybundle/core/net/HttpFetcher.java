@@ -437,6 +437,10 @@ public final class HttpFetcher {
                 digest.update(buf, 0, n);
             }
             total += n;
+            if (Thread.currentThread().isInterrupted()) { // the build stopped wanting it (a download ahead)
+                throw new FetchException("stopped fetching " + Secrets.mask(ex.uri) + " (interrupted)", 0,
+                        "nothing to do: the build no longer needed it");
+            }
             if (System.nanoTime() - deadline > 0) {
                 throw new FetchException("gave up on " + Secrets.mask(ex.uri) + " after "
                         + settings.deadline().toSeconds() + " s (" + total + " bytes received)", 0,

@@ -39,6 +39,7 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ThreadPoolExecutor prefetch = prefetchPool();
     private final HashPolicy hashes;
+    private final Lookahead lookahead;
     // Digests computed here (hash-checking mode), by file URL: algorithm → hex.
     private final java.util.concurrent.ConcurrentHashMap<java.net.URI, Map<String, String>> digests =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -62,10 +63,21 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
      */
     public IndexProvider(IndexConfiguration.Repository repository, Target target, SourceBuilder builder,
                          HashPolicy hashes) {
+        this(repository, target, builder, hashes, Lookahead.none());
+    }
+
+    /**
+     * A provider that also tells {@code lookahead} of each wheel the resolver takes, as soon as it takes it.
+     *
+     * @param lookahead told of each candidate whose dependencies the resolver follows
+     */
+    public IndexProvider(IndexConfiguration.Repository repository, Target target, SourceBuilder builder,
+                         HashPolicy hashes, Lookahead lookahead) {
         this.repository = repository;
         this.target = target;
         this.builder = builder;
         this.hashes = hashes;
+        this.lookahead = lookahead;
     }
 
     /**
@@ -491,6 +503,9 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
             if (r.url() == null && (r.marker() == null || appliesSomehow(r))) {
                 page(r.name()); // in the background; versions() waits for it if it is not there yet
             }
+        }
+        if (c.file() != null && c.file().isWheel()) {
+            lookahead.taking(c); // its download may start now, while the resolution goes on
         }
         return new Dependencies(md.requiresDist(), null);
     }

@@ -175,35 +175,53 @@ public final class WheelVerifier {
      * one thread per processor, so that the archives can be written while the last ones are still being checked.
      * Whoever needs a wheel checked sees it through {@link #memo()}: a wheel whose check is under way counts as
      * checked for {@link Memo#checked} (nobody starts it again), and {@link Memo#recall} waits for its result. A
-     * check that failed is recalled as none, so that the wheel is checked again where its result is needed and the
-     * failure is thrown there, with its message. Closing cancels what is still running.
+     * check that failed throws its failure from {@code recall} (the wheel and entry it names), or, where it failed
+     * otherwise (an I/O error, an interrupt), is recalled as none, so that the wheel is checked again where its result
+     * is needed. Code running on this pool sees only the memo the checks remember wheels in: a check never waits for
+     * itself, nor for checks queued behind it. Closing cancels what is still running or waiting.
      */
     public static final class Ahead implements AutoCloseable {
-        private final ExecutorService pool;
+        private static final ThreadLocal<Boolean> ON_POOL = ThreadLocal.withInitial(() -> false);
+
+        private final java.util.concurrent.ThreadPoolExecutor pool;
         private final Memo base;
         private final Map<Path, Future<NativeFiles>> futures = new ConcurrentHashMap<>();
 
+        /** Checks on one thread per processor, remembered in {@code base}. */
         public Ahead(Memo base) {
+            this(base, Runtime.getRuntime().availableProcessors());
+        }
+
+        public Ahead(Memo base, int threads) {
             this.base = base;
-            int threads = Runtime.getRuntime().availableProcessors();
             // The largest waiting wheel is checked first: the check of the largest one is what ends last when it
             // starts last (large set: torch's took 8 s, alone on one core, after all the others).
             this.pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0L,
                     java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.PriorityBlockingQueue<>(),
                     r -> {
-                        Thread t = new Thread(r, "pybundle-verify");
+                        Thread t = new Thread(() -> {
+                            ON_POOL.set(true);
+                            r.run();
+                        }, "pybundle-verify");
                         t.setDaemon(true);
                         return t;
                     });
         }
 
-        /** Starts {@code check} of {@code wheel}, unless one was started already; the largest waiting goes first. */
+        /**
+         * Starts {@code check} of {@code wheel}, unless one was started already; the largest waiting goes first. Once
+         * closed, nothing starts: the wheel is then checked where its result is needed.
+         */
         public void submit(Path wheel, java.util.concurrent.Callable<NativeFiles> check) {
-            futures.computeIfAbsent(wheel.toAbsolutePath().normalize(), w -> {
-                BySize task = new BySize(check, size(w));
-                pool.execute(task);
-                return task;
-            });
+            try {
+                futures.computeIfAbsent(wheel.toAbsolutePath().normalize(), w -> {
+                    BySize task = new BySize(check, size(w));
+                    pool.execute(task);
+                    return task;
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // not recorded: nobody waits for it
+            }
         }
 
         private static final class BySize extends java.util.concurrent.FutureTask<NativeFiles>
@@ -226,13 +244,18 @@ public final class WheelVerifier {
             return new Memo() {
                 @Override
                 public NativeFiles recall(Path wheel) {
-                    Future<NativeFiles> f = futures.get(wheel.toAbsolutePath().normalize());
+                    Future<NativeFiles> f = ON_POOL.get() ? null : futures.get(wheel.toAbsolutePath().normalize());
                     if (f == null) {
                         return base.recall(wheel);
                     }
                     try {
                         return f.get();
-                    } catch (ExecutionException | java.util.concurrent.CancellationException failed) {
+                    } catch (ExecutionException failed) {
+                        if (failed.getCause() instanceof RuntimeException r) {
+                            throw r; // the check's own failure, naming the wheel and the entry
+                        }
+                        return null;
+                    } catch (java.util.concurrent.CancellationException cancelled) {
                         return null;
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -242,7 +265,18 @@ public final class WheelVerifier {
 
                 @Override
                 public boolean checked(Path wheel) {
-                    return futures.containsKey(wheel.toAbsolutePath().normalize()) || base.checked(wheel);
+                    Future<NativeFiles> f = ON_POOL.get() ? null : futures.get(wheel.toAbsolutePath().normalize());
+                    if (f == null) {
+                        return base.checked(wheel);
+                    }
+                    if (!f.isDone()) {
+                        return true; // under way: nobody starts it again
+                    }
+                    try {
+                        return recall(wheel) != null;
+                    } catch (RuntimeException failed) {
+                        return false;
+                    }
                 }
 
                 @Override
@@ -254,8 +288,8 @@ public final class WheelVerifier {
 
         @Override
         public void close() {
+            pool.shutdownNow(); // first: what is submitted after it is refused, not left queued
             futures.values().forEach(f -> f.cancel(true)); // queued ones too: nobody waits for them forever
-            pool.shutdownNow();
         }
     }
 

@@ -110,6 +110,14 @@ class EnvironmentArchiveReuseTest {
                 assertEquals(List.of(), s.filter(p -> p.getFileName().toString().endsWith(".tar.gz")
                         || p.getFileName().toString().endsWith(".zip")).toList(), "no archive written");
             }
+            for (String kept : List.of("archives", "bundles")) { // nor kept for a later build
+                Path d = dir.resolve("cache").resolve(kept);
+                if (Files.exists(d)) {
+                    try (Stream<Path> s = Files.walk(d)) {
+                        assertEquals(List.of(), s.filter(Files::isRegularFile).toList(), kept);
+                    }
+                }
+            }
         }
     }
 

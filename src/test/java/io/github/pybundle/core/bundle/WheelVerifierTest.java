@@ -163,21 +163,19 @@ class WheelVerifierTest {
         }
     }
 
-    // The largest waiting wheel is checked first: one big wheel must not be checked last, alone.
+    // The largest waiting wheel is checked first: one big wheel must not be checked last, alone. (One thread, so that
+    // the order the checks start in is the order they run in.)
     @Test
     void theLargestWaitingWheelIsCheckedFirst() throws Exception {
-        int threads = Runtime.getRuntime().availableProcessors();
-        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(threads);
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (WheelVerifier.Ahead ahead = new WheelVerifier.Ahead(WheelVerifier.Memo.inMemory())) {
-            for (int i = 0; i < threads; i++) { // every thread busy, so that the next ones wait in the queue
-                ahead.submit(Files.writeString(dir.resolve("busy" + i), "x"), () -> {
-                    busy.countDown();
-                    release.await();
-                    return null;
-                });
-            }
+        try (WheelVerifier.Ahead ahead = new WheelVerifier.Ahead(WheelVerifier.Memo.inMemory(), 1)) {
+            ahead.submit(Files.writeString(dir.resolve("busy"), "x"), () -> { // the thread busy: the next ones wait
+                busy.countDown();
+                release.await();
+                return null;
+            });
             busy.await();
             for (int size : new int[] {10, 3000, 200}) {
                 Path f = Files.write(dir.resolve("w" + size), new byte[size]);
@@ -192,6 +190,31 @@ class WheelVerifierTest {
             }
         }
         assertTrue(order.equals(List.of("w3000", "w200", "w10")), order.toString());
+    }
+
+    // A check that asks for a wheel's result from the pool itself (its own, or one queued behind it) gets the memo the
+    // checks remember wheels in, not a wait that would never end; after close, nothing starts and nothing waits.
+    @Test
+    void checksNeverWaitForThemselves_andNothingWaitsAfterClose() throws Exception {
+        Path good = wheel(dir.resolve("w"), "goodpkg");
+        Path later = wheel(dir.resolve("w"), "laterpkg");
+        WheelVerifier.Memo base = WheelVerifier.Memo.inMemory();
+        WheelVerifier.Ahead ahead = new WheelVerifier.Ahead(base, 1);
+        java.util.concurrent.atomic.AtomicReference<Object> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        ahead.submit(good, () -> {
+            seen.set(String.valueOf(ahead.memo().recall(good)) + " " + ahead.memo().checked(later));
+            return WheelVerifier.verify(good, base);
+        });
+        ahead.submit(later, () -> WheelVerifier.verify(later, base));
+        assertTrue(ahead.memo().recall(good) != null);
+        assertTrue("null false".equals(seen.get()), String.valueOf(seen.get()));
+        ahead.close();
+        Path after = wheel(dir.resolve("x"), "afterpkg");
+        ahead.submit(after, () -> {
+            throw new AssertionError("started after close");
+        });
+        assertFalse(ahead.memo().checked(after), "not under way: checked where it is needed");
+        assertTrue(ahead.memo().recall(after) == null);
     }
 
     private static void sleep(long millis) {
