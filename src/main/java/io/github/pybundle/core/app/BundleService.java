@@ -300,12 +300,14 @@ public final class BundleService {
                     // The wheels the resolver takes are fetched, and their checks started, while it goes on.
                     List<String> skipped = new ArrayList<>(r.excludes());
                     skipped.addAll(dr.target().providedPackages().keySet());
-                    fetching = new DownloadsAhead(config.open(listener).downloader(), new WheelChecks(checked,
+                    fetching = new DownloadsAhead(config.open(DownloadsAhead.quiet(listener)).downloader(),
+                            new WheelChecks(checked,
                             r.maxInflatedWheel(), r.maxInflatedBundle(), listener), ahead, listener, skipped);
                     locked = new LockedWheels(listener, deps.sourceBuilder(dr, target, config), fetching);
                     Pylock ensured = recordBuildWheels(resolveLock(locked, declared, target, dr, config,
                             r.updateLock()), buildWheels, dr.lockFile());
                     lock = withoutExcluded(ensured.resolvedOnly(), r.excludes());
+                    fetching.keepOnly(lock.packages().stream().map(LockedPackage::wheelName).toList());
                 }
             }
             if (r.checkModels()) {
@@ -376,7 +378,7 @@ public final class BundleService {
     
         } finally {
             if (fetching != null) {
-                fetching.close(); // nothing fetched ahead writes the cache after the build
+                fetching.close(); // what is still fetched ahead stops
             }
             ahead.close();
         }

@@ -28,10 +28,11 @@ import java.util.stream.Collectors;
  *
  * <p>It only fills the content-addressed cache, under the digest the index gives (a file without one is left for the
  * download), and a check started here is the one the bundle awaits for that file; nothing else is trusted from it.
- * What fails here (a lost connection, a hash that does not match) is forgotten: the download fetches that file again
- * and reports the failure where it belongs. A wheel the resolver drops when it backtracks stays in the cache unused,
- * as pip's and uv's downloads during resolution do (its check, if it started, is wasted work). Projects the bundle
- * leaves out (excluded, or provided by the cluster) are never fetched.
+ * What fails here (a lost connection, a hash that does not match) is forgotten, its warnings only logged at debug
+ * level: the download fetches that file again and reports the failure where it belongs. Once the lock is known,
+ * {@link #keepOnly} stops what it does not hold; a wheel the resolver dropped that was fetched already stays in the
+ * cache unused (its check, if it started, is wasted work). Projects the bundle leaves out (excluded, or provided by
+ * the cluster) are never fetched.
  */
 public final class DownloadsAhead implements Lookahead, AutoCloseable {
     /** Downloads at once: the network's work, next to the resolver's own page and metadata requests. */
@@ -42,7 +43,7 @@ public final class DownloadsAhead implements Lookahead, AutoCloseable {
     private final WheelVerifier.Ahead checking;
     private final BuildListener listener;
     private final Set<String> skipped;
-    private final Set<String> asked = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, java.util.concurrent.Future<?>> asked = new ConcurrentHashMap<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
         Thread t = new Thread(r, "pybundle-ahead");
         t.setDaemon(true);
@@ -57,7 +58,7 @@ public final class DownloadsAhead implements Lookahead, AutoCloseable {
      */
     public DownloadsAhead(Downloader downloader, WheelChecks checks, WheelVerifier.Ahead checking,
                           BuildListener listener, Collection<String> skipped) {
-        this.downloader = downloader;
+        this.downloader = downloader; // its listener should log warnings at debug level: see quiet()
         this.checks = checks;
         this.checking = checking;
         this.listener = listener;
@@ -69,14 +70,42 @@ public final class DownloadsAhead implements Lookahead, AutoCloseable {
         DistributionFile f = candidate.file();
         if (candidate.provided() || f == null || !f.isWheel() || f.sha256() == null || f.url() == null
                 || !"https".equals(f.url().getScheme()) && !"http".equals(f.url().getScheme())
-                || skipped.contains(candidate.name()) || !asked.add(f.filename())) {
+                || skipped.contains(ProjectName.normalize(candidate.name())) || pool.isShutdown()) {
             return;
         }
         try {
-            pool.execute(() -> fetch(f));
+            asked.computeIfAbsent(f.filename(), name -> pool.submit(() -> fetch(f)));
         } catch (RejectedExecutionException closed) {
             // the build is past its resolution: the download does it
         }
+    }
+
+    /**
+     * Stops fetching (and never starts) what is not one of {@code filenames}, the wheels of the lock: what the
+     * resolver took and then dropped.
+     */
+    public void keepOnly(Collection<String> filenames) {
+        Set<String> keep = Set.copyOf(filenames);
+        asked.forEach((name, future) -> {
+            if (!keep.contains(name)) {
+                future.cancel(true);
+            }
+        });
+    }
+
+    /** A listener for the downloader of the fetches ahead: their warnings (retries) at debug level, the rest as is. */
+    public static BuildListener quiet(BuildListener listener) {
+        return new BuildListener() {
+            @Override
+            public void log(Level level, String message) {
+                listener.log(level == Level.WARN ? Level.DEBUG : level, message);
+            }
+
+            @Override
+            public void timed(String work, long nanos) {
+                listener.timed(work, nanos);
+            }
+        };
     }
 
     private void fetch(DistributionFile f) {
@@ -89,14 +118,14 @@ public final class DownloadsAhead implements Lookahead, AutoCloseable {
         }
     }
 
-    /** How many wheels were asked for ahead. */
+    /** How many wheels were asked for ahead (before the build was past its resolution). */
     public int asked() {
         return asked.size();
     }
 
     /**
-     * Stops: what has not started never will, what runs is interrupted, and this waits for it to end, so that
-     * nothing writes the cache after the build.
+     * Stops: what has not started never will, what runs is interrupted, and this waits (up to a minute) for it to
+     * end. A fetch still writing after that only adds a file under its digest to the cache.
      */
     @Override
     public void close() {

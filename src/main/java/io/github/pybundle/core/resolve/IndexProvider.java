@@ -69,7 +69,7 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
     /**
      * A provider that also tells {@code lookahead} of each wheel the resolver takes, as soon as it takes it.
      *
-     * @param lookahead told of each candidate whose dependencies the resolver follows
+     * @param lookahead told of each candidate the resolver pins (whose dependencies it follows)
      */
     public IndexProvider(IndexConfiguration.Repository repository, Target target, SourceBuilder builder,
                          HashPolicy hashes, Lookahead lookahead) {
@@ -465,6 +465,13 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
     }
 
     @Override
+    public void pinned(Candidate c) {
+        if (c.file() != null && c.file().isWheel()) {
+            lookahead.taking(c); // its download may start now, while the resolution goes on
+        }
+    }
+
+    @Override
     public Dependencies dependencies(Candidate c) throws IOException {
         considering = c.name() + " " + c.version();
         considered.incrementAndGet();
@@ -503,9 +510,6 @@ public final class IndexProvider implements ResolutionProvider, AutoCloseable {
             if (r.url() == null && (r.marker() == null || appliesSomehow(r))) {
                 page(r.name()); // in the background; versions() waits for it if it is not there yet
             }
-        }
-        if (c.file() != null && c.file().isWheel()) {
-            lookahead.taking(c); // its download may start now, while the resolution goes on
         }
         return new Dependencies(md.requiresDist(), null);
     }

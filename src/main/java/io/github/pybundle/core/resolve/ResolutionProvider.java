@@ -34,4 +34,11 @@ public interface ResolutionProvider {
 
     /** The declared dependencies of a candidate, markers not yet evaluated. */
     Dependencies dependencies(Candidate candidate) throws IOException;
+
+    /**
+     * The resolver has decided on {@code candidate}: its dependencies agree with what was decided before, and it
+     * follows them now. It may still undo that when it backtracks. Nothing by default.
+     */
+    default void pinned(Candidate candidate) {
+    }
 }

@@ -160,6 +160,11 @@ final class Search {
             stack.push(state.copy());
             order.push(key);
             state.pins.put(key, c);
+            try {
+                provider.pinned(c);
+            } catch (RuntimeException e) {
+                // only news for the provider (a download ahead): never a reason for the resolution to fail
+            }
             Origin parent = Origin.chosen(key, c.version());
             for (Requirement dep : deps.requirements()) {
                 addConstraints(state, dep, parent);

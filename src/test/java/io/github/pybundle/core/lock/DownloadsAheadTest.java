@@ -121,7 +121,7 @@ class DownloadsAheadTest {
             List<Path> wheels = cachedWheels();
             assertEquals(2, wheels.size(), wheels.toString());
             for (Path w : wheels) {
-                assertTrue(checking.memo().checked(w), "its check is under way or done: " + w);
+                eventually(() -> checking.memo().checked(w), "its check under way or done: " + w);
                 assertNotNull(checking.memo().recall(w), "and it passes: " + w);
                 assertTrue(memo.checked(w), "remembered beside the cached wheel: " + w);
             }
@@ -132,16 +132,20 @@ class DownloadsAheadTest {
     void whatTheBundleLeavesOut_orCannotCacheByDigest_isNotFetched() throws Exception {
         TestIndexServer.File dep = server.add(TestWheels.pure("dep", "1.0"));
         TestIndexServer.File spark = server.add(TestWheels.pure("pyspark", "3.5.1"));
+        TestIndexServer.File control = server.add(TestWheels.pure("control", "1.0"));
         String depSha = TestWheels.sha256Hex(dep.content);
         try (WheelVerifier.Ahead checking = new WheelVerifier.Ahead(memo);
-             DownloadsAhead ahead = ahead(checking, List.of("Py_Spark"))) {
+             DownloadsAhead ahead = ahead(checking, List.of(" PySpark "))) {
             ahead.taking(candidate("pyspark", spark, "pyspark-3.5.1-py3-none-any.whl",
                     TestWheels.sha256Hex(spark.content), false)); // excluded or provided, by its normalized name
             ahead.taking(candidate("dep", dep, "dep-1.0-py3-none-any.whl", depSha, true)); // provided by the cluster
             ahead.taking(candidate("dep", dep, "dep-1.0-py3-none-any.whl", null, false)); // no digest to cache under
+            ahead.taking(candidate("control", control, "control-1.0-py3-none-any.whl",
+                    TestWheels.sha256Hex(control.content), false)); // the one that is fetched
+            eventually(() -> cachedCount() == 1, "the control wheel in the cache");
             ahead.close();
-            assertEquals(0, fileRequests());
-            assertEquals(List.of(), cachedWheels());
+            assertEquals(List.of("/files/control-1.0-py3-none-any.whl"), server.requests().stream()
+                    .map(TestIndexServer.Request::path).filter(p -> p.startsWith("/files/")).toList());
         }
     }
 
@@ -176,6 +180,45 @@ class DownloadsAheadTest {
             ahead.close();
             ahead.taking(candidate("dep", dep, "dep-1.0-py3-none-any.whl", TestWheels.sha256Hex(dep.content), false));
             Thread.sleep(200);
+            assertEquals(0, fileRequests());
+        }
+    }
+
+    // A resolution that backtracks: app 2.0 needs dep<2 while the root pins dep 2.0, so the resolver takes app 1.0.
+    // Only the wheels it pinned are fetched; after the lock, what it does not hold stops.
+    @Test
+    void aVersionTheResolverRejectsIsNotFetched() throws Exception {
+        server.add(TestWheels.pure("app", "2.0", "dep<2"));
+        server.add(TestWheels.pure("app", "1.0", "dep"));
+        server.add(TestWheels.pure("dep", "2.0"));
+        Path requirements = SourceTrees.write(dir, "requirements.txt", "dep==2.0\napp\n");
+        DeclaredRequirements declared = DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of(),
+                List.of(), List.of(requirements), null, false, List.of(), List.of(), Map.of()));
+        try (WheelVerifier.Ahead checking = new WheelVerifier.Ahead(memo);
+             DownloadsAhead ahead = ahead(checking, List.of())) {
+            Pylock lock = new Locker(BuildListener.silent(), ahead).lock(declared, Target.of(new Target.Spec("3.11",
+                    null, null, null, null, null)), Map.of(), false, config, dir.resolve("pylock.toml"), null).lock();
+            ahead.keepOnly(lock.packages().stream().map(LockedPackage::wheelName).toList());
+            eventually(() -> cachedCount() == 2, "the two locked wheels in the cache");
+            ahead.close();
+            assertEquals(List.of("app-1.0-py3-none-any.whl", "dep-2.0-py3-none-any.whl"), cachedWheels().stream()
+                    .map(p -> p.getFileName().toString()).sorted().toList());
+            assertFalse(server.requests().stream().anyMatch(r -> r.path().equals("/files/app-2.0-py3-none-any.whl")),
+                    "the rejected version's wheel is never fetched");
+        }
+    }
+
+    // Offline: nothing is requested; a wheel already in the cache gets its check started all the same.
+    @Test
+    void offlineNothingIsRequested() throws Exception {
+        TestIndexServer.File dep = server.add(TestWheels.pure("dep", "1.0"));
+        config = new IndexConfiguration(config.indexes(), List.of(), Map.of(), NetworkSettings.defaults()
+                .withOffline(true), dir.resolve("cache"), 2);
+        try (WheelVerifier.Ahead checking = new WheelVerifier.Ahead(memo);
+             DownloadsAhead ahead = ahead(checking, List.of())) {
+            ahead.taking(candidate("dep", dep, "dep-1.0-py3-none-any.whl", TestWheels.sha256Hex(dep.content), false));
+            eventually(() -> log.stream().anyMatch(m -> m.startsWith("DEBUG Fetching dep-1.0-py3-none-any.whl ahead"
+                    + " failed (")), "given up offline");
             assertEquals(0, fileRequests());
         }
     }
