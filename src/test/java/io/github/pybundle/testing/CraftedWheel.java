@@ -114,6 +114,21 @@ public final class CraftedWheel {
     }
 
     /** The wheel {@code w} with its RECORD edited: a wheel whose files do not match their RECORD. */
+    /** The file name of {@link #nativeWithWrongRecordHash()}. */
+    public static final String WRONG_RECORD_HASH = "fast-1.0-cp311-cp311-manylinux2014_x86_64.whl";
+
+    /**
+     * A native wheel "fast 1.0" whose structure is sound (the placement's quick look passes) but whose one file does
+     * not match its RECORD hash: it fails only when checked.
+     */
+    public static byte[] nativeWithWrongRecordHash() throws IOException {
+        CraftedWheel fast = new CraftedWheel("fast", "1.0").wheelFile("Wheel-Version: 1.0\nGenerator: crafted\n"
+                + "Root-Is-Purelib: false\nTag: cp311-cp311-manylinux2014_x86_64\n")
+                .file("fast/__init__.py", "x = 1\n");
+        return rewriteRecord(fast, record -> record.replaceFirst("fast/__init__.py,sha256=[^,]*,",
+                "fast/__init__.py,sha256=" + "A".repeat(43) + ","));
+    }
+
     public static byte[] rewriteRecord(CraftedWheel w, java.util.function.UnaryOperator<String> edit)
             throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -94,13 +94,8 @@ class EnvironmentArchiveReuseTest {
         try (TestIndexServer server = new TestIndexServer()) {
             server.add(TestWheels.pure("greet", "2.0"));
             // Checked while others download: its failure stops the build before any output is written.
-            CraftedWheel fast = new CraftedWheel("fast", "1.0").wheelFile("Wheel-Version: 1.0\nGenerator: crafted\n"
-                    + "Root-Is-Purelib: false\nTag: cp311-cp311-manylinux2014_x86_64\n")
-                    .file("fast/__init__.py", "x = 1\n");
             // Its structure is sound (the placement's quick look passes); a file does not match its RECORD hash.
-            server.addFile("fast", "fast-1.0-cp311-cp311-manylinux2014_x86_64.whl", CraftedWheel.rewriteRecord(fast,
-                    record -> record.replaceFirst("fast/__init__.py,sha256=[^,]*,", "fast/__init__.py,sha256="
-                            + "A".repeat(43) + ",")));
+            server.addFile("fast", CraftedWheel.WRONG_RECORD_HASH, CraftedWheel.nativeWithWrongRecordHash());
             PyBundleException e = assertThrows(PyBundleException.class, () -> bundle(server,
                     "2024-01-01T00:00:00Z"));
             assertTrue(e.getMessage().startsWith("fast-1.0-cp311-cp311-manylinux2014_x86_64.whl: "), e.getMessage());

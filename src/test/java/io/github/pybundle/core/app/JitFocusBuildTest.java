@@ -137,12 +137,7 @@ class JitFocusBuildTest {
     void aBundleThatFailsRemovesThemToo() throws Exception {
         try (TestIndexServer server = new TestIndexServer()) {
             server.add(TestWheels.pure("greet", "2.0"));
-            CraftedWheel fast = new CraftedWheel("fast", "1.0").wheelFile("Wheel-Version: 1.0\nGenerator: crafted\n"
-                    + "Root-Is-Purelib: false\nTag: cp311-cp311-manylinux2014_x86_64\n")
-                    .file("fast/__init__.py", "x = 1\n");
-            server.addFile("fast", "fast-1.0-cp311-cp311-manylinux2014_x86_64.whl", CraftedWheel.rewriteRecord(fast,
-                    record -> record.replaceFirst("fast/__init__.py,sha256=[^,]*,", "fast/__init__.py,sha256="
-                            + "A".repeat(43) + ",")));
+            server.addFile("fast", CraftedWheel.WRONG_RECORD_HASH, CraftedWheel.nativeWithWrongRecordHash());
             server.delayBodies(150);
             PyBundleException e = assertThrows(PyBundleException.class, () -> bundle(server, true));
             assertTrue(e.getMessage().contains("does not match its RECORD hash"), e.getMessage());

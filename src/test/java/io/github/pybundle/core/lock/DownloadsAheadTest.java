@@ -100,6 +100,17 @@ class DownloadsAheadTest {
         }
     }
 
+    private DeclaredRequirements requirementsTxt(String text) throws Exception {
+        Path requirements = SourceTrees.write(dir, "requirements.txt", text);
+        return DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of(), List.of(),
+                List.of(requirements), null, false, List.of(), List.of(), Map.of()));
+    }
+
+    private Pylock lock(DeclaredRequirements declared, DownloadsAhead ahead) throws Exception {
+        return new Locker(BuildListener.silent(), ahead).lock(declared, Target.of(new Target.Spec("3.11", null, null,
+                null, null, null)), Map.of(), false, config, dir.resolve("pylock.toml"), null).lock();
+    }
+
     private long fileRequests() {
         return server.requests().stream().filter(r -> r.path().startsWith("/files/")).count();
     }
@@ -109,13 +120,10 @@ class DownloadsAheadTest {
     void aResolutionFetchesTheWheelsItTakes_andStartsTheirChecks() throws Exception {
         server.add(TestWheels.pure("app", "1.0", "dep>=1"));
         server.add(TestWheels.pure("dep", "1.0"));
-        Path requirements = SourceTrees.write(dir, "requirements.txt", "app\n");
-        DeclaredRequirements declared = DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of(),
-                List.of(), List.of(requirements), null, false, List.of(), List.of(), Map.of()));
+        DeclaredRequirements declared = requirementsTxt("app\n");
         try (WheelVerifier.Ahead checking = new WheelVerifier.Ahead(memo);
              DownloadsAhead ahead = ahead(checking, List.of())) {
-            new Locker(BuildListener.silent(), ahead).lock(declared, Target.of(new Target.Spec("3.11", null, null,
-                    null, null, null)), Map.of(), false, config, dir.resolve("pylock.toml"), null);
+            lock(declared, ahead);
             assertEquals(2, ahead.asked());
             eventually(() -> cachedCount() == 2, "both wheels in the cache");
             List<Path> wheels = cachedWheels();
@@ -191,13 +199,10 @@ class DownloadsAheadTest {
         server.add(TestWheels.pure("app", "2.0", "dep<2"));
         server.add(TestWheels.pure("app", "1.0", "dep"));
         server.add(TestWheels.pure("dep", "2.0"));
-        Path requirements = SourceTrees.write(dir, "requirements.txt", "dep==2.0\napp\n");
-        DeclaredRequirements declared = DeclaredRequirements.collect(new DeclaredRequirements.Request(List.of(),
-                List.of(), List.of(requirements), null, false, List.of(), List.of(), Map.of()));
+        DeclaredRequirements declared = requirementsTxt("dep==2.0\napp\n");
         try (WheelVerifier.Ahead checking = new WheelVerifier.Ahead(memo);
              DownloadsAhead ahead = ahead(checking, List.of())) {
-            Pylock lock = new Locker(BuildListener.silent(), ahead).lock(declared, Target.of(new Target.Spec("3.11",
-                    null, null, null, null, null)), Map.of(), false, config, dir.resolve("pylock.toml"), null).lock();
+            Pylock lock = lock(declared, ahead);
             ahead.keepOnly(lock.packages().stream().map(LockedPackage::wheelName).toList());
             eventually(() -> cachedCount() == 2, "the two locked wheels in the cache");
             ahead.close();
