@@ -85,7 +85,7 @@ public final class DownloadsAhead implements Lookahead, AutoCloseable {
      * resolver took and then dropped.
      */
     public void keepOnly(Collection<String> filenames) {
-        Set<String> keep = Set.copyOf(filenames);
+        Set<String> keep = filenames.stream().filter(java.util.Objects::nonNull).collect(Collectors.toSet());
         asked.forEach((name, future) -> {
             if (!keep.contains(name)) {
                 future.cancel(true);

@@ -203,7 +203,9 @@ class DownloadsAheadTest {
         try (WheelVerifier.Ahead checking = new WheelVerifier.Ahead(memo);
              DownloadsAhead ahead = ahead(checking, List.of())) {
             Pylock lock = lock(declared, ahead);
-            ahead.keepOnly(lock.packages().stream().map(LockedPackage::wheelName).toList());
+            List<String> locked = new ArrayList<>(lock.packages().stream().map(LockedPackage::wheelName).toList());
+            locked.add(null); // a locked package without a wheel name (an sdist) is no reason to fail
+            ahead.keepOnly(locked);
             eventually(() -> cachedCount() == 2, "the two locked wheels in the cache");
             ahead.close();
             assertEquals(List.of("app-1.0-py3-none-any.whl", "dep-2.0-py3-none-any.whl"), cachedWheels().stream()
