@@ -20,7 +20,11 @@ import java.util.HexFormat;
  * is, it is written and read as fast as the disk allows, where base64 inside JSON took a tenth of a second each way.
  */
 public final class PageCache {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Made when an entry is first read or written, not with the cache: the build that opens it has not started its
+    // first request yet, and Jackson's classes take a tenth of a second to load in a JVM that has just started.
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** A cached response. */
     public record Entry(int status, String contentType, String etag, String lastModified, byte[] body) {
@@ -52,7 +56,7 @@ public final class PageCache {
             if (newline == all.length) {
                 return null; // cut short: fetched again
             }
-            JsonNode n = JSON.readTree(all, 0, newline);
+            JsonNode n = Json.MAPPER.readTree(all, 0, newline);
             if (!url.equals(n.path("url").asText()) || n.path("length").asLong(-1) != all.length - newline - 1) {
                 return null;
             }
@@ -69,10 +73,10 @@ public final class PageCache {
 
     public void put(String url, Entry e) throws IOException {
         Files.createDirectories(root);
-        ObjectNode n = JSON.createObjectNode().put("url", url).put("status", e.status())
+        ObjectNode n = Json.MAPPER.createObjectNode().put("url", url).put("status", e.status())
                 .put("contentType", e.contentType()).put("etag", e.etag()).put("lastModified", e.lastModified())
                 .put("length", e.body().length);
-        byte[] header = JSON.writeValueAsBytes(n); // one line: JSON escapes every newline inside strings
+        byte[] header = Json.MAPPER.writeValueAsBytes(n); // one line: JSON escapes every newline inside strings
         AtomicFile.write(file(url), temp -> {
             try (java.io.OutputStream out = AtomicFile.output(temp)) {
                 out.write(header);

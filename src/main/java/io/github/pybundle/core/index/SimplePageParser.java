@@ -31,7 +31,10 @@ public final class SimplePageParser {
     /** The Accept header: JSON preferred, HTML as fallback (PEP 691 content negotiation). */
     public static final String ACCEPT = JSON_TYPE + ", application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Made with the first JSON page: an HTML index never loads it.
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private SimplePageParser() {
     }
@@ -100,7 +103,7 @@ public final class SimplePageParser {
     /** The files of a JSON page; a link that is no valid URI is left out and described in {@code ignored}. */
     static List<DistributionFile> json(byte[] body, URI pageUrl, String sourceId, List<String> ignored)
             throws IOException {
-        JsonNode root = JSON.readTree(body);
+        JsonNode root = Json.MAPPER.readTree(body);
         String api = root.path("meta").path("api-version").asText("1.0");
         if (!api.startsWith("1.")) {
             throw new IOException("unsupported simple API version " + api + " at " + Secrets.mask(pageUrl));

@@ -33,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -470,9 +471,9 @@ public final class HttpFetcher {
         return f;
     }
 
-    // The factories of the CA bundles read in this JVM, by file and its size and modification time: a bundle of a
-    // hundred and fifty certificates takes a fifth of a second to parse in a JVM that has just started, and a build
-    // opens the index more than once (to resolve, then to download).
+    // The factories of the CA bundles read in this JVM, by file and its size and modification time: a build opens the
+    // index more than once (to resolve, then to download), and each factory keeps the certificates its servers needed
+    // parsed, and the TLS sessions it can resume.
     private static final Map<String, SSLSocketFactory> FACTORIES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static SSLSocketFactory trusting(Path pem) {
@@ -486,7 +487,19 @@ public final class HttpFetcher {
     }
 
     private static SSLSocketFactory sslFactory(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
+        try {
+            // A bundle of CERTIFICATE blocks: each certificate parsed when a server's chain may need it
+            PemTrust lazy = PemTrust.read(Files.readAllBytes(pem));
+            if (lazy != null) {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(null, new TrustManager[] {lazy}, null);
+                return ctx.getSocketFactory();
+            }
+        } catch (Exception e) {
+            throw new FetchException("cannot read the CA certificates " + pem + ": " + e.getMessage(), e,
+                    "check pip's 'cert' setting (PIP_CERT or pip.conf)");
+        }
+        try (InputStream in = Files.newInputStream(pem)) { // anything else: parsed whole, or rejected
             Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
