@@ -2,7 +2,6 @@ package io.github.pybundle.core.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.pybundle.core.archive.AtomicFile;
 import io.github.pybundle.core.spec.dist.Digests;
 import java.io.IOException;
@@ -20,8 +19,8 @@ import java.util.HexFormat;
  * is, it is written and read as fast as the disk allows, where base64 inside JSON took a tenth of a second each way.
  */
 public final class PageCache {
-    // Made when an entry is first read or written, not with the cache: the build that opens it has not started its
-    // first request yet, and Jackson's classes take a tenth of a second to load in a JVM that has just started.
+    // Made when an entry is first read, not with the cache: the build that opens it has not started its first request
+    // yet, and Jackson's classes take a tenth of a second to load in a JVM that has just started.
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
@@ -67,16 +66,43 @@ public final class PageCache {
         }
     }
 
+    // A JSON string (or null) in ASCII: quotes, backslashes and everything outside printable ASCII as \\uXXXX escapes
+    static void jsonString(StringBuilder out, String s) {
+        if (s == null) {
+            out.append("null");
+            return;
+        }
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('"');
+    }
+
     private static String text(JsonNode n, String field) {
         return n.hasNonNull(field) ? n.get(field).asText() : null;
     }
 
     public void put(String url, Entry e) throws IOException {
         Files.createDirectories(root);
-        ObjectNode n = Json.MAPPER.createObjectNode().put("url", url).put("status", e.status())
-                .put("contentType", e.contentType()).put("etag", e.etag()).put("lastModified", e.lastModified())
-                .put("length", e.body().length);
-        byte[] header = Json.MAPPER.writeValueAsBytes(n); // one line: JSON escapes every newline inside strings
+        // Written by hand, not with Jackson: a cold build writes its first page before Jackson has loaded
+        StringBuilder line = new StringBuilder(256).append("{\"url\":");
+        jsonString(line, url);
+        line.append(",\"status\":").append(e.status()).append(",\"contentType\":");
+        jsonString(line, e.contentType());
+        line.append(",\"etag\":");
+        jsonString(line, e.etag());
+        line.append(",\"lastModified\":");
+        jsonString(line, e.lastModified());
+        line.append(",\"length\":").append(e.body().length).append('}');
+        byte[] header = line.toString().getBytes(StandardCharsets.US_ASCII); // one line: every newline is escaped
         AtomicFile.write(file(url), temp -> {
             try (java.io.OutputStream out = AtomicFile.output(temp)) {
                 out.write(header);

@@ -11,12 +11,16 @@ import java.util.zip.Inflater;
 
 /**
  * Reads one entry of a remote zip with HTTP range requests: the tail (end of central directory), the central
- * directory, then the entry's local header and data. Used to read a wheel's METADATA without downloading the wheel
+ * directory when the tail does not hold it, then the entry's local header and data in one request (none when the tail
+ * holds them). Used to read a wheel's METADATA without downloading the wheel
  * when the index serves no PEP 658 metadata file.
  */
 final class RemoteZip {
     private static final int TAIL = 64 * 1024;
     private static final long MAX_ENTRY = 50L * 1024 * 1024;
+    // How much longer than in the central directory an entry's local name and extra fields are read ahead as
+    private static final int LOCAL_FIELDS_ROOM = 1024;
+    private static final long MAX_CENTRAL_DIRECTORY = 64L * 1024 * 1024;
 
     /** Fetches byte ranges of one resource; returns null when ranges are not served. */
     interface Ranges {
@@ -57,16 +61,25 @@ final class RemoteZip {
             cdSize = le64(t, (int) z64 + 40);
             cdOffset = le64(t, (int) z64 + 48);
         }
+        if (cdSize > MAX_CENTRAL_DIRECTORY || cdOffset < 0 || cdOffset + cdSize > tail.start() + eocd) {
+            throw new IOException("the central directory (" + cdSize + " bytes at " + cdOffset + ") does not fit"
+                    + " before its end record");
+        }
         byte[] cd;
         if (cdOffset >= tail.start()) {
             int from = (int) (cdOffset - tail.start());
             cd = java.util.Arrays.copyOfRange(t, from, (int) Math.min(t.length, from + cdSize));
-        } else {
-            HttpFetcher.Range r = ranges.get(cdOffset + "-" + (cdOffset + cdSize - 1));
+        } else { // only the part before the tail is asked for
+            long missing = Math.min(cdSize, tail.start() - cdOffset);
+            HttpFetcher.Range r = ranges.get(cdOffset + "-" + (cdOffset + missing - 1));
             if (r == null) {
                 return null;
             }
-            cd = r.bytes();
+            cd = new byte[(int) cdSize];
+            System.arraycopy(r.bytes(), 0, cd, 0, (int) Math.min(missing, r.bytes().length));
+            if (missing < cdSize) {
+                System.arraycopy(t, 0, cd, (int) missing, (int) Math.min(cdSize - missing, t.length));
+            }
         }
         for (int p = 0; p + 46 <= cd.length && le32(cd, p) == 0x02014b50L; ) {
             int method = le16(cd, p + 10);
@@ -87,18 +100,46 @@ final class RemoteZip {
                 if (size > MAX_ENTRY || compSize > MAX_ENTRY) {
                     throw new IOException(name + " is larger than " + MAX_ENTRY + " bytes");
                 }
-                HttpFetcher.Range header = ranges.get(localOffset + "-" + (localOffset + 29));
-                if (header == null || le32(header.bytes(), 0) != 0x04034b50L) {
-                    throw new IOException("bad local header for " + name);
-                }
-                long dataStart = localOffset + 30 + le16(header.bytes(), 26) + le16(header.bytes(), 28);
-                byte[] data = compSize == 0 ? new byte[0]
-                        : ranges.get(dataStart + "-" + (dataStart + compSize - 1)).bytes();
+                byte[] data = entryData(ranges, tail, localOffset, nameLen + extraLen, compSize, cdOffset, name);
                 return method == 0 ? data : inflate(data, (int) size, name);
             }
             p += 46 + nameLen + extraLen + commentLen;
         }
         return new byte[0]; // no such entry: the caller reports it
+    }
+
+    // The stored bytes of an entry: from the tail when it holds them (a wheel writes its .dist-info last, so in a small
+    // wheel or one with a short central directory METADATA is there already), else with one request for its local
+    // header and data together (guessing that the header's name and extra fields are as long as the central
+    // directory's, with some room for longer ones), and a second only when the guess fell short.
+    private static byte[] entryData(Ranges ranges, HttpFetcher.Range tail, long localOffset, int centralFields,
+                                    long compSize, long cdOffset, String name) throws IOException {
+        byte[] local;
+        long end = Math.min(localOffset + 30 + centralFields + LOCAL_FIELDS_ROOM + compSize, cdOffset);
+        if (localOffset >= tail.start()) {
+            int from = (int) (localOffset - tail.start());
+            local = java.util.Arrays.copyOfRange(tail.bytes(), from, (int) Math.min(tail.bytes().length,
+                    end - tail.start()));
+        } else {
+            HttpFetcher.Range r = localOffset + 30 > end ? null : ranges.get(localOffset + "-" + (end - 1));
+            local = r == null ? new byte[0] : r.bytes();
+        }
+        if (local.length < 30 || le32(local, 0) != 0x04034b50L) {
+            throw new IOException("bad local header for " + name);
+        }
+        long dataStart = 30L + le16(local, 26) + le16(local, 28);
+        if (dataStart + compSize <= local.length) {
+            return java.util.Arrays.copyOfRange(local, (int) dataStart, (int) (dataStart + compSize));
+        }
+        if (compSize == 0) {
+            return new byte[0];
+        }
+        long from = localOffset + dataStart;
+        HttpFetcher.Range r = ranges.get(from + "-" + (from + compSize - 1));
+        if (r == null || r.bytes().length != compSize) {
+            throw new IOException("cannot read the " + compSize + " stored bytes of " + name);
+        }
+        return r.bytes();
     }
 
     private static long[] zip64Extra(byte[] b, int at, int len, long size, long comp, long offset) {

@@ -3,6 +3,7 @@ package io.github.pybundle.core.cache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +46,25 @@ class PageCacheTest {
         cache.put(URL, new PageCache.Entry(404, null, null, null, new byte[0]));
         assertEquals(404, cache.get(URL).status(), "a missing project is remembered too");
         assertEquals(0, cache.get(URL).body().length);
+    }
+
+    @Test
+    void headerValuesOfAnyCharacterComeBackAsTheyWere() throws Exception {
+        PageCache cache = new PageCache(dir);
+        String url = "https://index.example/simple/caf\u00e9/?q=\"x\"\\y";
+        String etag = "W/\"q\\u0022 \\ \u0001\u001f \u007f \u00e9 \ud83d\ude00 \t\r\n end\"";
+        cache.put(url, new PageCache.Entry(200, null, etag, null, new byte[] {1, 2}));
+        PageCache.Entry e = cache.get(url);
+        assertEquals(etag, e.etag());
+        assertNull(e.contentType());
+        assertNull(e.lastModified());
+        assertArrayEquals(new byte[] {1, 2}, e.body());
+        byte[] stored = Files.readAllBytes(only());
+        int newline = new String(stored, StandardCharsets.ISO_8859_1).indexOf('\n');
+        for (int i = 0; i < newline; i++) {
+            assertTrue(stored[i] >= 0x20 && stored[i] < 0x7f, "the header line is printable ASCII");
+        }
+        assertEquals(stored.length - 3, newline, "one header line, then the body");
     }
 
     @Test

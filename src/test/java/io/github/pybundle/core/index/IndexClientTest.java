@@ -99,6 +99,101 @@ class IndexClientTest {
         assertEquals(1, m.rangeReads());
         assertTrue(server.requests().stream().filter(r -> r.path().startsWith("/files/"))
                 .allMatch(r -> r.range() != null), "only range requests: " + server.requests());
+        assertEquals(List.of("-65536"), ranges(), "a small wheel's METADATA is in its tail");
+    }
+
+    private List<String> ranges() {
+        return server.requests().stream().filter(r -> r.path().startsWith("/files/")).map(r -> r.range()
+                .substring("bytes=".length())).toList();
+    }
+
+    private static final String DEMO_METADATA = "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Dist: six\n";
+
+    /** A wheel of these entries, in this order, with METADATA where {@code null} stands; its local extra as given. */
+    private static byte[] wheel(List<String> before, byte[] filler, int metadataLocalExtra) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var zip = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(bytes)) {
+            for (String name : before) {
+                zip.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(name));
+                zip.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                zip.closeArchiveEntry();
+            }
+            var md = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("demo-1.0.dist-info/METADATA");
+            if (metadataLocalExtra > 0) {
+                var extra = new org.apache.commons.compress.archivers.zip.UnrecognizedExtraField();
+                extra.setHeaderId(new org.apache.commons.compress.archivers.zip.ZipShort(0x7a7a));
+                extra.setLocalFileDataData(new byte[metadataLocalExtra]);
+                extra.setCentralDirectoryData(new byte[0]);
+                md.addExtraField(extra);
+            }
+            zip.putArchiveEntry(md);
+            zip.write(DEMO_METADATA.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.closeArchiveEntry();
+            if (filler != null) {
+                zip.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("demo/filler.bin"));
+                zip.write(filler);
+                zip.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private CoreMetadataFile readByRanges(byte[] wheel) throws Exception {
+        TestIndexServer.File f = server.addFile("demo", "demo-1.0-py3-none-any.whl", wheel);
+        f.metadataFile = false;
+        MetadataFetcher m = t.metadata(List.of(index));
+        CoreMetadataFile md = m.metadata(t.client.project(index, "demo").files().get(0));
+        assertEquals(1, m.rangeReads());
+        assertEquals(0, m.wholeWheels());
+        return md;
+    }
+
+    @Test
+    void metadata_aCentralDirectoryLargerThanTheTailTakesOneRequestMoreAndTheEntryOne() throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            names.add("demo/a/rather/long/path/to/a/module/number_" + i + ".py");
+        }
+        byte[] wheel = wheel(names, null, 0);
+        CoreMetadataFile md = readByRanges(wheel);
+        assertEquals("[six]", md.requiresDist().toString());
+        List<String> asked = ranges();
+        assertEquals(3, asked.size(), "the tail, the rest of the central directory, the local header and data: "
+                + asked);
+    }
+
+    @Test
+    void metadata_aLocalHeaderLongerThanItsCentralRecordIsReadToTheEnd() throws Exception {
+        byte[] filler = new byte[200_000];
+        new java.util.Random(7).nextBytes(filler); // incompressible: METADATA ends up far before the tail
+        byte[] wheel = wheel(List.of("demo/__init__.py"), filler, 3000);
+        CoreMetadataFile md = readByRanges(wheel);
+        assertEquals("[six]", md.requiresDist().toString());
+        List<String> asked = ranges();
+        assertEquals(3, asked.size(), "the tail, the entry as the central directory describes it, the rest: " + asked);
+    }
+
+    @Test
+    void metadata_aCentralDirectoryClaimingMoreThanTheWheelHoldsIsRefusedBeforeAnyAllocation() throws Exception {
+        byte[] wheel = wheel(List.of("demo/__init__.py"), null, 0);
+        int eocd = wheel.length - 22; // no comment: the end record closes the file
+        java.nio.ByteBuffer.wrap(wheel, eocd + 12, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0x7ffffff0);
+        TestIndexServer.File f = server.addFile("demo", "demo-1.0-py3-none-any.whl", wheel);
+        f.metadataFile = false;
+        MetadataFetcher m = t.metadata(List.of(index));
+        DistributionFile file = t.client.project(index, "demo").files().get(0);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> m.metadata(file));
+        assertTrue(e.getMessage().contains("central directory (2147483632 bytes"), e.getMessage());
+        assertEquals(1, ranges().size(), "nothing asked for after the tail: " + ranges());
+    }
+
+    @Test
+    void metadata_anEntryInTheMiddleOfALargeWheelTakesTwoRequests() throws Exception {
+        byte[] filler = new byte[200_000];
+        new java.util.Random(8).nextBytes(filler);
+        CoreMetadataFile md = readByRanges(wheel(List.of("demo/__init__.py"), filler, 0));
+        assertEquals("[six]", md.requiresDist().toString());
+        assertEquals(2, ranges().size(), "the tail, then the local header and data together: " + ranges());
     }
 
     @Test
