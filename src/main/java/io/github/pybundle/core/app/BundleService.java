@@ -280,6 +280,7 @@ public final class BundleService {
         // earlier: an unchanged build would spend that core on loading what it never uses.
         Preload.start();
         if (config != null) {
+            Preload.tls(config);
             focus.start(config.cacheRoot());
         }
         // Which wheels were checked (RECORD, CRC-32, deflate streams, ELF files read): cache entries across builds,

@@ -29,6 +29,7 @@ public final class LockService {
         try (JitFocus focus = JitFocus.of(jitFocus, listener)) {
             return resolveAndWrite(request, files -> { // the focus starts once the cache is known
                 IndexConfiguration config = sources.configure(files);
+                Preload.tls(config);
                 focus.start(config.cacheRoot());
                 return config;
             });

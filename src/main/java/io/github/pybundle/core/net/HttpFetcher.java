@@ -458,6 +458,23 @@ public final class HttpFetcher {
         }
     }
 
+    /**
+     * Makes what the first HTTPS request with these settings needs: the context of their CA bundle (kept for every
+     * fetcher of this JVM), or the JVM's default one. Whoever needs it meanwhile waits for it instead of making it
+     * twice; a failure is left for the request to report.
+     */
+    public static void prepareTls(NetworkSettings settings) {
+        try {
+            if (settings.caCertificates() != null) {
+                trusting(settings.caCertificates());
+            } else {
+                HttpsURLConnection.getDefaultSSLSocketFactory();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // the first request makes it again and reports what is wrong
+        }
+    }
+
     private SSLSocketFactory sslFactory() {
         SSLSocketFactory f = sslFactory;
         if (f == null) {

@@ -280,6 +280,7 @@ class PemTrustTest {
         Issued root = root("Root A");
         URI uri = serve(signedBy(root, "server", false, "127.0.0.1"));
         Path pem = bundle(root.cert());
+        HttpFetcher.prepareTls(settings(pem)); // as a build does on another thread before its first request
         HttpFetcher http = new HttpFetcher(settings(pem), BuildListener.silent());
 
         HttpFetcher.Response r = http.get(uri, null, Map.of());
@@ -318,6 +319,7 @@ class PemTrustTest {
         URI uri = serve(signedBy(root("Root A"), "server", false, "127.0.0.1"));
         Path pem = Files.writeString(dir.resolve("broken.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n"
                 + "-----END CERTIFICATE-----\n");
+        HttpFetcher.prepareTls(settings(pem)); // made ahead: fails quietly, the request reports it
         FetchException e = assertThrows(FetchException.class, () -> new HttpFetcher(settings(pem),
                 BuildListener.silent()).get(uri, null, Map.of()));
         assertTrue(e.getMessage().startsWith("cannot read the CA certificates " + pem), e.getMessage());
