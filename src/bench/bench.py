@@ -841,7 +841,11 @@ def real_section(real):
              f"The medium set ({', '.join(SETS['medium']['requirements'])}) for CPython {PY} / {PLATFORM}, from the"
              " index this machine's pip is configured for, with cold caches, the tools taking turns (pybundle, uv,"
              " pip, then the resolutions), so that a change in the network's speed touches all of them. These numbers"
-             " depend on the network and the index's load at the time: compare within the table, not across runs.",
+             " depend on the network and the index's load at the time: compare within the table, not across runs."
+             " When the index serves no PEP 658 metadata files (this machine's served none when this was written),"
+             " pybundle reads each candidate wheel's METADATA with HTTP range requests: the last 64 KiB, then the"
+             " entry when the tail lacks it, as uv does; over HTTPS with pip's CA bundle, whose certificates it"
+             " parses only as the servers' chains need them.",
              "",
              "| Build | Wall | resolve + download | vs uv | Load at start |", "| --- | --- | --- | --- | --- |"]
     uv = summary(real["uv"])["median"] if real.get("uv") else None
