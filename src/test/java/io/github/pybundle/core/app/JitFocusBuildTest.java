@@ -39,9 +39,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  */
 @ResourceLock("jvm-compiler-directives")
 class JitFocusBuildTest {
-    private static final String ADDED = "DEBUG JIT focus: 2 compiler directives added (C2 for the JDK's cryptography"
+    private static final String ADDED = "DEBUG JIT focus: 3 compiler directives added (C2 for the JDK's cryptography"
             + " only while the goal runs)";
-    private static final String REMOVED = "DEBUG JIT focus: 2 compiler directives removed";
+    private static final String REMOVED = "DEBUG JIT focus: 3 compiler directives removed";
 
     @TempDir
     Path dir;
