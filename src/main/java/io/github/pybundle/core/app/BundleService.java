@@ -235,10 +235,13 @@ public final class BundleService {
         String shippedSha = pythonArchive == null ? "-" : pythonArchive.sha256() != null ? pythonArchive.sha256()
                 : Digests.sha256Hex(pythonArchive.file());
         Target declaredFor = target;
-        String before = timer.time("fingerprint", () -> fingerprint(r, declared, declaredFor, interpreter,
-                mavenWheels, shippedSha));
-        if (!r.updateLock() && timer.time("up-to-date check", () -> BundleFingerprint.unchanged(state, before,
-                expected))) {
+        // Without its lock file a build with requirements is neither unchanged nor one the cache holds (both
+        // fingerprints cover the lock's bytes, and every such build wrote one): the fingerprint is not even made.
+        boolean shortcutPossible = declared.requirements().isEmpty() || Files.exists(dr.lockFile());
+        String before = !shortcutPossible ? null : timer.time("fingerprint", () -> fingerprint(r, declared,
+                declaredFor, interpreter, mavenWheels, shippedSha));
+        if (before != null && !r.updateLock() && timer.time("up-to-date check", () -> BundleFingerprint.unchanged(
+                state, before, expected))) {
             listener.log(Level.INFO, "Bundle unchanged since the last build (same lock, sources and settings):"
                     + " reusing " + zipFile.getFileName() + (expected.contains(envFile) ? " and "
                     + envFile.getFileName() : "") + " ({!list} lists what they hold)");
@@ -253,7 +256,7 @@ public final class BundleService {
             config = timer.time("index setup", () -> sources.configure(declared.files()));
             // A warm build (a clean target/, the same lock, sources and settings as a build before): its outputs
             // come back from the cache, as the unchanged-bundle shortcut reuses them from target/.
-            if (!r.updateLock() && !BundleFingerprint.recorded(state)) {
+            if (before != null && !r.updateLock() && !BundleFingerprint.recorded(state)) {
                 IndexConfiguration c = config;
                 List<String> required = java.util.stream.Stream.of(zipFile, bomFile, sparkApp,
                         state.resolve("spark-submit.sh"), state.resolve("launch.json")).map(p -> out.relativize(p)

@@ -236,6 +236,30 @@ class EnvironmentArchiveReuseTest {
     }
 
     @Test
+    void aBuildWithoutItsLock_resolvesAndBuilds_withoutLookingForAShortcut() throws Exception {
+        updateLock = false;
+        try (TestIndexServer server = twoWheels()) {
+            bundle(server, "2024-01-01T00:00:00Z");
+            Map<String, String> built = outputs();
+            Path lock = dir.resolve("project/pylock.toml");
+            String locked = Files.readString(lock);
+
+            Files.delete(lock); // target/ kept: the fingerprint recorded there covered the lock that is now gone
+            bundle(server, "2024-01-01T00:00:00Z");
+            assertFalse(log.stream().anyMatch(l -> l.startsWith("INFO Bundle unchanged")), String.join("\n", log));
+            assertEquals(locked, Files.readString(lock), "resolved and written again");
+            assertFalse(timer.summary().contains("up-to-date check"), timer.summary());
+
+            clean(); // and with target/ gone too: the snapshot in the cache was made with the lock
+            Files.delete(lock);
+            bundle(server, "2024-01-01T00:00:00Z");
+            assertFalse(log.stream().anyMatch(l -> l.startsWith(RESTORED)), String.join("\n", log));
+            assertFalse(timer.summary().contains("restore"), timer.summary());
+            assertEquals(built, outputs(), "the same outputs, built again");
+        }
+    }
+
+    @Test
     void aKeptOutputChangedInTheCache_isDroppedAndTheBundleBuilt() throws Exception {
         updateLock = false;
         try (TestIndexServer server = twoWheels()) {
