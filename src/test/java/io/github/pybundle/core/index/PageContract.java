@@ -50,6 +50,21 @@ final class PageContract {
         } catch (IOException e) {
             return; // malformed JSON, an unsupported API version
         }
+        if (contentType.contains("json")) { // the streamed reading, where it applies, reads what the tree reads
+            List<String> streamedIgnored = new ArrayList<>();
+            List<DistributionFile> streamed = SimplePageParser.streamed(body, pageUrl, "fuzz", streamedIgnored);
+            if (streamed != null) {
+                List<String> treeIgnored = new ArrayList<>();
+                List<DistributionFile> tree;
+                try {
+                    tree = SimplePageParser.tree(body, pageUrl, "fuzz", treeIgnored);
+                } catch (IOException e) {
+                    throw new AssertionError("streamed a page the tree refuses: " + e.getMessage(), e);
+                }
+                assertEquals(tree, streamed);
+                assertEquals(treeIgnored, streamedIgnored);
+            }
+        }
         boolean local = pageUrl.getScheme().equals("file");
         for (DistributionFile f : files) {
             assertNull(DistributionFilename.problem(f.filename()), () -> "unsafe file name " + f);
