@@ -55,13 +55,13 @@ final class RemoteZip {
                 throw new IOException("zip64 locator missing");
             }
             long z64 = le64(t, loc + 8) - tail.start();
-            if (z64 < 0 || le32(t, (int) z64) != 0x06064b50L) {
+            if (z64 < 0 || z64 > loc - 56 || le32(t, (int) z64) != 0x06064b50L) {
                 throw new IOException("zip64 end of central directory is not in the tail");
             }
             cdSize = le64(t, (int) z64 + 40);
             cdOffset = le64(t, (int) z64 + 48);
         }
-        if (cdSize > MAX_CENTRAL_DIRECTORY || cdOffset < 0 || cdOffset + cdSize > tail.start() + eocd) {
+        if (cdSize < 0 || cdSize > MAX_CENTRAL_DIRECTORY || cdOffset < 0 || cdOffset > tail.start() + eocd - cdSize) {
             throw new IOException("the central directory (" + cdSize + " bytes at " + cdOffset + ") does not fit"
                     + " before its end record");
         }
@@ -74,6 +74,10 @@ final class RemoteZip {
             HttpFetcher.Range r = ranges.get(cdOffset + "-" + (cdOffset + missing - 1));
             if (r == null) {
                 return null;
+            }
+            if (r.start() != cdOffset || r.bytes().length != missing) {
+                throw new IOException("asked for " + missing + " bytes at " + cdOffset + ", the server sent "
+                        + r.bytes().length + " at " + r.start());
             }
             cd = new byte[(int) cdSize];
             System.arraycopy(r.bytes(), 0, cd, 0, (int) Math.min(missing, r.bytes().length));
@@ -89,6 +93,9 @@ final class RemoteZip {
             int extraLen = le16(cd, p + 30);
             int commentLen = le16(cd, p + 32);
             long localOffset = le32(cd, p + 42);
+            if (p + 46L + nameLen + extraLen + commentLen > cd.length) {
+                throw new IOException("a central directory record runs past the central directory");
+            }
             String name = new String(cd, p + 46, nameLen, StandardCharsets.UTF_8);
             if (compSize == 0xFFFFFFFFL || size == 0xFFFFFFFFL || localOffset == 0xFFFFFFFFL) {
                 long[] z = zip64Extra(cd, p + 46 + nameLen, extraLen, size, compSize, localOffset);
@@ -97,7 +104,7 @@ final class RemoteZip {
                 localOffset = z[2];
             }
             if (wanted.test(name)) {
-                if (size > MAX_ENTRY || compSize > MAX_ENTRY) {
+                if (size < 0 || compSize < 0 || size > MAX_ENTRY || compSize > MAX_ENTRY) {
                     throw new IOException(name + " is larger than " + MAX_ENTRY + " bytes");
                 }
                 byte[] data = entryData(ranges, tail, localOffset, nameLen + extraLen, compSize, cdOffset, name);
@@ -114,6 +121,10 @@ final class RemoteZip {
     // directory's, with some room for longer ones), and a second only when the guess fell short.
     private static byte[] entryData(Ranges ranges, HttpFetcher.Range tail, long localOffset, int centralFields,
                                     long compSize, long cdOffset, String name) throws IOException {
+        if (localOffset < 0 || localOffset > cdOffset - 30) {
+            throw new IOException("the local header of " + name + " (at " + localOffset + ") does not stand before"
+                    + " the central directory");
+        }
         byte[] local;
         long end = Math.min(localOffset + 30 + centralFields + LOCAL_FIELDS_ROOM + compSize, cdOffset);
         if (localOffset >= tail.start()) {
@@ -121,7 +132,11 @@ final class RemoteZip {
             local = java.util.Arrays.copyOfRange(tail.bytes(), from, (int) Math.min(tail.bytes().length,
                     end - tail.start()));
         } else {
-            HttpFetcher.Range r = localOffset + 30 > end ? null : ranges.get(localOffset + "-" + (end - 1));
+            HttpFetcher.Range r = ranges.get(localOffset + "-" + (end - 1));
+            if (r != null && r.start() != localOffset) {
+                throw new IOException("asked for the bytes at " + localOffset + ", the server sent those at "
+                        + r.start());
+            }
             local = r == null ? new byte[0] : r.bytes();
         }
         if (local.length < 30 || le32(local, 0) != 0x04034b50L) {
@@ -136,30 +151,32 @@ final class RemoteZip {
         }
         long from = localOffset + dataStart;
         HttpFetcher.Range r = ranges.get(from + "-" + (from + compSize - 1));
-        if (r == null || r.bytes().length != compSize) {
+        if (r == null || r.start() != from || r.bytes().length != compSize) {
             throw new IOException("cannot read the " + compSize + " stored bytes of " + name);
         }
         return r.bytes();
     }
 
-    private static long[] zip64Extra(byte[] b, int at, int len, long size, long comp, long offset) {
+    // The zip64 extra field's values for the fields that say 0xFFFFFFFF, each read only within that field.
+    private static long[] zip64Extra(byte[] b, int at, int len, long size, long comp, long offset)
+            throws IOException {
         for (int p = at; p + 4 <= at + len; ) {
             int id = le16(b, p);
             int sz = le16(b, p + 2);
             if (id == 0x0001) {
                 int q = p + 4;
-                if (size == 0xFFFFFFFFL) {
-                    size = le64(b, q);
-                    q += 8;
+                int end = Math.min(p + 4 + sz, at + len);
+                long[] values = {size, comp, offset};
+                for (int i = 0; i < values.length; i++) {
+                    if (values[i] == 0xFFFFFFFFL) {
+                        if (q + 8 > end) {
+                            throw new IOException("a zip64 extra field is shorter than its values");
+                        }
+                        values[i] = le64(b, q);
+                        q += 8;
+                    }
                 }
-                if (comp == 0xFFFFFFFFL) {
-                    comp = le64(b, q);
-                    q += 8;
-                }
-                if (offset == 0xFFFFFFFFL) {
-                    offset = le64(b, q);
-                }
-                break;
+                return values;
             }
             p += 4 + sz;
         }

@@ -142,10 +142,12 @@ public final class HttpFetcher {
     }
 
     /**
-     * GETs a byte range ({@code Range: bytes=...}, e.g. {@code -65536} for the last 64 KiB), or returns null when the
-     * server answers with the whole resource instead; that body is not read.
+     * GETs a byte range ({@code Range: bytes=...}, e.g. {@code -65536} for the last 64 KiB, or {@code 100-199}), or
+     * returns null when the server answers with the whole resource instead (that body is not read), or with a partial
+     * one whose {@code Content-Range} does not say where it starts. A body longer than the range asked for is refused.
      */
     public Range range(URI uri, Credentials credentials, String spec) {
+        long asked = rangeLength(spec);
         return withRetries(uri, () -> {
             long deadline = deadline();
             Exchange ex = open(uri, credentials, Map.of("Range", "bytes=" + spec, "Accept-Encoding", "identity"));
@@ -153,22 +155,56 @@ public final class HttpFetcher {
                 if (ex.status != 206) {
                     return null;
                 }
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                long n = copy(ex, out, null, deadline);
-                checkLength(ex, n);
-                String cr = ex.headers.get("content-range"); // bytes start-end/total
-                long start = 0;
-                long total = -1;
-                if (cr != null && cr.startsWith("bytes ")) {
-                    String[] parts = cr.substring(6).split("[-/]");
-                    start = Long.parseLong(parts[0].trim());
-                    total = parts.length > 2 && !parts[2].trim().equals("*") ? Long.parseLong(parts[2].trim()) : -1;
+                long[] where = contentRange(ex.headers.get("content-range")); // bytes start-end/total
+                if (where == null) {
+                    return null;
                 }
-                return new Range(out.toByteArray(), start, total);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                long n = copy(ex, new java.io.FilterOutputStream(out) {
+                    private long written;
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        written += len;
+                        if (written > asked) {
+                            throw new IOException("the server sent more than the " + asked + " bytes asked for");
+                        }
+                        out.write(b, off, len);
+                    }
+                }, null, deadline);
+                checkLength(ex, n);
+                return new Range(out.toByteArray(), where[0], where[1]);
             } finally {
                 ex.close();
             }
         });
+    }
+
+    // How many bytes a range spec asks for at most: "-N" (the last N), "A-B", or "A-" (to the end: no bound).
+    static long rangeLength(String spec) {
+        int dash = spec.indexOf('-');
+        if (dash == 0) {
+            return Long.parseLong(spec.substring(1));
+        }
+        if (dash == spec.length() - 1) {
+            return Long.MAX_VALUE;
+        }
+        return Long.parseLong(spec.substring(dash + 1)) - Long.parseLong(spec.substring(0, dash)) + 1;
+    }
+
+    // The start and the total length (-1 when unknown) of a Content-Range value "bytes start-end/total", or null.
+    static long[] contentRange(String value) {
+        if (value == null || !value.startsWith("bytes ")) {
+            return null;
+        }
+        String[] parts = value.substring(6).split("[-/]");
+        try {
+            long start = Long.parseLong(parts[0].trim());
+            long total = parts.length > 2 && !parts[2].trim().equals("*") ? Long.parseLong(parts[2].trim()) : -1;
+            return start < 0 ? null : new long[] {start, total};
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private interface Attempt<T> {
@@ -506,7 +542,7 @@ public final class HttpFetcher {
     private static SSLSocketFactory sslFactory(Path pem) {
         try {
             // A bundle of CERTIFICATE blocks: each certificate parsed when a server's chain may need it
-            PemTrust lazy = PemTrust.read(Files.readAllBytes(pem));
+            PemTrust lazy = PemTrust.read(Files.readAllBytes(pem), pem.toString());
             if (lazy != null) {
                 SSLContext ctx = SSLContext.getInstance("TLS");
                 ctx.init(null, new TrustManager[] {lazy}, null);

@@ -30,9 +30,13 @@ import javax.security.auth.x500.X500Principal;
  * <p>The decision is the JDK's: each chain is checked by the JDK's PKIX trust manager (path building, signatures,
  * validity, algorithm constraints, the host name), given as anchors the bundle's certificates whose subject is the
  * subject or the issuer of a certificate in the chain, the only ones a certification path built from that chain can
- * end at. They are found by the exact encoding of the names first; when the check fails with those, it is made again
- * with every certificate whose subject is the same name after canonicalisation (RFC 5280's comparison, which
- * {@link X500Principal#equals} makes), so that a chain is refused only when the whole bundle would refuse it too.
+ * end at (the JDK selects anchors by name, {@link X500Principal#equals}; key identifiers only order them). They are
+ * found by the exact encoding of the names first; when the check fails with those, it is made again with every
+ * certificate whose subject is the same name after canonicalisation (RFC 5280's comparison, which
+ * {@link X500Principal#equals} makes). So a chain is accepted only with a valid PKIX path to a certificate of the
+ * bundle, and refused only when the whole bundle would refuse it too. With the JDK's fetching of missing
+ * intermediates on ({@code com.sun.security.enableAIAcaIssuers}), a path may end at a certificate the chain does not
+ * name: then every certificate of the bundle is an anchor, parsed on the first handshake.
  *
  * <p>A bundle that is not a plain series of {@code CERTIFICATE} blocks (other PEM blocks, DER, PKCS#7, damaged base64
  * or DER) is not handled here ({@link #read} returns null): the caller parses it whole, which reports what is wrong.
@@ -41,13 +45,17 @@ final class PemTrust extends X509ExtendedTrustManager {
     private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
     private static final String END = "-----END CERTIFICATE-----";
 
+    private final String source; // the bundle, for messages
     private final List<byte[]> blocks; // the DER of each certificate, in the bundle's order
     private final Map<Name, BitSet> bySubject; // the exact encoding of a subject → the blocks with it
     private volatile Map<String, BitSet> byCanonicalSubject; // made when the exact names are not enough
     private final X509Certificate[] parsed;
     private final Map<BitSet, X509ExtendedTrustManager> checkers = new ConcurrentHashMap<>();
 
-    private PemTrust(List<byte[]> blocks, Map<Name, BitSet> bySubject) {
+    private final Map<Integer, String> unparseable = new ConcurrentHashMap<>(); // block → why, once tried
+
+    private PemTrust(String source, List<byte[]> blocks, Map<Name, BitSet> bySubject) {
+        this.source = source;
         this.blocks = blocks;
         this.bySubject = bySubject;
         this.parsed = new X509Certificate[blocks.size()];
@@ -57,7 +65,7 @@ final class PemTrust extends X509ExtendedTrustManager {
      * The bundle's certificates, found by subject, or null when {@code pem} is not a series of {@code CERTIFICATE}
      * blocks whose subject names can be read (then it is for the JDK's parser to read or reject).
      */
-    static PemTrust read(byte[] pem) {
+    static PemTrust read(byte[] pem, String source) {
         String text = new String(pem, StandardCharsets.ISO_8859_1);
         List<byte[]> blocks = new ArrayList<>();
         Map<Name, BitSet> bySubject = new HashMap<>();
@@ -88,7 +96,7 @@ final class PemTrust extends X509ExtendedTrustManager {
             blocks.add(der);
             at = end + END.length();
         }
-        return blocks.isEmpty() ? null : new PemTrust(blocks, bySubject);
+        return blocks.isEmpty() ? null : new PemTrust(source, blocks, bySubject);
     }
 
     /** How many certificates the bundle holds. */
@@ -211,6 +219,10 @@ final class PemTrust extends X509ExtendedTrustManager {
         if (chain == null || chain.length == 0) {
             throw new IllegalArgumentException("the server sent no certificate");
         }
+        if (Boolean.getBoolean("com.sun.security.enableAIAcaIssuers")) {
+            checked(all(), check);
+            return;
+        }
         BitSet exact = new BitSet();
         for (X509Certificate c : chain) {
             for (X500Principal p : List.of(c.getSubjectX500Principal(), c.getIssuerX500Principal())) {
@@ -223,7 +235,7 @@ final class PemTrust extends X509ExtendedTrustManager {
         CertificateException refused = null;
         if (!exact.isEmpty()) {
             try {
-                check.run(checker(exact));
+                checked(exact, check);
                 return;
             } catch (CertificateException e) {
                 refused = e; // the same names may be written differently: tried again with every equal name below
@@ -247,7 +259,31 @@ final class PemTrust extends X509ExtendedTrustManager {
         if (refused != null && canonical.equals(exact)) {
             throw refused;
         }
-        check.run(checker(canonical));
+        checked(canonical, check);
+    }
+
+    // The check over these anchors; a refusal also names those of them that cannot be parsed.
+    private void checked(BitSet anchors, Check check) throws CertificateException {
+        try {
+            check.run(checker(anchors));
+        } catch (CertificateException e) {
+            String broken = unparseableAmong(anchors);
+            if (broken == null || String.valueOf(e.getMessage()).contains(broken)) {
+                throw e;
+            }
+            throw new CertificateException(e.getMessage() + "; " + broken, e);
+        }
+    }
+
+    private String unparseableAmong(BitSet anchors) {
+        for (int i = anchors.nextSetBit(0); i >= 0; i = anchors.nextSetBit(i + 1)) {
+            String why = unparseable.get(i);
+            if (why != null) {
+                return "certificate #" + (i + 1) + " of the CA bundle " + source + ", which the chain names, cannot"
+                        + " be parsed (" + why + ")";
+            }
+        }
+        return null;
     }
 
     private Map<String, BitSet> canonicalIndex() {
@@ -280,10 +316,15 @@ final class PemTrust extends X509ExtendedTrustManager {
         if (m != null) {
             return m;
         }
+        List<X509Certificate> parsedAnchors = certificates(anchors);
+        if (parsedAnchors.isEmpty()) {
+            throw new CertificateException("unable to find valid certification path to requested target: "
+                    + unparseableAmong(anchors));
+        }
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
-            for (X509Certificate c : certificates(anchors)) {
+            for (X509Certificate c : parsedAnchors) {
                 ks.setCertificateEntry("ca-" + ks.size(), c);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -302,18 +343,26 @@ final class PemTrust extends X509ExtendedTrustManager {
         }
     }
 
+    // The certificates of these blocks that parse; those that do not are remembered, with why, and left out.
     private List<X509Certificate> certificates(BitSet which) throws CertificateException {
         List<X509Certificate> out = new ArrayList<>();
         CertificateFactory factory = null;
         synchronized (parsed) {
             for (int i = which.nextSetBit(0); i >= 0; i = which.nextSetBit(i + 1)) {
-                if (parsed[i] == null) {
+                if (parsed[i] == null && !unparseable.containsKey(i)) {
                     if (factory == null) {
                         factory = CertificateFactory.getInstance("X.509");
                     }
-                    parsed[i] = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(blocks.get(i)));
+                    try {
+                        parsed[i] = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(
+                                blocks.get(i)));
+                    } catch (CertificateException | RuntimeException e) {
+                        unparseable.put(i, String.valueOf(e.getMessage()));
+                    }
                 }
-                out.add(parsed[i]);
+                if (parsed[i] != null) {
+                    out.add(parsed[i]);
+                }
             }
         }
         return out;

@@ -198,7 +198,7 @@ class PemTrustTest {
     }
 
     private PemTrust lazy(Path pem) throws IOException {
-        PemTrust t = PemTrust.read(Files.readAllBytes(pem));
+        PemTrust t = PemTrust.read(Files.readAllBytes(pem), pem.toString());
         assertNotNull(t, "a bundle of CERTIFICATE blocks is read lazily");
         return t;
     }
@@ -296,14 +296,14 @@ class PemTrustTest {
     @Test
     void whatIsNotAPlainSeriesOfCertificatesIsLeftToTheJdksParser() throws Exception {
         String good = pem(root("Root A").cert());
-        assertNotNull(PemTrust.read(good.getBytes(StandardCharsets.US_ASCII)));
-        assertNull(PemTrust.read(new byte[0]), "no certificate at all");
+        assertNotNull(PemTrust.read(good.getBytes(StandardCharsets.US_ASCII), "test.pem"));
+        assertNull(PemTrust.read(new byte[0], "empty.pem"), "no certificate at all");
         assertNull(PemTrust.read(("-----BEGIN TRUSTED CERTIFICATE-----\nAAAA\n-----END TRUSTED CERTIFICATE-----\n"
-                + good).getBytes(StandardCharsets.US_ASCII)), "another kind of block");
-        assertNull(PemTrust.read(good.replace("-----END CERTIFICATE-----", "").getBytes(StandardCharsets.US_ASCII)),
-                "a block that never ends");
-        assertNull(PemTrust.read(good.replaceFirst("\n[A-Za-z0-9+/]", "\n!").getBytes(StandardCharsets.US_ASCII)),
-                "damaged base64");
+                + good).getBytes(StandardCharsets.US_ASCII), "test.pem"), "another kind of block");
+        assertNull(PemTrust.read(good.replace("-----END CERTIFICATE-----", "").getBytes(StandardCharsets.US_ASCII),
+                "test.pem"), "a block that never ends");
+        assertNull(PemTrust.read(good.replaceFirst("\n[A-Za-z0-9+/]", "\n!").getBytes(StandardCharsets.US_ASCII),
+                "test.pem"), "damaged base64");
         byte[] der = root("Root A").cert().getEncoded();
         for (int cut : new int[] {0, 1, 2, 10, der.length / 2, der.length - 1}) {
             byte[] shorter = java.util.Arrays.copyOf(der, cut);
@@ -312,6 +312,36 @@ class PemTrustTest {
         byte[] lying = der.clone();
         lying[1] = (byte) 0x84; // a length of four bytes that are not there: it overruns the certificate
         assertNull(PemTrust.subjectOf(lying));
+    }
+
+    // A certificate laid out as one (its subject readable) that the JDK cannot parse: version 8 in its [0] field.
+    private static String damagedPem(X509Certificate good) throws Exception {
+        byte[] der = good.getEncoded();
+        for (int i = 0; i + 4 < der.length; i++) {
+            if (der[i] == (byte) 0xa0 && der[i + 1] == 3 && der[i + 2] == 2 && der[i + 3] == 1 && der[i + 4] == 2) {
+                der[i + 4] = 7;
+                return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                        .encodeToString(der) + "\n-----END CERTIFICATE-----\n";
+            }
+        }
+        throw new AssertionError("no version field");
+    }
+
+    @Test
+    void aDamagedCertificateAChainNamesIsReportedWithTheBundle_andAGoodCopyBesideItStillAnchors() throws Exception {
+        Issued root = root("Root A");
+        URI uri = serve(signedBy(root, "server", false, "127.0.0.1"));
+        Path onlyDamaged = Files.writeString(dir.resolve("damaged.pem"), damagedPem(root.cert()));
+        PemTrust trust = lazy(onlyDamaged);
+        assertEquals(false, trusts(uri, trust));
+        FetchException e = assertThrows(FetchException.class, () -> new HttpFetcher(settings(onlyDamaged),
+                BuildListener.silent()).get(uri, null, Map.of()));
+        assertTrue(e.getMessage().contains("certificate #1 of the CA bundle " + onlyDamaged + ", which the chain"
+                + " names, cannot be parsed"), e.getMessage());
+
+        // The JDK's parser rejects this whole bundle for its damaged block; read lazily, the intact copy anchors
+        Path both = Files.writeString(dir.resolve("both.pem"), damagedPem(root.cert()) + pem(root.cert()));
+        assertTrue(trusts(uri, lazy(both)), "the intact copy anchors the chain");
     }
 
     @Test
