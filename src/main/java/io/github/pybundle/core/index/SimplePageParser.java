@@ -129,6 +129,9 @@ public final class SimplePageParser {
     // API's, a key twice, malformed JSON), which the tree parser reads with its own rules, so that both give the same
     // answer for every page.
     static List<DistributionFile> streamed(byte[] body, URI pageUrl, String sourceId, List<String> ignored) {
+        if (body.length > STREAMED_BYTES) {
+            return null;
+        }
         try (com.fasterxml.jackson.core.JsonParser p = Tokens.FACTORY.createParser(body)) {
             expect(p.nextToken(), com.fasterxml.jackson.core.JsonToken.START_OBJECT);
             String api = "1.0";
@@ -178,6 +181,11 @@ public final class SimplePageParser {
             return null;
         }
     }
+
+    // Jackson checks a string's length (at most 20,000,000 characters) only when its text is made, which skipping a
+    // value never does, while the tree makes every one: a page that could hold a longer string goes to the tree, which
+    // refuses it. Its other limits (nesting, numbers, names) hold for every token read, skipped or not.
+    private static final int STREAMED_BYTES = com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_STRING_LEN;
 
     private static void expect(com.fasterxml.jackson.core.JsonToken actual,
                                com.fasterxml.jackson.core.JsonToken expected) throws NotPlain {

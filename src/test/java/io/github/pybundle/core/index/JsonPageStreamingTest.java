@@ -124,6 +124,15 @@ class JsonPageStreamingTest {
     }
 
     @Test
+    void aPageThatCouldHoldAStringTooLongForJacksonIsLeftToTheTree_whichRefusesIt() {
+        String huge = "x".repeat(com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_STRING_LEN + 1);
+        String json = "{\"meta\": {\"api-version\": \"1.1\"}, \"comment\": \"" + huge + "\", \"files\": []}";
+        assertNull(SimplePageParser.streamed(bytes(json), PAGE, "pypi", new ArrayList<>()),
+                "skipping the string would not check its length");
+        assertThrows(IOException.class, () -> SimplePageParser.json(bytes(json), PAGE, "pypi", new ArrayList<>()));
+    }
+
+    @Test
     void anUnsupportedApiVersionOrMalformedJsonIsRefusedEitherWay() {
         for (String json : List.of("{\"meta\": {\"api-version\": \"2.0\"}, \"files\": []}", "{\"files\": [",
                 "{\"files\": [{\"filename\": }]}")) {
