@@ -239,9 +239,12 @@ public final class HttpFetcher {
                 int status = e instanceof Transient t ? t.status() : 0;
                 String why = Secrets.mask(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 if (!RetryPolicy.isTransient(e)) {
-                    throw new FetchException("failed to fetch " + Secrets.mask(uri) + ": " + why, e, e instanceof
-                            javax.net.ssl.SSLException ? "the server's certificate is not trusted by this JVM; set"
-                            + " pip's 'cert' (PIP_CERT) to your CA bundle" : "check the URL and the network");
+                    throw new FetchException("failed to fetch " + Secrets.mask(uri) + ": " + why, e, !(e instanceof
+                            javax.net.ssl.SSLException) ? "check the URL and the network"
+                            : settings.caCertificates() == null ? "the server's certificate is not trusted by this"
+                            + " JVM; set pip's 'cert' (PIP_CERT) to your CA bundle"
+                            : "the server's certificate is not trusted by the CA bundle " + settings.caCertificates()
+                            + " (pip's 'cert', PIP_CERT); point it at a bundle that holds the server's CA");
                 }
                 if (tryNo >= settings.retries()) {
                     throw new FetchException("failed after " + (tryNo + 1) + " tries: " + Secrets.mask(uri) + ": "

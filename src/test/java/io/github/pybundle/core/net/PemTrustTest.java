@@ -291,6 +291,8 @@ class PemTrustTest {
         FetchException refused = assertThrows(FetchException.class, () -> new HttpFetcher(settings(other),
                 BuildListener.silent()).get(uri, null, Map.of()));
         assertTrue(refused.getMessage().contains("certification path"), refused.getMessage());
+        assertTrue(refused.hints().stream().anyMatch(h -> h.startsWith("the server's certificate is not trusted by the"
+                + " CA bundle " + other)), refused.hints().toString());
     }
 
     @Test
