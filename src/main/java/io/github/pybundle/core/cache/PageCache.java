@@ -66,7 +66,8 @@ public final class PageCache {
         }
     }
 
-    // A JSON string (or null) in ASCII: quotes, backslashes and everything outside printable ASCII as \\uXXXX escapes
+    // A JSON string (or null) in ASCII: quotes and backslashes escaped, every other character outside printable ASCII
+    // as a \\u escape of four hex digits
     static void jsonString(StringBuilder out, String s) {
         if (s == null) {
             out.append("null");
