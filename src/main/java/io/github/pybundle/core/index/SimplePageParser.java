@@ -1,5 +1,9 @@
 package io.github.pybundle.core.index;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.pybundle.core.net.Secrets;
@@ -38,7 +42,7 @@ public final class SimplePageParser {
     }
 
     private static final class Tokens {
-        static final com.fasterxml.jackson.core.JsonFactory FACTORY = new com.fasterxml.jackson.core.JsonFactory();
+        static final JsonFactory FACTORY = new JsonFactory();
     }
 
     private SimplePageParser() {
@@ -132,26 +136,26 @@ public final class SimplePageParser {
         if (body.length > STREAMED_BYTES) {
             return null;
         }
-        try (com.fasterxml.jackson.core.JsonParser p = Tokens.FACTORY.createParser(body)) {
-            expect(p.nextToken(), com.fasterxml.jackson.core.JsonToken.START_OBJECT);
+        try (JsonParser p = Tokens.FACTORY.createParser(body)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT);
             String api = "1.0";
             List<DistributionFile> files = List.of();
             java.util.Set<String> seen = new java.util.HashSet<>();
-            for (com.fasterxml.jackson.core.JsonToken t; (t = p.nextToken())
-                    != com.fasterxml.jackson.core.JsonToken.END_OBJECT; ) {
+            for (JsonToken t; (t = p.nextToken())
+                    != JsonToken.END_OBJECT; ) {
                 String key = p.currentName();
                 if (!seen.add(key)) {
                     throw new NotPlain();
                 }
-                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                JsonToken value = p.nextToken();
                 if (key.equals("meta")) {
-                    expect(value, com.fasterxml.jackson.core.JsonToken.START_OBJECT);
+                    expect(value, JsonToken.START_OBJECT);
                     boolean versionSeen = false;
-                    while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_OBJECT) {
+                    while (p.nextToken() != JsonToken.END_OBJECT) {
                         String field = p.currentName();
-                        com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+                        JsonToken v = p.nextToken();
                         if (field.equals("api-version")) {
-                            if (versionSeen || v != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                            if (versionSeen || v != JsonToken.VALUE_STRING) {
                                 throw new NotPlain();
                             }
                             versionSeen = true;
@@ -161,9 +165,9 @@ public final class SimplePageParser {
                         }
                     }
                 } else if (key.equals("files")) {
-                    expect(value, com.fasterxml.jackson.core.JsonToken.START_ARRAY);
+                    expect(value, JsonToken.START_ARRAY);
                     files = new ArrayList<>();
-                    while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
                         DistributionFile f = streamedFile(p, pageUrl, sourceId, ignored);
                         if (f != null) {
                             files.add(f);
@@ -185,19 +189,19 @@ public final class SimplePageParser {
     // Jackson checks a string's length (at most 20,000,000 characters) only when its text is made, which skipping a
     // value never does, while the tree makes every one: a page that could hold a longer string goes to the tree, which
     // refuses it. Its other limits (nesting, numbers, names) hold for every token read, skipped or not.
-    private static final int STREAMED_BYTES = com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_STRING_LEN;
+    private static final int STREAMED_BYTES = StreamReadConstraints.DEFAULT_MAX_STRING_LEN;
 
-    private static void expect(com.fasterxml.jackson.core.JsonToken actual,
-                               com.fasterxml.jackson.core.JsonToken expected) throws NotPlain {
+    private static void expect(JsonToken actual,
+                               JsonToken expected) throws NotPlain {
         if (actual != expected) {
             throw new NotPlain();
         }
     }
 
     // One file object, the parser on its START_OBJECT; null when its URL is no valid URI.
-    private static DistributionFile streamedFile(com.fasterxml.jackson.core.JsonParser p, URI pageUrl,
+    private static DistributionFile streamedFile(JsonParser p, URI pageUrl,
                                                  String sourceId, List<String> ignored) throws IOException, NotPlain {
-        expect(p.currentToken(), com.fasterxml.jackson.core.JsonToken.START_OBJECT);
+        expect(p.currentToken(), JsonToken.START_OBJECT);
         String filename = "";
         String url = "";
         Map<String, String> hashes = new LinkedHashMap<>();
@@ -208,18 +212,18 @@ public final class SimplePageParser {
         Map<String, String> distInfoMetadata = null;
         long size = -1;
         java.util.Set<String> seen = new java.util.HashSet<>();
-        while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_OBJECT) {
+        while (p.nextToken() != JsonToken.END_OBJECT) {
             String field = p.currentName();
             if (!seen.add(field)) {
                 throw new NotPlain();
             }
-            com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+            JsonToken v = p.nextToken();
             switch (field) {
                 case "filename" -> filename = text(p, v);
                 case "url" -> url = text(p, v);
                 case "hashes" -> hashes = digests(p, v);
                 case "requires-python" -> {
-                    if (v != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+                    if (v != JsonToken.VALUE_NULL) {
                         String rp = text(p, v);
                         requiresPython = rp.isBlank() ? null : rp;
                     }
@@ -236,7 +240,7 @@ public final class SimplePageParser {
                 }
                 case "dist-info-metadata" -> distInfoMetadata = metadataDigests(p, v);
                 case "size" -> {
-                    expect(v, com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT);
+                    expect(v, JsonToken.VALUE_NUMBER_INT);
                     size = p.getLongValue();
                 }
                 default -> p.skipChildren();
@@ -250,18 +254,18 @@ public final class SimplePageParser {
                 hasCoreMetadata ? coreMetadata : distInfoMetadata, size, sourceId);
     }
 
-    private static String text(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken v)
+    private static String text(JsonParser p, JsonToken v)
             throws IOException, NotPlain {
-        expect(v, com.fasterxml.jackson.core.JsonToken.VALUE_STRING);
+        expect(v, JsonToken.VALUE_STRING);
         return p.getText();
     }
 
     // An object of algorithm → hex digest, both lower-cased.
-    private static Map<String, String> digests(com.fasterxml.jackson.core.JsonParser p,
-                                               com.fasterxml.jackson.core.JsonToken v) throws IOException, NotPlain {
-        expect(v, com.fasterxml.jackson.core.JsonToken.START_OBJECT);
+    private static Map<String, String> digests(JsonParser p,
+                                               JsonToken v) throws IOException, NotPlain {
+        expect(v, JsonToken.START_OBJECT);
         Map<String, String> out = new LinkedHashMap<>();
-        while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_OBJECT) {
+        while (p.nextToken() != JsonToken.END_OBJECT) {
             String algorithm = p.currentName().toLowerCase(Locale.ROOT);
             String digest = text(p, p.nextToken()).toLowerCase(Locale.ROOT);
             if (out.put(algorithm, digest) != null) {
@@ -272,8 +276,8 @@ public final class SimplePageParser {
     }
 
     // PEP 714's core-metadata (or the older dist-info-metadata): digests, true (a file without them), or false.
-    private static Map<String, String> metadataDigests(com.fasterxml.jackson.core.JsonParser p,
-                                                       com.fasterxml.jackson.core.JsonToken v)
+    private static Map<String, String> metadataDigests(JsonParser p,
+                                                       JsonToken v)
             throws IOException, NotPlain {
         return switch (v) {
             case START_OBJECT -> digests(p, v);

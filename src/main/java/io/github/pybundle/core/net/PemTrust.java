@@ -379,10 +379,5 @@ final class PemTrust extends X509ExtendedTrustManager {
         public int hashCode() {
             return Arrays.hashCode(der);
         }
-
-        @Override
-        public String toString() {
-            return new X500Principal(der).getName();
-        }
     }
 }
