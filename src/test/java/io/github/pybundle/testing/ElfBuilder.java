@@ -36,6 +36,7 @@ public final class ElfBuilder {
     private int padding;
     private boolean dynamicFirst;
     private int stringTablePadding;
+    private int leadingPadding;
     private int dynstrOffset;
     private int verneedOffset = -1;
     private int dynamicOffset;
@@ -104,6 +105,15 @@ public final class ElfBuilder {
     /** {@code bytes} zero bytes before the dynamic section (or after it, with {@link #dynamicFirst}). */
     public ElfBuilder padding(int bytes) {
         this.padding = bytes;
+        return this;
+    }
+
+    /**
+     * {@code bytes} zero bytes right after the program headers, so that the tables (and, unless
+     * {@link #dynamicFirst}, the dynamic section after them) lie that far into the file, as in a large library.
+     */
+    public ElfBuilder leadingPadding(int bytes) {
+        this.leadingPadding = bytes;
         return this;
     }
 
@@ -183,7 +193,7 @@ public final class ElfBuilder {
         int dynSize = dynEntry * dynCount;
         // Layout.
         phoff = ehsize;
-        int at = phoff + phentsize * phnum;
+        int at = phoff + phentsize * phnum + leadingPadding;
         if (dynamicFirst && dynamic) {
             dynamicOffset = align(at, 8);
             at = dynamicOffset + dynSize + padding;

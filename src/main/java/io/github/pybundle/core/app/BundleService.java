@@ -279,9 +279,9 @@ public final class BundleService {
                 }
             }
         }
-        // The build goes on (no shortcut applied): the JSON and TOML libraries load on the other core meanwhile. Not
-        // earlier: an unchanged build would spend that core on loading what it never uses.
-        Preload.start();
+        // The build goes on (no shortcut applied): the JSON library (and TOML's, for the lock file it reads) loads on
+        // the other core meanwhile. Not earlier: an unchanged build would spend that core on loading what it never uses.
+        Preload.start(Files.exists(dr.lockFile()));
         if (config != null) {
             Preload.tls(config);
             focus.start(config.cacheRoot());

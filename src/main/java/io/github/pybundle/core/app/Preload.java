@@ -47,14 +47,20 @@ final class Preload {
     private Preload() {
     }
 
-    static void start() {
+    /**
+     * Starts loading the JSON mapper, and the TOML one when {@code toml} (the build reads its lock file): a build
+     * without one writes its lock by hand and never reads TOML, and a cold build is CPU-bound on 2 cores.
+     */
+    static void start(boolean toml) {
         if (started) {
             return;
         }
         started = true;
         Thread t = new Thread(() -> {
             try {
-                new TomlMapper().readTree("a = 1\n");
+                if (toml) {
+                    new TomlMapper().readTree("a = 1\n");
+                }
                 new ObjectMapper().readTree("{\"a\": [1]}");
                 // the launch descriptors: maps and lists written as indented JSON
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(

@@ -20,6 +20,7 @@ final class ElfCapture {
     }
 
     private final byte[] magic = new byte[4];
+    private final ElfStream.Buffers buffers = new ElfStream.Buffers(); // reused: one entry at a time
     private final int prefix;
     private int seen;
     private long size;
@@ -54,7 +55,7 @@ final class ElfCapture {
             }
             elf = true;
             try {
-                stream = new ElfStream(size, prefix);
+                stream = new ElfStream(size, prefix, buffers);
                 stream.accept(magic, 0, 4);
             } catch (InvalidElfException e) {
                 fail(e);

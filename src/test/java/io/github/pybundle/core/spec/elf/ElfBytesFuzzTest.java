@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Byte-level fuzzing of the ELF reader: libFuzzer's mutations of whole ELF files, starting from the files
  * {@link ElfBuilder} makes (64- and 32-bit, both byte orders, tables before and after the dynamic section). The
  * contract: {@link ElfReader#read} returns or throws {@link InvalidElfException}, nothing else, and {@link ElfStream}
- * (a small prefix, so that it takes several passes) comes to the same result. See docs/security.md.
+ * (a small prefix, so that it takes several passes, and the buffers the inputs before it used) comes to the same
+ * result. See docs/security.md.
  */
 class ElfBytesFuzzTest {
     static Stream<byte[]> seeds() {
@@ -30,6 +31,10 @@ class ElfBytesFuzzTest {
         }
     }
 
+    // Shared from one input to the next, as one verifier thread shares them from one file to the next: what an input
+    // left in them (one that failed half-way too) must never show in the next one's reading.
+    private static final ThreadLocal<ElfStream.Buffers> BUFFERS = ThreadLocal.withInitial(ElfStream.Buffers::new);
+
     static void check(byte[] bytes) {
         ElfFile whole;
         try {
@@ -42,7 +47,7 @@ class ElfBytesFuzzTest {
         }
         ElfFile streamed;
         try {
-            streamed = ElfReaderTest.streamed(bytes, 64, 100);
+            streamed = ElfReaderTest.streamed(bytes, 64, 100, new int[1], BUFFERS.get());
         } catch (InvalidElfException e) {
             streamed = null;
         }
