@@ -20,9 +20,9 @@ import java.util.TreeMap;
  *
  * <p>Because some linkers put the dynamic string table just before the dynamic segment, at the end of a large file
  * (NVIDIA's libcusparseLt.so.0: a 9 MB table ending where the dynamic segment begins, 226 MB into the file), the first
- * pass also keeps up to {@link #WINDOW} bytes just before the first range it is asked for beyond the bytes in hand. Only
- * a guess: when the tables are not there, the next pass reads them as before; when they are, a pass that inflates the
- * file again up to them is saved.
+ * pass also keeps up to {@link #WINDOW} bytes just before the first range it is asked for beyond the bytes in hand,
+ * when the heap has room for it. Only a guess: when the tables are not there, the next pass reads them as before; when
+ * they are, a pass that inflates the file again up to them is saved.
  *
  * <p>Use: {@link #accept} every byte in order, then {@link #endPass()}; while it returns null, stream the file again
  * from its start, calling {@link #accept} until {@link #wantsMore()} is false, and {@link #endPass()} again.
@@ -72,11 +72,34 @@ public final class ElfStream {
      * with (its {@link #endPass()} returned a file or threw) before the next one starts.
      */
     public static final class Buffers {
+        /**
+         * The share of the heap the windows of all checking threads (one per processor) may take together: a sixth.
+         * With -Xmx256m on 2 processors, 2 windows of 16 MiB fit (32 of 42 MiB), whatever the collector.
+         */
+        static final int HEAP_SHARE = 6;
+
         private byte[] prefix;
         private byte[] window;
 
         private static byte[] atLeast(byte[] b, int n) {
             return b != null && b.length >= n ? b : new byte[n];
+        }
+
+        /**
+         * An array of at least {@code n} bytes for the window, or null when one such window for each processor would
+         * take more than 1/{@link #HEAP_SHARE} of the heap's maximum: on a machine with many checking threads and a
+         * small heap, the window gives way (a file then takes its second pass, as without one). Decided by the JVM's
+         * settings alone, so that a build reads the same way every time.
+         */
+        byte[] window(int n) {
+            if (window == null || window.length < n) {
+                Runtime rt = Runtime.getRuntime();
+                if ((long) rt.availableProcessors() * n > rt.maxMemory() / HEAP_SHARE) {
+                    return null;
+                }
+                window = new byte[n];
+            }
+            return window;
         }
     }
 
@@ -191,8 +214,10 @@ public final class ElfStream {
         long from = Math.max(start, r.offset() - WINDOW);
         if (from < r.offset()) {
             int n = (int) (r.offset() - from);
-            buffers.window = Buffers.atLeast(buffers.window, n);
-            pending.add(new Pending(new ElfReader.Range(from, n), buffers.window));
+            byte[] w = buffers.window(n);
+            if (w != null) {
+                pending.add(new Pending(new ElfReader.Range(from, n), w));
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -139,6 +140,19 @@ class ElfReaderTest {
         for (byte[] file : List.of(big, other, small, big, small, other)) {
             assertEquals(ElfReader.read(file), streamed(file, ElfStream.DEFAULT_PREFIX, 65536, new int[1], buffers));
         }
+    }
+
+    // The window is only a guess: a thread keeps one array for it, and none when the heap is small for one a thread.
+    @Test
+    void buffers_takeAWindowOnlyWithRoomInTheHeap() {
+        ElfStream.Buffers buffers = new ElfStream.Buffers();
+        byte[] w = buffers.window(1 << 20);
+        assertTrue(w != null && w.length >= 1 << 20);
+        assertTrue(buffers.window(4096) == w, "the same array, reused");
+        Runtime rt = Runtime.getRuntime();
+        long tooLarge = rt.maxMemory() / ElfStream.Buffers.HEAP_SHARE / rt.availableProcessors() + 1;
+        Assumptions.assumeTrue(tooLarge < Integer.MAX_VALUE - 16, "a heap this large leaves room for any array");
+        assertNull(new ElfStream.Buffers().window((int) tooLarge), "no room: no window, nothing allocated");
     }
 
     // A string table over 16 MiB is asked for name by name, not whole: the dynamic section first, then 17 MB of it.
